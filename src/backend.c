@@ -1,0 +1,215 @@
+/* backend: REST calls to Slicer through libcurl, bounded in time and size. */
+#include "backend.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct backend {
+    CURL *curl;
+    struct curl_slist *headers;
+    char *base;
+    long connect_ms, total_ms;
+    size_t max_response;
+    backend_tick_fn tick;
+    void *tick_ud;
+    backend_trace trace[BACKEND_MAX_TRACE];
+    size_t ntrace;
+};
+
+/* Per-call state for the curl callbacks. */
+struct xfer {
+    backend *b;
+    backend_resp *r;
+    int too_big;
+    int cancelled;
+};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+backend *backend_new(const backend_opts *o, err *e)
+{
+    static int global_done;
+    if (!global_done) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            err_set(e, ERR_INTERNAL, "libcurl: global init failed");
+            return NULL;
+        }
+        global_done = 1;
+    }
+    if (strncmp(o->base_url, "http://", 7) != 0 && strncmp(o->base_url, "https://", 8) != 0) {
+        err_set(e, ERR_INVALID, "slicer url '%s': must start with http:// or https://", o->base_url);
+        return NULL;
+    }
+    backend *b = calloc(1, sizeof *b);
+    if (!b || !(b->curl = curl_easy_init()) || !(b->base = strdup(o->base_url))) {
+        backend_free(b);
+        err_set(e, ERR_INTERNAL, "out of memory");
+        return NULL;
+    }
+    size_t n = strlen(b->base);
+    while (n > 0 && b->base[n - 1] == '/')
+        b->base[--n] = '\0';
+    b->connect_ms = o->connect_timeout_ms;
+    b->total_ms = o->timeout_ms;
+    b->max_response = o->max_response;
+    /* An empty Expect: stops curl from waiting for a 100 Continue that
+     * Slicer's hand-written server never sends. */
+    b->headers = curl_slist_append(NULL, "Expect:");
+    return b;
+}
+
+void backend_free(backend *b)
+{
+    if (!b)
+        return;
+    if (b->curl)
+        curl_easy_cleanup(b->curl);
+    curl_slist_free_all(b->headers);
+    free(b->base);
+    free(b);
+}
+
+void backend_set_tick(backend *b, backend_tick_fn fn, void *ud)
+{
+    b->tick = fn;
+    b->tick_ud = ud;
+}
+
+const char *backend_url(const backend *b) { return b->base; }
+long backend_timeout_ms(const backend *b) { return b->total_ms; }
+
+static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
+{
+    struct xfer *x = ud;
+    size_t n = sz * nm;
+    if (buf_append(&x->r->body, p, n) != 0) {
+        x->too_big = 1;
+        return 0;   /* makes curl fail with CURLE_WRITE_ERROR */
+    }
+    return n;
+}
+
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+                       curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)ultotal;
+    (void)ulnow;
+    struct xfer *x = ud;
+    if (x->b->tick && x->b->tick(x->b->tick_ud, (size_t)dlnow, (size_t)dltotal)) {
+        x->cancelled = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void record(backend *b, const char *method, const char *target,
+                   long status, size_t bytes, double ms)
+{
+    if (b->ntrace >= BACKEND_MAX_TRACE)
+        return;
+    backend_trace *t = &b->trace[b->ntrace++];
+    snprintf(t->method, sizeof t->method, "%s", method);
+    snprintf(t->target, sizeof t->target, "%s", target);
+    t->status = status;
+    t->bytes = bytes;
+    t->ms = ms;
+}
+
+static void describe_failure(const backend *b, CURLcode rc, const struct xfer *x,
+                             const char *errbuf, double ms, err *e)
+{
+    if (x->too_big)
+        err_set(e, ERR_LIMIT, "response larger than the %zu-byte limit", b->max_response);
+    else if (x->cancelled)
+        err_set(e, ERR_UPSTREAM, "cancelled by the client");
+    else if (rc == CURLE_OPERATION_TIMEDOUT)
+        err_set(e, ERR_UPSTREAM, "timed out after %.0f ms (Slicer is busy or not answering)", ms);
+    else if (rc == CURLE_COULDNT_CONNECT)
+        err_set(e, ERR_UPSTREAM, "connection refused: is Slicer running with its Web Server "
+                "started on %s?", b->base);
+    else if (rc == CURLE_GOT_NOTHING)
+        err_set(e, ERR_UPSTREAM, "Slicer closed the connection without answering");
+    else if (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR)
+        err_set(e, ERR_UPSTREAM, "the response was cut short (%s)", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    else
+        err_set(e, ERR_UPSTREAM, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+}
+
+int backend_call(backend *b, const char *method, const char *target,
+                 const void *body, size_t body_len, backend_resp *r, err *e)
+{
+    memset(r, 0, sizeof *r);
+    buf_init(&r->body, b->max_response);
+    size_t ulen = strlen(b->base) + strlen(target) + 1;
+    char *url = malloc(ulen);
+    if (!url)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    snprintf(url, ulen, "%s%s", b->base, target);
+
+    CURL *c = b->curl;
+    curl_easy_reset(c);
+    char errbuf[CURL_ERROR_SIZE] = "";
+    struct xfer x = { .b = b, .r = r };
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, b->connect_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, b->total_ms);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, b->headers);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max_response);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "GET") != 0 || body_len > 0) {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body_len ? (const char *)body : "");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    }
+    double t0 = now_ms();
+    CURLcode rc = curl_easy_perform(c);
+    double ms = now_ms() - t0;
+    free(url);
+    if (rc != CURLE_OK) {
+        if (rc == CURLE_FILESIZE_EXCEEDED)
+            x.too_big = 1;
+        record(b, method, target, 0, r->body.len, ms);
+        describe_failure(b, rc, &x, errbuf, ms, e);
+        err_prefix(e, "slicer: %s %s", method, target);
+        backend_resp_free(r);
+        return -1;
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    char *ct = NULL;
+    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+    snprintf(r->content_type, sizeof r->content_type, "%s", ct ? ct : "");
+    record(b, method, target, r->status, r->body.len, ms);
+    return 0;
+}
+
+void backend_resp_free(backend_resp *r)
+{
+    if (r)
+        buf_free(&r->body);
+}
+
+void backend_trace_reset(backend *b) { b->ntrace = 0; }
+size_t backend_trace_count(const backend *b) { return b->ntrace; }
+const backend_trace *backend_trace_at(const backend *b, size_t i)
+{
+    return i < b->ntrace ? &b->trace[i] : NULL;
+}

@@ -1,0 +1,67 @@
+/* backend: the only file that talks to libcurl; one REST call to the
+ * Slicer Web Server at a time.
+ *
+ * Slicer closes every connection after one response and answers nothing
+ * at all to some requests, so every call has a connect and a total
+ * time-out, never reuses a connection, never sends "Expect: 100-continue"
+ * (Slicer would never answer it), ignores proxies (PHI must not detour)
+ * and caps the bytes it accepts. */
+#ifndef BACKEND_H
+#define BACKEND_H
+
+#include <stddef.h>
+#include "buf.h"
+#include "err.h"
+
+#define BACKEND_MAX_TRACE 16
+
+typedef struct backend backend;
+
+typedef struct {
+    const char *base_url;       /* e.g. "http://127.0.0.1:2016" (no trailing /) */
+    long connect_timeout_ms;
+    long timeout_ms;            /* total, per REST call */
+    size_t max_response;        /* bytes */
+} backend_opts;
+
+typedef struct {
+    long   status;              /* HTTP status; 0 when nothing came back */
+    char   content_type[128];   /* "" when absent */
+    buf    body;                /* capped at max_response */
+} backend_resp;
+
+/* One REST call as the audit log records it. */
+typedef struct {
+    char   method[8];
+    char   target[256];         /* truncated for the record only */
+    long   status;
+    size_t bytes;
+    double ms;
+} backend_trace;
+
+/* Called while a transfer runs (about every 50 ms and as data arrives):
+ * now/total are body bytes (total 0 if unknown).  Returning non-zero
+ * aborts the call as cancelled. */
+typedef int (*backend_tick_fn)(void *ud, size_t now, size_t total);
+
+backend *backend_new(const backend_opts *o, err *e);
+void     backend_free(backend *b);
+void     backend_set_tick(backend *b, backend_tick_fn fn, void *ud);
+const char *backend_url(const backend *b);
+long     backend_timeout_ms(const backend *b);
+
+/* Sends method target (origin-form, e.g. "/slicer/slice?view=red") with
+ * an optional body.  0 when an HTTP response arrived (any status: the
+ * caller judges it; r->body is owned by r, free with backend_resp_free);
+ * -1 with e ("slicer: GET /slicer/x: timed out after 5000 ms", ERR_UPSTREAM,
+ * ERR_LIMIT for an oversized body, ERR_DENIED... never) otherwise. */
+int  backend_call(backend *b, const char *method, const char *target,
+                  const void *body, size_t body_len, backend_resp *r, err *e);
+void backend_resp_free(backend_resp *r);
+
+/* The calls made since the last reset (at most BACKEND_MAX_TRACE kept). */
+void backend_trace_reset(backend *b);
+size_t backend_trace_count(const backend *b);
+const backend_trace *backend_trace_at(const backend *b, size_t i);
+
+#endif

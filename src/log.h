@@ -1,0 +1,19 @@
+/* log: diagnostics on stderr (stdout carries MCP messages only), with
+ * the RFC 5424 levels MCP uses. */
+#ifndef LOG_H
+#define LOG_H
+
+typedef enum {
+    LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING,
+    LOG_ERROR, LOG_CRITICAL, LOG_ALERT, LOG_EMERGENCY
+} log_level;
+
+/* Level from its MCP name ("debug" ... "emergency"); -1 if unknown. */
+int         log_level_parse(const char *name);
+const char *log_level_name(log_level l);
+void        log_set_level(log_level l);
+log_level   log_get_level(void);
+void        log_msg(log_level l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,132 @@
+/* main: options, load tools.d, connect the core to stdio, run, clean up. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "backend.h"
+#include "catalog.h"
+#include "log.h"
+#include "mcp.h"
+#include "settings.h"
+#include "stdio_transport.h"
+
+#define SLICER_MCP_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_CONFIG = 2 };
+
+/* A private spool folder for markups files, removed at exit. */
+static char *make_spool(void)
+{
+    const char *base = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/slicer-mcp-%ld-XXXXXX", base && *base ? base : "/tmp",
+             (long)getuid());
+    char *p = mkdtemp(path) ? strdup(path) : NULL;
+    if (p)
+        chmod(p, 0700);
+    return p;
+}
+
+static void remove_spool(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.')
+                continue;
+            char p[1024];
+            snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static int serve(const settings *s, toolset *ts)
+{
+    err e = { 0 };
+    backend_opts bo = {
+        .base_url = s->slicer_url,
+        .connect_timeout_ms = s->connect_timeout_ms,
+        .timeout_ms = s->timeout_ms,
+        .max_response = (size_t)s->max_response_bytes,
+    };
+    backend *b = backend_new(&bo, &e);
+    if (!b) {
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+        return EXIT_CONFIG;
+    }
+    char *spool = s->spool_dir ? strdup(s->spool_dir) : make_spool();
+    if (!spool) {
+        fprintf(stderr, "slicer-mcp: cannot create a spool folder: %s\n", strerror(errno));
+        backend_free(b);
+        return EXIT_CONFIG;
+    }
+    mcp_config cfg = {
+        .server_version = SLICER_MCP_VERSION,
+        .page_size = (unsigned)s->page_size,
+        .policies = (const char *const *)(const void *)s->policies,
+        .spool_dir = spool,
+    };
+    mcp *m = mcp_new(&cfg, ts, b, &e);
+    int rc = EXIT_CONFIG;
+    if (m) {
+        log_msg(LOG_INFO, "serving %zu tools over stdio; Slicer at %s%s", tools_count(ts),
+                s->slicer_url, mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
+        rc = stdio_run(m, 0, 1, NULL, NULL) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+        mcp_free(m);
+    } else {
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+    }
+    if (!s->spool_dir)
+        remove_spool(spool);
+    free(spool);
+    backend_free(b);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    settings s;
+    err e = { 0 };
+    if (settings_parse(&s, argc, argv, &e) != 0) {
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+        settings_free(&s);
+        return EXIT_CONFIG;
+    }
+    if (s.cmd == CMD_HELP || s.cmd == CMD_VERSION) {
+        if (s.cmd == CMD_HELP)
+            settings_usage(stdout);
+        else
+            printf("slicer-mcp %s\n", SLICER_MCP_VERSION);
+        settings_free(&s);
+        return EXIT_OK;
+    }
+    if (s.log_level)
+        log_set_level((log_level)log_level_parse(s.log_level));
+    int problems = 0;
+    FILE *report = s.cmd == CMD_CHECK ? stdout : stderr;
+    toolset *ts = catalog_load(s.tools_dir, s.schemas_dir, report, &problems);
+    int rc;
+    if (!ts) {
+        fprintf(report, "%s: %d problem%s; %s\n", s.tools_dir, problems, problems == 1 ? "" : "s",
+                s.cmd == CMD_SERVE ? "refusing to start" : "no tools loaded");
+        rc = s.cmd == CMD_CHECK ? EXIT_CHECK_FAILED : EXIT_CONFIG;
+    } else if (s.cmd == CMD_SERVE) {
+        rc = serve(&s, ts);
+    } else {
+        catalog_print(ts, s.policies, stdout);
+        rc = EXIT_OK;
+    }
+    tools_free(ts);
+    settings_free(&s);
+    return rc;
+}

@@ -1,0 +1,36 @@
+/* settings: the command line, the optional config file (same keys) and
+ * the environment (SLICER_URL), turned into one settings struct.
+ * Precedence: command line > config file > environment > defaults. */
+#ifndef SETTINGS_H
+#define SETTINGS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "err.h"
+
+#define SETTINGS_MAX_POLICIES 16
+
+typedef enum { CMD_SERVE, CMD_CHECK, CMD_LIST, CMD_HELP, CMD_VERSION } settings_cmd;
+
+typedef struct {
+    settings_cmd cmd;
+    char  *slicer_url;
+    char  *tools_dir;
+    char  *schemas_dir;
+    char  *spool_dir;        /* NULL: a private temporary folder */
+    char  *log_level;
+    char  *config_file;
+    long   timeout_ms;
+    long   connect_timeout_ms;
+    long   max_response_bytes;
+    long   page_size;
+    char  *policies[SETTINGS_MAX_POLICIES + 1];   /* NULL-terminated, owned */
+} settings;
+
+/* Fills s from argv (argv[0] locates default folders).  -1 with e on a
+ * usage error ("--timeout-ms: expected a number from 100 to 600000"). */
+int  settings_parse(settings *s, int argc, char **argv, err *e);
+void settings_free(settings *s);
+void settings_usage(FILE *out);
+
+#endif

@@ -1,0 +1,69 @@
+/* testlib: the tiny harness every test program uses: named tests with
+ * checks, a slicer-sim process started on a free port, and HTTP helpers
+ * (libcurl for ordinary calls, raw sockets for framing).
+ *
+ * Each test program prints "PASS name" or "FAIL name: why" per test and
+ * exits non-zero if any failed; tests/run.sh counts those lines. */
+#ifndef TESTLIB_H
+#define TESTLIB_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Checks: record a failure for the running test, print where, go on. */
+#define T_CHECK(cond, ...) \
+    t_check_((cond) != 0, __FILE__, __LINE__, #cond, __VA_ARGS__)
+#define T_ASSERT(cond, ...) \
+    do { if (!T_CHECK(cond, __VA_ARGS__)) return; } while (0)
+
+int  t_check_(int ok, const char *file, int line, const char *expr,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Runs one test function under a name; prints PASS/FAIL. */
+void t_run(const char *name, void (*fn)(void));
+/* Exit status for main: 0 when every test passed. */
+int  t_done(void);
+
+/* Directory of build outputs (env BUILD_DIR, default "build"). */
+const char *t_build_dir(void);
+/* Path of a build output, e.g. t_bin("slicer-sim"); static buffer. */
+const char *t_bin(const char *name);
+/* A fresh private temp directory for this test program (created once). */
+const char *t_tmpdir(void);
+
+/* A running slicer-sim.  extra_args is NULL-terminated (may be NULL).
+ * It is started with --port 0 --log <tmp>/sim-N.log and its port read
+ * from its stdout.  Returns NULL (and prints why) on failure. */
+typedef struct t_sim t_sim;
+t_sim      *t_sim_start(const char *const *extra_args);
+int         t_sim_port(const t_sim *s);
+const char *t_sim_url(const t_sim *s);      /* "http://127.0.0.1:PORT" */
+const char *t_sim_log(const t_sim *s);      /* request log path */
+/* The request log read so far; caller frees. */
+char       *t_sim_log_text(const t_sim *s);
+void        t_sim_stop(t_sim *s);
+
+/* HTTP through libcurl.  Body may be NULL.  Response body is returned
+ * NUL-terminated in *out (caller frees), its length in *out_len.
+ * Returns the HTTP status, or -1 on a transport error (timed out etc.). */
+typedef struct {
+    long   status;
+    char  *body;
+    size_t len;
+    char   content_type[128];
+} t_resp;
+long t_http(const char *method, const char *url, const char *body,
+            size_t body_len, long timeout_ms, t_resp *resp);
+void t_resp_free(t_resp *resp);
+
+/* Raw TCP: sends req (len bytes), optionally half-closes, reads until the
+ * peer closes or timeout_ms passes.  Returns bytes read (NUL-terminated in
+ * *out, caller frees), or -1 if connect failed.  *closed tells whether the
+ * peer closed the connection before the time-out. */
+long t_raw(int port, const char *req, size_t len, int half_close,
+           int timeout_ms, char **out, int *closed);
+
+/* Reads a whole file; NULL on error.  Caller frees. */
+char *t_read_file(const char *path, size_t *len);
+int   t_write_file(const char *path, const void *data, size_t len);
+
+#endif
