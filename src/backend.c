@@ -25,6 +25,9 @@ struct xfer {
     backend_resp *r;
     int too_big;
     int cancelled;
+    backend_sink_fn sink;   /* NULL: collect into r->body */
+    void *sink_ud;
+    int sink_failed;
 };
 
 static double now_ms(void)
@@ -90,6 +93,20 @@ static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
 {
     struct xfer *x = ud;
     size_t n = sz * nm;
+    if (x->sink) {
+        long status = 0;
+        curl_easy_getinfo(x->b->curl, CURLINFO_RESPONSE_CODE, &status);
+        if (status == 200) {
+            curl_off_t total = 0;
+            curl_easy_getinfo(x->b->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &total);
+            x->r->streamed += n;
+            if (x->sink(x->sink_ud, p, n, total > 0 ? (size_t)total : 0) != 0) {
+                x->sink_failed = 1;
+                return 0;
+            }
+            return n;
+        }
+    }
     if (buf_append(&x->r->body, p, n) != 0) {
         x->too_big = 1;
         return 0;   /* makes curl fail with CURLE_WRITE_ERROR */
@@ -130,6 +147,8 @@ static void describe_failure(const backend *b, CURLcode rc, const struct xfer *x
         err_set(e, ERR_LIMIT, "response larger than the %zu-byte limit", b->max_response);
     else if (x->cancelled)
         err_set(e, ERR_UPSTREAM, "cancelled by the client");
+    else if (x->sink_failed)
+        err_set(e, ERR_UPSTREAM, "the answer could not be processed");
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         err_set(e, ERR_UPSTREAM, "timed out after %.0f ms (Slicer is busy or not answering)", ms);
     else if (rc == CURLE_COULDNT_CONNECT)
@@ -143,8 +162,9 @@ static void describe_failure(const backend *b, CURLcode rc, const struct xfer *x
         err_set(e, ERR_UPSTREAM, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }
 
-int backend_call(backend *b, const char *method, const char *target,
-                 const void *body, size_t body_len, backend_resp *r, err *e)
+static int perform(backend *b, const char *method, const char *target,
+                   const void *body, size_t body_len, backend_sink_fn sink,
+                   void *sink_ud, backend_resp *r, err *e)
 {
     memset(r, 0, sizeof *r);
     buf_init(&r->body, b->max_response);
@@ -157,7 +177,7 @@ int backend_call(backend *b, const char *method, const char *target,
     CURL *c = b->curl;
     curl_easy_reset(c);
     char errbuf[CURL_ERROR_SIZE] = "";
-    struct xfer x = { .b = b, .r = r };
+    struct xfer x = { .b = b, .r = r, .sink = sink, .sink_ud = sink_ud };
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -173,7 +193,8 @@ int backend_call(backend *b, const char *method, const char *target,
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max_response);
+    if (!sink)
+        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max_response);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (strcmp(method, "GET") != 0 || body_len > 0) {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -187,7 +208,7 @@ int backend_call(backend *b, const char *method, const char *target,
     if (rc != CURLE_OK) {
         if (rc == CURLE_FILESIZE_EXCEEDED)
             x.too_big = 1;
-        record(b, method, target, 0, r->body.len, ms);
+        record(b, method, target, 0, r->body.len + r->streamed, ms);
         describe_failure(b, rc, &x, errbuf, ms, e);
         err_prefix(e, "slicer: %s %s", method, target);
         backend_resp_free(r);
@@ -197,8 +218,20 @@ int backend_call(backend *b, const char *method, const char *target,
     char *ct = NULL;
     curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
     snprintf(r->content_type, sizeof r->content_type, "%s", ct ? ct : "");
-    record(b, method, target, r->status, r->body.len, ms);
+    record(b, method, target, r->status, r->body.len + r->streamed, ms);
     return 0;
+}
+
+int backend_call(backend *b, const char *method, const char *target,
+                 const void *body, size_t body_len, backend_resp *r, err *e)
+{
+    return perform(b, method, target, body, body_len, NULL, NULL, r, e);
+}
+
+int backend_call_stream(backend *b, const char *method, const char *target,
+                        backend_sink_fn sink, void *sink_ud, backend_resp *r, err *e)
+{
+    return perform(b, method, target, NULL, 0, sink, sink_ud, r, e);
 }
 
 void backend_resp_free(backend_resp *r)

@@ -28,6 +28,7 @@ typedef struct {
     long   status;              /* HTTP status; 0 when nothing came back */
     char   content_type[128];   /* "" when absent */
     buf    body;                /* capped at max_response */
+    size_t streamed;            /* bytes handed to a sink */
 } backend_resp;
 
 /* One REST call as the audit log records it. */
@@ -58,6 +59,18 @@ long     backend_timeout_ms(const backend *b);
 int  backend_call(backend *b, const char *method, const char *target,
                   const void *body, size_t body_len, backend_resp *r, err *e);
 void backend_resp_free(backend_resp *r);
+
+/* Receives a 200 answer's body as it arrives (the total from
+ * Content-Length, 0 if unknown); returns 0 to go on, non-zero to abort
+ * the call (the error is then the sink's business). */
+typedef int (*backend_sink_fn)(void *ud, const void *data, size_t n, size_t total);
+
+/* backend_call, but a 200 body streams into sink instead of r->body, so
+ * memory does not grow with the answer (non-200 bodies are still
+ * collected in r->body, capped, for the error message).  The byte cap
+ * does not apply to streamed bodies; the time-out does. */
+int  backend_call_stream(backend *b, const char *method, const char *target,
+                         backend_sink_fn sink, void *sink_ud, backend_resp *r, err *e);
 
 /* The calls made since the last reset (at most BACKEND_MAX_TRACE kept). */
 void backend_trace_reset(backend *b);

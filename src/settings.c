@@ -40,6 +40,13 @@ void settings_usage(FILE *out)
 "                           network_download, write_files, load_local_files,\n"
 "                           static_pages, dicomweb (repeatable)\n"
 "  --log-level L            stderr detail: debug info notice warning error ...\n"
+"  --audit-log PATH         append one JSON line per tools/call (default\n"
+"                           $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else\n"
+"                           ~/.local/state/slicer-mcp/audit.jsonl); 'off' disables\n"
+"  --redact FILE            PHI redaction rules applied to results and the audit\n"
+"                           log (see tools.d/redact/recommended.yaml)\n"
+"  --watch true|false       reload tools.d when its files change (default true);\n"
+"                           SIGHUP always reloads\n"
 "  --config FILE            read options from FILE first\n"
 "  --help, --version\n"
 "\n"
@@ -100,6 +107,19 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "page-size")) return set_long(&s->page_size, val, 1, 10000, key, e);
     if (!strcmp(key, "allow")) return add_policy(s, val, e);
     if (!strcmp(key, "allow-exec")) return strcmp(val, "true") == 0 ? add_policy(s, "exec", e) : 0;
+    if (!strcmp(key, "audit-log")) {
+        s->audit_off = strcmp(val, "off") == 0;
+        free(s->audit_log);
+        s->audit_log = NULL;
+        return s->audit_off ? 0 : set_str(&s->audit_log, val);
+    }
+    if (!strcmp(key, "redact")) return set_str(&s->redact_file, val);
+    if (!strcmp(key, "watch")) {
+        if (strcmp(val, "true") && strcmp(val, "false"))
+            return err_set(e, ERR_INVALID, "watch: expected true or false, got '%s'", val);
+        s->watch = strcmp(val, "true") == 0;
+        return 0;
+    }
     if (!strcmp(key, "log-level")) {
         if (log_level_parse(val) < 0)
             return err_set(e, ERR_INVALID, "log-level: unknown level '%s'", val);
@@ -172,6 +192,21 @@ static char *default_tools_dir(const char *argv0)
     return strdup(path);
 }
 
+/* $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else ~/.local/state/...; the
+ * folder is created (0700) when the log is opened. */
+static char *default_audit_path(void)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    char path[PATH_MAX];
+    if (xdg && *xdg)
+        snprintf(path, sizeof path, "%s/slicer-mcp/audit.jsonl", xdg);
+    else if (home && *home)
+        snprintf(path, sizeof path, "%s/.local/state/slicer-mcp/audit.jsonl", home);
+    else
+        snprintf(path, sizeof path, "/tmp/slicer-mcp-%ld/audit.jsonl", (long)getuid());
+    return strdup(path);
+}
+
 int settings_parse(settings *s, int argc, char **argv, err *e)
 {
     memset(s, 0, sizeof *s);
@@ -179,6 +214,7 @@ int settings_parse(settings *s, int argc, char **argv, err *e)
     s->connect_timeout_ms = 2000;
     s->max_response_bytes = 256L << 20;
     s->page_size = 100;
+    s->watch = 1;
     int i = 1;
     if (argc > 1 && (!strcmp(argv[1], "check") || !strcmp(argv[1], "list"))) {
         s->cmd = !strcmp(argv[1], "check") ? CMD_CHECK : CMD_LIST;
@@ -237,6 +273,8 @@ int settings_parse(settings *s, int argc, char **argv, err *e)
         if (s->schemas_dir)
             snprintf(s->schemas_dir, n, "%s/../schemas", s->tools_dir);
     }
+    if (!s->audit_log && !s->audit_off)
+        s->audit_log = default_audit_path();
     if (!s->tools_dir || !s->schemas_dir || !s->slicer_url)
         return err_set(e, ERR_INTERNAL, "out of memory");
     return 0;
@@ -250,6 +288,8 @@ void settings_free(settings *s)
     free(s->spool_dir);
     free(s->log_level);
     free(s->config_file);
+    free(s->audit_log);
+    free(s->redact_file);
     for (int i = 0; s->policies[i]; i++)
         free(s->policies[i]);
     memset(s, 0, sizeof *s);

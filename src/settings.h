@@ -25,6 +25,10 @@ typedef struct {
     long   max_response_bytes;
     long   page_size;
     char  *policies[SETTINGS_MAX_POLICIES + 1];   /* NULL-terminated, owned */
+    char  *audit_log;        /* path; NULL after "--audit-log off" */
+    int    audit_off;        /* explicitly disabled */
+    char  *redact_file;      /* PHI redaction rules, NULL = none */
+    int    watch;            /* reload tools.d when a file changes */
 } settings;
 
 /* Fills s from argv (argv[0] locates default folders).  -1 with e on a

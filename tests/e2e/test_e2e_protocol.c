@@ -106,7 +106,7 @@ static void test_tools_list(void)
     const cJSON *prev = NULL, *t;
     cJSON_ArrayForEach(t, get(result(r), "tools")) {
         const char *n = get(t, "name")->valuestring;
-        T_CHECK(strlen(n) <= 64 && strspn(n, "abcdefghijklmnopqrstuvwxyz_") == strlen(n), "name %s", n);
+        T_CHECK(strlen(n) <= 64 && strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == strlen(n), "name %s", n);
         T_CHECK(!prev || strcmp(get(prev, "name")->valuestring, n) < 0, "sorted at %s", n);
         T_CHECK(cJSON_IsObject(get(t, "inputSchema")) &&
                 strcmp(get(get(t, "inputSchema"), "type")->valuestring, "object") == 0, "inputSchema of %s", n);
