@@ -28,6 +28,17 @@
  *       not_found  message (may use {argument}) returned as a tool error
  *                  when Slicer reports an empty selection or unknown node
  *
+ * Rules checked at load (tools_parse.c): each level's keys come from a
+ * table, so an unknown key is an error with a "did you mean" hint; both
+ * schemas must have type: object and compile with schema_compile; a
+ * $ref FILE matches [A-Za-z0-9_.-]+\.json (at most 1 MiB); every
+ * "{argument}" (query, body, not_found) must be a property of
+ * inputSchema, body's of type string, max_size_arg's of type integer;
+ * query names match [A-Za-z_][A-Za-z0-9_]*, values are strings, literals
+ * hold no braces, at most TOOLS_MAX_QUERY; a (method, path) the guard
+ * protects needs the matching 'policy'.  Files starting with '.' are
+ * ignored, as is everything not *.yaml / *.yml (README.md).
+ *
  * Loading is all-or-nothing: every problem in every file is reported as
  * "FILE:LINE:COL: MESSAGE" through the report callback, and tools_load
  * returns NULL if there was any. */
@@ -84,7 +95,9 @@ typedef struct {
     const char *const *adapters;      /* NULL-terminated known adapter names */
     const char *const *policies;      /* NULL-terminated known policy keys */
     tools_guard_fn guard;             /* may be NULL */
-    /* Every problem, in file order then line order. */
+    /* Every problem, in file order then line order.  line and col are
+     * 1-based; line 0 means the problem has no position (an unreadable
+     * file, the folder itself): print it as "FILE: MSG". */
     void (*report)(void *ud, const char *file, int line, int col, const char *msg);
     void *report_ud;
 } tools_opts;
@@ -92,12 +105,15 @@ typedef struct {
 typedef struct toolset toolset;
 
 /* Loads every *.yaml / *.yml file of opts->tools_dir (sorted by name).
+ * *nproblems (may be NULL) gets the number of problems reported.
  * Returns NULL if any file had a problem (all reported) or the folder
  * cannot be read; an empty folder is a problem too ("no tools").  Tool
  * names must be unique, 1-64 chars of [A-Za-z0-9_.-]. */
 toolset *tools_load(const tools_opts *opts, int *nproblems);
-void     tools_free(toolset *ts);
+void     tools_free(toolset *ts);   /* NULL is fine */
 
+/* NULL-safe; the set owns every tool and string.  tools_find is a
+ * binary search (it runs on every tools/call). */
 size_t      tools_count(const toolset *ts);
 const tool *tools_at(const toolset *ts, size_t i);     /* sorted by name */
 const tool *tools_find(const toolset *ts, const char *name);

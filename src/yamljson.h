@@ -6,6 +6,10 @@
  * floats (.inf/.nan rejected) -> number, everything else and every quoted
  * scalar -> string.  Anchors/aliases, tags other than the core ones,
  * complex keys, duplicate keys and more than one document are errors.
+ * Integers must fit a double exactly (|n| <= 2^53, else "integer out of
+ * range").  Input is UTF-8 (a byte-order mark is skipped); a NUL inside a
+ * value is an error.  An empty file, or one of only comments or "---",
+ * is "empty document".
  * Bounds: input size YJ_MAX_BYTES, nesting YJ_MAX_DEPTH, YJ_MAX_NODES. */
 #ifndef YAMLJSON_H
 #define YAMLJSON_H
