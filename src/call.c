@@ -84,9 +84,11 @@ int call_slicer(call_ctx *c, const char *method, const char *target,
 {
     const char *why = NULL;
     const char *policy = guard_check(method, target, c->spool_dir, &why);
-    if (policy && !c->policy_enabled(c->policy_ud, policy))
+    if (policy && !c->policy_enabled(c->policy_ud, policy)) {
+        c->denied = 1;
         return err_set(e, ERR_DENIED, "refused: %s (%s %s); an admin can allow it by "
                        "enabling the gateway policy '%s'", why, method, target, policy);
+    }
     if (backend_call(c->b, method, target, body, len, r, e) != 0)
         return -1;
     if (r->status == 200)
@@ -176,7 +178,16 @@ int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
     }
     if (img_encode_png(use, &out, &out_len, &fmt, e) != 0)
         goto done;
-    char *b64 = base64_encode(out, out_len, NULL);
+    /* Slicer's screenshot is already compressed (Qt's default level): when
+     * the fast re-encoding comes out larger, the original, decoded and so
+     * known to be a sound PNG, is the smaller faithful answer. */
+    const void *send = out;
+    size_t send_len = out_len;
+    if (use == &in && len < out_len) {
+        send = png;
+        send_len = len;
+    }
+    char *b64 = base64_encode(send, send_len, NULL);
     cJSON *blk = cJSON_CreateObject();
     if (!b64 || !blk) {
         free(b64);

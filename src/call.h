@@ -23,6 +23,7 @@ typedef struct {
     cJSON *content;               /* array of content blocks */
     cJSON *structured;            /* object or NULL */
     int    is_error;
+    int    denied;                /* the guard refused a request */
 } call_ctx;
 
 /* Runs the tool: adapter or generic mapping.  Tool-level failures (Slicer

@@ -8,10 +8,13 @@
 #include <unistd.h>
 #include <dirent.h>
 
+#include "audit.h"
 #include "backend.h"
 #include "catalog.h"
 #include "log.h"
 #include "mcp.h"
+#include "redact.h"
+#include "reload.h"
 #include "settings.h"
 #include "stdio_transport.h"
 
@@ -49,8 +52,60 @@ static void remove_spool(const char *dir)
     rmdir(dir);
 }
 
-static int serve(const settings *s, toolset *ts)
+/* What the transports' idle hooks need to run a reload between requests. */
+typedef struct {
+    mcp *m;
+    reloader *rl;
+    toolset *current;       /* owned; swapped on a good reload */
+} serve_state;
+
+/* Runs a due reload; returns the notification to send (caller frees):
+ * tools/list_changed after a good one, an error log message after a bad
+ * one, NULL when nothing happened. */
+static char *reload_step(serve_state *st)
 {
+    toolset *fresh = NULL;
+    char *problems = NULL;
+    reload_result r = reloader_poll(st->rl, &fresh, &problems);
+    if (r == RELOAD_DONE) {
+        mcp_set_tools(st->m, fresh);
+        tools_free(st->current);
+        st->current = fresh;
+        return strdup("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}");
+    }
+    if (r == RELOAD_FAILED) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "level", "error");
+        cJSON_AddStringToObject(p, "logger", "slicer-mcp");
+        cJSON *d = cJSON_AddObjectToObject(p, "data");
+        cJSON_AddStringToObject(d, "message", "tools.d reload failed; the previous tools stay in service");
+        cJSON_AddStringToObject(d, "problems", problems ? problems : "");
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "jsonrpc", "2.0");
+        cJSON_AddStringToObject(o, "method", "notifications/message");
+        cJSON_AddItemToObject(o, "params", p);
+        char *out = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        free(problems);
+        return out;
+    }
+    return NULL;
+}
+
+static int stdio_idle(void *ud, mcp_session *sess,
+                      void (*send)(void *sud, const char *json, size_t len), void *sud)
+{
+    char *note = reload_step(ud);
+    /* Before initialize there is no session to tell. */
+    if (note && mcp_session_version(sess))
+        send(sud, note, strlen(note));
+    free(note);
+    return 0;
+}
+
+static int serve(const settings *s, toolset **ts_inout)
+{
+    toolset *ts = *ts_inout;
     err e = { 0 };
     backend_opts bo = {
         .base_url = s->slicer_url,
@@ -69,22 +124,39 @@ static int serve(const settings *s, toolset *ts)
         backend_free(b);
         return EXIT_CONFIG;
     }
+    audit *au = NULL;
+    redact *rd = NULL;
+    if (s->audit_log && !(au = audit_open(s->audit_log, &e)))
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+    else if (s->redact_file && !(rd = redact_load(s->redact_file, &e)))
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
     mcp_config cfg = {
         .server_version = SLICER_MCP_VERSION,
         .page_size = (unsigned)s->page_size,
         .policies = (const char *const *)(const void *)s->policies,
         .spool_dir = spool,
+        .audit = au,
+        .redact = rd,
     };
-    mcp *m = mcp_new(&cfg, ts, b, &e);
+    int configured = (!s->audit_log || au) && (!s->redact_file || rd);
+    mcp *m = configured ? mcp_new(&cfg, ts, b, &e) : NULL;
     int rc = EXIT_CONFIG;
     if (m) {
-        log_msg(LOG_INFO, "serving %zu tools over stdio; Slicer at %s%s", tools_count(ts),
-                s->slicer_url, mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
-        rc = stdio_run(m, 0, 1, NULL, NULL) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+        serve_state st = { .m = m, .rl = reloader_new(s->tools_dir, s->schemas_dir, s->watch),
+                           .current = ts };
+        log_msg(LOG_INFO, "serving %zu tools over stdio; Slicer at %s; audit log %s; %zu redaction "
+                "rules%s", tools_count(ts), s->slicer_url, au ? audit_path(au) : "OFF",
+                redact_rule_count(rd), mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
+        rc = stdio_run(m, 0, 1, st.rl ? stdio_idle : NULL, &st) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+        /* The set in service may be a reloaded one: hand it back for freeing. */
+        *ts_inout = st.current;
+        reloader_free(st.rl);
         mcp_free(m);
-    } else {
+    } else if (configured) {
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
     }
+    audit_close(au);
+    redact_free(rd);
     if (!s->spool_dir)
         remove_spool(spool);
     free(spool);
@@ -121,7 +193,7 @@ int main(int argc, char **argv)
                 s.cmd == CMD_SERVE ? "refusing to start" : "no tools loaded");
         rc = s.cmd == CMD_CHECK ? EXIT_CHECK_FAILED : EXIT_CONFIG;
     } else if (s.cmd == CMD_SERVE) {
-        rc = serve(&s, ts);
+        rc = serve(&s, &ts);
     } else {
         catalog_print(ts, s.policies, stdout);
         rc = EXIT_OK;

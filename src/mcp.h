@@ -18,8 +18,10 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
+#include "audit.h"
 #include "backend.h"
 #include "err.h"
+#include "redact.h"
 #include "tools.h"
 
 #define MCP_MAX_MESSAGE (4u << 20)   /* bytes of one client message */
@@ -36,6 +38,8 @@ typedef struct {
     const char *const *policies;    /* enabled policy keys, NULL-terminated */
     const char *spool_dir;          /* private folder for markups files */
     const char *instructions;       /* NULL: built-in text */
+    audit      *audit;              /* NULL: no audit log (explicitly off) */
+    const redact *redact;           /* NULL: no redaction */
 } mcp_config;
 
 /* What a transport offers the core while a request runs. */

@@ -180,36 +180,140 @@ static cJSON *error_result(const char *msg)
     return o;
 }
 
+/* Redaction of what goes back: text blocks and structuredContent; image
+ * data is never touched (a pattern could match inside base64). */
+static int redact_result(const redact *rd, cJSON *res)
+{
+    if (!rd)
+        return 0;
+    int hits = redact_json(rd, cJSON_GetObjectItemCaseSensitive(res, "structuredContent"));
+    const cJSON *blk;
+    cJSON_ArrayForEach(blk, cJSON_GetObjectItemCaseSensitive(res, "content")) {
+        cJSON *text = cJSON_GetObjectItemCaseSensitive(blk, "text");
+        if (cJSON_IsString(text))
+            hits += redact_json(rd, text);
+    }
+    return hits;
+}
+
+/* Bytes of text and image data the client receives. */
+static double content_bytes(const cJSON *res)
+{
+    double n = 0;
+    const cJSON *blk;
+    cJSON_ArrayForEach(blk, cJSON_GetObjectItemCaseSensitive(res, "content")) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(blk, "text");
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(blk, "data");
+        n += (double)strlen(cJSON_IsString(t) ? t->valuestring : cJSON_IsString(d) ? d->valuestring : "");
+    }
+    return n;
+}
+
+static void iso_time(char *out, size_t n)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L);
+}
+
+/* One audit line: who asked what, what reached Slicer, what came back. */
+static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *args,
+                       const char *outcome, const char *reason, const cJSON *res, double t0)
+{
+    audit *a = r->m->cfg.audit;
+    if (!a)
+        return;
+    cJSON *rec = cJSON_CreateObject();
+    char when[80];
+    iso_time(when, sizeof when);
+    cJSON_AddStringToObject(rec, "time", when);
+    cJSON_AddStringToObject(rec, "transport", r->io && r->io->transport ? r->io->transport : "stdio");
+    if (r->io && r->io->peer)
+        cJSON_AddStringToObject(rec, "peer", r->io->peer);
+    const char *client = r->client_name ? r->client_name : r->s->client_name;
+    cJSON_AddStringToObject(rec, "client", client ? client : "");
+    cJSON_AddStringToObject(rec, "protocol", r->modern ? MCP_MODERN_VERSION : r->s->version);
+    cJSON_AddItemToObject(rec, "request_id", cJSON_Duplicate(r->id, 0));
+    cJSON_AddStringToObject(rec, "tool", tool_name);
+    cJSON *ac = args ? cJSON_Duplicate(args, 1) : cJSON_CreateNull();
+    redact_json(r->m->cfg.redact, ac);
+    cJSON_AddItemToObject(rec, "arguments", ac);
+    cJSON_AddStringToObject(rec, "outcome", outcome);
+    if (reason) {
+        cJSON *rs = cJSON_CreateString(reason);
+        redact_json(r->m->cfg.redact, rs);
+        cJSON_AddItemToObject(rec, "reason", rs);
+    }
+    cJSON *calls = cJSON_AddArrayToObject(rec, "slicer_calls");
+    for (size_t i = 0; i < backend_trace_count(r->m->b); i++) {
+        const backend_trace *bt = backend_trace_at(r->m->b, i);
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "method", bt->method);
+        cJSON *tg = cJSON_CreateString(bt->target);
+        redact_json(r->m->cfg.redact, tg);
+        cJSON_AddItemToObject(c, "target", tg);
+        cJSON_AddNumberToObject(c, "status", bt->status);
+        cJSON_AddNumberToObject(c, "bytes", (double)bt->bytes);
+        cJSON_AddNumberToObject(c, "ms", bt->ms);
+        cJSON_AddItemToArray(calls, c);
+    }
+    cJSON_AddNumberToObject(rec, "bytes_returned", res ? content_bytes(res) : 0);
+    cJSON_AddNumberToObject(rec, "latency_ms", now_ms() - t0);
+    err e = { 0 };
+    if (audit_write(a, rec, &e) != 0)
+        log_msg(LOG_ERROR, "%s", e.msg);
+    cJSON_Delete(rec);
+}
+
+/* A refusal before anything reached Slicer: logged, audited, answered. */
+static int refuse(rpc_req *r, rpc_error *er, const char *tool_name, const cJSON *args,
+                  double t0, int code, const char *msg)
+{
+    backend_trace_reset(r->m->b);
+    log_msg(LOG_WARNING, "refused tools/call %s: %s", tool_name, msg);
+    audit_call(r, tool_name, args, "refused", msg, NULL, t0);
+    return rpc_fail(er, code, "%s", msg);
+}
+
 int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
 {
     mcp *m = r->m;
+    double t0 = now_ms();
+    char msg[1400];
     const cJSON *jname = cJSON_GetObjectItemCaseSensitive(r->params, "name");
-    if (!cJSON_IsString(jname))
-        return rpc_fail(er, RPC_INVALID_PARAMS, "tools/call: params.name must be a string");
-    const tool *t = tools_find(m->tools, jname->valuestring);
-    if (!t)
-        return rpc_fail(er, RPC_INVALID_PARAMS, "Unknown tool: %.128s", jname->valuestring);
-    if (!visible(m, t)) {
-        log_msg(LOG_WARNING, "refused %s: policy '%s' is not enabled", t->name, t->policy);
-        return rpc_fail(er, RPC_INVALID_PARAMS, "Unknown tool: %s (it is declared in %s but needs "
-                        "the gateway policy '%s', which is off; an administrator enables it with "
-                        "--allow-%s)", t->name, t->file, t->policy, t->policy);
-    }
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(r->params, "arguments");
+    if (!cJSON_IsString(jname))
+        return refuse(r, er, "", args, t0, RPC_INVALID_PARAMS, "tools/call: params.name must be a string");
+    const char *name = jname->valuestring;
+    const tool *t = tools_find(m->tools, name);
+    if (!t) {
+        snprintf(msg, sizeof msg, "Unknown tool: %.128s", name);
+        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
+    }
+    if (!visible(m, t)) {
+        snprintf(msg, sizeof msg, "Unknown tool: %s (it is declared in %s but needs the gateway "
+                 "policy '%s', which is off; an administrator enables it with --allow-%s)",
+                 t->name, t->file, t->policy, t->policy);
+        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
+    }
     cJSON *empty = NULL;
     if (!args || cJSON_IsNull(args))
         args = empty = cJSON_CreateObject();
     if (!cJSON_IsObject(args))
-        return rpc_fail(er, RPC_INVALID_PARAMS, "tools/call: params.arguments must be an object");
+        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, "tools/call: params.arguments must be an object");
 
-    double t0 = now_ms();
     err e = { 0 };
     if (schema_validate(t->input_validator, args, &e) != 0) {
-        char msg[1200];
         snprintf(msg, sizeof msg, "Invalid arguments for tool %s: %s", t->name, e.msg);
+        backend_trace_reset(m->b);
         log_msg(LOG_INFO, "tools/call %s: %s", t->name, msg);
         log_note(r, LOG_WARNING, t->name, msg);
         *res = error_result(msg);
+        redact_result(m->cfg.redact, *res);
+        audit_call(r, name, args, "refused", msg, *res, t0);
         cJSON_Delete(empty);
         return 0;
     }
@@ -224,24 +328,24 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
                    .policy_enabled = policy_cb, .policy_ud = m };
     int rc = call_run(&c, &e);
     backend_set_tick(m->b, NULL, NULL);
-    cJSON_Delete(empty);
     if (rc != 0) {
         call_ctx_clear(&c);
+        audit_call(r, name, args, "internal_error", e.msg, NULL, t0);
+        cJSON_Delete(empty);
         return rpc_fail(er, RPC_INTERNAL_ERROR, "Internal error: %s", e.msg);
     }
     if (!c.is_error && t->output_validator && c.structured &&
         schema_validate(t->output_validator, c.structured, &e) != 0) {
-        char msg[1200];
         snprintf(msg, sizeof msg, "Slicer's answer does not match the outputSchema of %s: %s",
                  t->name, e.msg);
         call_fail(&c, msg);
     }
     const cJSON *first = cJSON_GetArrayItem(c.content, 0);
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(first, "text");
-    log_msg(LOG_INFO, "tools/call %s: %s (%zu REST calls, %.1f ms)%s%s", t->name,
-            r->cancelled ? "cancelled" : c.is_error ? "error" : "ok",
-            backend_trace_count(m->b), now_ms() - t0,
-            c.is_error ? ": " : "", c.is_error && cJSON_IsString(text) ? text->valuestring : "");
+    const char *err_text = c.is_error && cJSON_IsString(text) ? text->valuestring : NULL;
+    const char *outcome = r->cancelled ? "cancelled" : c.denied ? "refused" : c.is_error ? "tool_error" : "ok";
+    log_msg(LOG_INFO, "tools/call %s: %s (%zu REST calls, %.1f ms)%s%s", t->name, outcome,
+            backend_trace_count(m->b), now_ms() - t0, err_text ? ": " : "", err_text ? err_text : "");
     for (size_t i = 0; i < backend_trace_count(m->b); i++) {
         const backend_trace *bt = backend_trace_at(m->b, i);
         char line[400];
@@ -249,9 +353,14 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
                  bt->target, bt->status, bt->bytes, bt->ms);
         log_note(r, LOG_DEBUG, t->name, line);
     }
-    if (c.is_error && cJSON_IsString(text))
-        log_note(r, LOG_WARNING, t->name, text->valuestring);
+    if (err_text)
+        log_note(r, LOG_WARNING, t->name, err_text);
+    char *reason = err_text ? strdup(err_text) : NULL;
     *res = call_result(r, &c);
     call_ctx_clear(&c);
+    redact_result(m->cfg.redact, *res);
+    audit_call(r, name, args, outcome, reason, *res, t0);
+    free(reason);
+    cJSON_Delete(empty);
     return 0;
 }

@@ -42,6 +42,8 @@ t_mcp *t_mcp_start(const char *const *args)
         if (fd >= 0)
             dup2(fd, 2);
         close(pin[0]); close(pin[1]); close(pout[0]); close(pout[1]);
+        /* The default audit log lands in the test folder, not in $HOME. */
+        setenv("XDG_STATE_HOME", t_tmpdir(), 1);
         char *argv[64];
         int a = 0;
         argv[a++] = strdup(t_bin("slicer-mcp"));

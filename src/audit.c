@@ -1,0 +1,102 @@
+/* audit: durable JSON-lines appends. */
+#include "audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct audit {
+    int fd;
+    char *path;
+};
+
+/* mkdir -p for the folders above path, each 0700 when created. */
+static int make_parents(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    free(p);
+    return 0;
+}
+
+audit *audit_open(const char *path, err *e)
+{
+    audit *a = calloc(1, sizeof *a);
+    if (!a || !(a->path = strdup(path))) {
+        free(a);
+        err_set(e, ERR_INTERNAL, "out of memory");
+        return NULL;
+    }
+    if (make_parents(path) != 0) {
+        err_set(e, ERR_INVALID, "audit log %s: cannot create its folder: %s", path, strerror(errno));
+        goto fail;
+    }
+    a->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (a->fd < 0) {
+        err_set(e, ERR_INVALID, "audit log %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    return a;
+fail:
+    free(a->path);
+    free(a);
+    return NULL;
+}
+
+void audit_close(audit *a)
+{
+    if (!a)
+        return;
+    close(a->fd);
+    free(a->path);
+    free(a);
+}
+
+const char *audit_path(const audit *a) { return a->path; }
+
+int audit_write(audit *a, const cJSON *record, err *e)
+{
+    char *s = cJSON_PrintUnformatted(record);
+    if (!s)
+        return err_set(e, ERR_INTERNAL, "audit: out of memory");
+    size_t n = strlen(s);
+    if (n + 1 > AUDIT_MAX_LINE) {
+        /* Keep the line whole and bounded: the arguments go, the facts stay. */
+        cJSON *copy = cJSON_Duplicate(record, 1);
+        cJSON_ReplaceItemInObject(copy, "arguments", cJSON_CreateString("(omitted: too large)"));
+        free(s);
+        s = cJSON_PrintUnformatted(copy);
+        cJSON_Delete(copy);
+        if (!s)
+            return err_set(e, ERR_INTERNAL, "audit: out of memory");
+        n = strlen(s);
+    }
+    s[n] = '\n';   /* replaces the NUL: the line goes out in one write */
+    ssize_t w;
+    do
+        w = write(a->fd, s, n + 1);
+    while (w < 0 && errno == EINTR);
+    int rc = 0;
+    if (w != (ssize_t)(n + 1))
+        rc = err_set(e, ERR_INTERNAL, "audit log %s: write failed: %s", a->path,
+                     w < 0 ? strerror(errno) : "short write");
+    else if (fsync(a->fd) != 0)
+        rc = err_set(e, ERR_INTERNAL, "audit log %s: fsync failed: %s", a->path, strerror(errno));
+    free(s);
+    return rc;
+}

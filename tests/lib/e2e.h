@@ -1,0 +1,36 @@
+/* e2e: shared steps of the end-to-end tests: a slicer-sim plus a
+ * slicer-mcp pointed at it and already initialized, and queries over the
+ * stand-in's request log. */
+#ifndef E2E_H
+#define E2E_H
+
+#include <cjson/cJSON.h>
+#include "mcpclient.h"
+#include "testlib.h"
+
+typedef struct {
+    t_sim *sim;
+    t_mcp *mcp;
+} e2e;
+
+/* Starts slicer-sim (sim_args, may be NULL) and slicer-mcp with
+ * --slicer-url, --tools-dir tools.d and mcp_args (may be NULL), then
+ * initializes with protocol 2025-11-25.  0 on success. */
+int  e2e_start(e2e *x, const char *const *sim_args, const char *const *mcp_args);
+void e2e_stop(e2e *x);
+
+/* Number of request-log lines whose method matches (NULL = any) and whose
+ * raw target starts with prefix. */
+int  e2e_log_count(const e2e *x, const char *method, const char *prefix);
+/* The raw target of the n-th (0-based) logged request starting with
+ * prefix, or "" (static buffer). */
+const char *e2e_log_target(const e2e *x, const char *prefix, int n);
+
+/* result.structuredContent of a tools/call response (borrowed). */
+const cJSON *e2e_structured(const cJSON *resp);
+/* Decodes the first image block of a response with libpng; fills w, h
+ * and an RGBA buffer (caller frees).  0 on success. */
+int  e2e_image(const cJSON *resp, unsigned *w, unsigned *h, unsigned char **rgba,
+               size_t *png_bytes);
+
+#endif
