@@ -226,7 +226,8 @@ static int redact_node(const redact *r, cJSON *node)
         if (ru) {
             char marker[300];
             snprintf(marker, sizeof marker, "[REDACTED:%s]", ru->name);
-            cJSON_ReplaceItemViaPointer(node, it, cJSON_CreateString(marker));
+            /* By key, so the replacement keeps the member's name. */
+            cJSON_ReplaceItemInObjectCaseSensitive(node, it->string, cJSON_CreateString(marker));
             hits++;
         } else if (cJSON_IsString(it)) {
             hits += redact_json(r, it);

@@ -1,0 +1,453 @@
+/* End-to-end: the exec policy and the endpoint guard at call time,
+ * Slicer's faults, the audit log (including after kill -9), PHI
+ * redaction, hot reload, cancellation and progress, all through the real
+ * binary against slicer-sim. */
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "e2e.h"
+
+static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
+
+static long ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static int tool_listed(t_mcp *m, const char *name)
+{
+    cJSON *r = t_mcp_request(m, "tools/list", "{}", 5000);
+    const cJSON *t;
+    int found = 0, n = 0;
+    cJSON_ArrayForEach(t, get(get(r, "result"), "tools")) {
+        n++;
+        if (name && !strcmp(get(t, "name")->valuestring, name))
+            found = 1;
+    }
+    cJSON_Delete(r);
+    return name ? found : n;
+}
+
+static void test_exec_with_policy(void)
+{
+    e2e x;
+    const char *sim[] = { "--enable-exec", NULL };
+    const char *mcp[] = { "--allow-exec", NULL };
+    T_ASSERT(e2e_start(&x, sim, mcp) == 0, "start");
+    T_CHECK(tool_listed(x.mcp, "execute_python_code"), "listed with --allow-exec");
+    cJSON *r = t_mcp_call(x.mcp, "execute_python_code", "{\"code\":\"x = 1 + 1\"}", 5000);
+    T_CHECK(!t_mcp_is_error(r), "exec ran: %s", t_mcp_text(r));
+    T_CHECK(e2e_log_count(&x, "POST", "/slicer/exec") == 1, "POST /slicer/exec reached Slicer");
+    char *log = t_sim_log_text(x.sim);
+    T_CHECK(log && strstr(log, "x = 1 + 1"), "the stand-in received the code");
+    free(log);
+    cJSON_Delete(r);
+    e2e_stop(&x);
+}
+
+static void test_exec_flag_but_slicer_exec_off(void)
+{
+    e2e x;
+    const char *mcp[] = { "--allow-exec", NULL };
+    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    cJSON *r = t_mcp_call(x.mcp, "execute_python_code", "{\"code\":\"1\"}", 5000);
+    T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "unknown command"),
+            "Slicer's own message is carried: %s", t_mcp_text(r));
+    cJSON_Delete(r);
+    e2e_stop(&x);
+}
+
+/* A tools folder: the shipped tools plus extra YAML files. */
+static const char *tools_copy(const char *name, const char *extra_file, const char *extra_yaml)
+{
+    static char dir[512];
+    char cmd[2048];
+    snprintf(dir, sizeof dir, "%s/%s", t_tmpdir(), name);
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s && cp tools.d/*.yaml %s/", dir, dir, dir);
+    if (system(cmd) != 0)
+        return NULL;
+    if (extra_file) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/%s", dir, extra_file);
+        t_write_file(path, extra_yaml, strlen(extra_yaml));
+    }
+    return dir;
+}
+
+static const char delete_node_yaml[] =
+    "name: delete_node\n"
+    "description: Removes one node.\n"
+    "annotations: {readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false}\n"
+    "inputSchema:\n"
+    "  type: object\n"
+    "  properties:\n"
+    "    node_id: {type: string}\n"
+    "  additionalProperties: false\n"
+    "request:\n"
+    "  method: DELETE\n"
+    "  path: /slicer/mrml\n"
+    "  query:\n"
+    "    id: \"{node_id}\"\n"
+    "result: {type: json}\n";
+
+static void test_guard_at_call_time(void)
+{
+    const char *dir = tools_copy("guardtools", "delete_node.yaml", delete_node_yaml);
+    e2e x;
+    const char *mcp[] = { "--tools-dir", dir, "--schemas-dir", "schemas", NULL };
+    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    cJSON *r = t_mcp_call(x.mcp, "delete_node", "{}", 5000);
+    T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "clear_scene") && strstr(t_mcp_text(r), "clears the whole scene"),
+            "DELETE without a selection refused, naming the policy: %s", t_mcp_text(r));
+    T_CHECK(e2e_log_count(&x, "DELETE", "/slicer/mrml") == 0, "nothing reached Slicer");
+    cJSON_Delete(r);
+    r = t_mcp_call(x.mcp, "delete_node", "{\"node_id\":\"vtkMRMLLabelMapVolumeNode1\"}", 5000);
+    T_CHECK(!t_mcp_is_error(r), "a selected node may be deleted: %s", t_mcp_text(r));
+    T_CHECK(e2e_log_count(&x, "DELETE", "/slicer/mrml?id=vtkMRMLLabelMapVolumeNode1") == 1, "DELETE with id");
+    cJSON_Delete(r);
+    e2e_stop(&x);
+    const char *mcp2[] = { "--tools-dir", dir, "--schemas-dir", "schemas", "--allow", "clear_scene", NULL };
+    T_ASSERT(e2e_start(&x, NULL, mcp2) == 0, "start with the policy");
+    r = t_mcp_call(x.mcp, "delete_node", "{}", 5000);
+    T_CHECK(!t_mcp_is_error(r) && e2e_log_count(&x, "DELETE", "/slicer/mrml") == 1, "allowed with --allow clear_scene");
+    cJSON_Delete(r);
+    e2e_stop(&x);
+}
+
+/* One fault case: the call fails with msg_part, within bound_ms, and the
+ * next call after clearing the fault works. */
+static void fault_case(const char *fault, const char *tool, const char *args, const char *msg_part,
+                       const char *const *extra_mcp)
+{
+    e2e x;
+    const char *sim[] = { "--fault", fault, NULL };
+    T_ASSERT(e2e_start(&x, sim, extra_mcp) == 0, "start");
+    long t0 = ms_now();
+    cJSON *r = t_mcp_call(x.mcp, tool, args, 10000);
+    long took = ms_now() - t0;
+    T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), msg_part), "%s: isError naming '%s': %s", fault, msg_part,
+            t_mcp_text(r));
+    T_CHECK(took < 2500, "%s: answered in %ld ms", fault, took);
+    cJSON_Delete(r);
+    t_resp resp;
+    char url[128];
+    snprintf(url, sizeof url, "%s/__sim/fault?clear=1", t_sim_url(x.sim));
+    t_http("POST", url, NULL, 0, 2000, &resp);
+    t_resp_free(&resp);
+    r = t_mcp_call(x.mcp, "get_slicer_info", "{}", 5000);
+    T_CHECK(!t_mcp_is_error(r), "%s: the next call works: %s", fault, t_mcp_text(r));
+    cJSON_Delete(r);
+    e2e_stop(&x);
+}
+
+static void test_slicer_faults(void)
+{
+    const char *quick[] = { "--timeout-ms", "800", NULL };
+    fault_case("/slicer/system=500:the scene is locked", "get_slicer_info", "{}", "the scene is locked", NULL);
+    fault_case("/slicer/system=hang", "get_slicer_info", "{}", "timed out after", quick);
+    fault_case("/slicer/system=delay:3000", "get_slicer_info", "{}", "timed out after", quick);
+    fault_case("/slicer/system=close", "get_slicer_info", "{}", "without answering", NULL);
+    fault_case("/slicer/system=404", "get_slicer_info", "{}", "empty answer (404)", NULL);
+    fault_case("/slicer/system=garbage", "get_slicer_info", "{}", "not JSON", NULL);
+    fault_case("/slicer/slice=truncate", "get_slice_png", "{\"view\":\"red\"}", "cut short", NULL);
+    fault_case("/slicer/slice=garbage", "get_slice_png", "{\"view\":\"red\"}", "png", NULL);
+    const char *small[] = { "--max-response-bytes", "100000", NULL };
+    fault_case("/slicer/slice=oversize:300000", "get_slice_png", "{\"view\":\"red\"}", "larger than", small);
+}
+
+static void test_single_quoted_answer(void)
+{
+    e2e x;
+    const char *sim[] = { "--fault", "/slicer/gui=single-quote", NULL };
+    T_ASSERT(e2e_start(&x, sim, NULL) == 0, "start");
+    cJSON *r = t_mcp_call(x.mcp, "set_layout", "{\"layout\":\"FourUp\"}", 5000);
+    const cJSON *st = get(e2e_structured(r), "status");
+    T_CHECK(!t_mcp_is_error(r) && cJSON_IsString(st) && !strcmp(st->valuestring, "success"),
+            "Slicer's {'status': 'success'} is understood: %s", t_mcp_text(r));
+    cJSON_Delete(r);
+    e2e_stop(&x);
+}
+
+static void test_slicer_down(void)
+{
+    const char *args[] = { "--slicer-url", "http://127.0.0.1:9", "--tools-dir", "tools.d", NULL };
+    t_mcp *m = t_mcp_start(args);
+    t_mcp_handshake(m, "2025-11-25");
+    long t0 = ms_now();
+    cJSON *r = t_mcp_call(m, "list_volumes", "{}", 5000);
+    T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "connection refused") && strstr(t_mcp_text(r), "Web Server"),
+            "a message a model can act on: %s", t_mcp_text(r));
+    T_CHECK(ms_now() - t0 < 2000, "fast");
+    cJSON_Delete(r);
+    t_mcp_free(m);
+}
+
+static cJSON *read_audit(const char *path, int *lines, int *bad)
+{
+    char *text = t_read_file(path, NULL);
+    cJSON *arr = cJSON_CreateArray();
+    *lines = *bad = 0;
+    for (char *l = text ? strtok(text, "\n") : NULL; l; l = strtok(NULL, "\n")) {
+        (*lines)++;
+        cJSON *j = cJSON_Parse(l);
+        if (j)
+            cJSON_AddItemToArray(arr, j);
+        else
+            (*bad)++;
+    }
+    free(text);
+    return arr;
+}
+
+static void test_audit_log(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/audit/deep/audit.jsonl", t_tmpdir());
+    e2e x;
+    const char *mcp[] = { "--audit-log", path, NULL };
+    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    cJSON_Delete(t_mcp_call(x.mcp, "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", 5000));
+    cJSON_Delete(t_mcp_call(x.mcp, "get_slice_png", "{\"view\":\"teal\"}", 5000));
+    cJSON_Delete(t_mcp_call(x.mcp, "execute_python_code", "{\"code\":\"1\"}", 5000));
+    cJSON_Delete(t_mcp_call(x.mcp, "no_such_tool", "{}", 5000));
+    struct stat st;
+    T_CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "created 0600 (%o)", st.st_mode & 0777);
+    int lines, bad;
+    cJSON *recs = read_audit(path, &lines, &bad);
+    T_CHECK(lines == 4 && bad == 0, "one complete line per call (%d lines, %d bad)", lines, bad);
+    const cJSON *ok = cJSON_GetArrayItem(recs, 0);
+    T_CHECK(!strcmp(get(ok, "tool")->valuestring, "get_volume_info") && !strcmp(get(ok, "outcome")->valuestring, "ok") &&
+            !strcmp(get(ok, "transport")->valuestring, "stdio") && !strcmp(get(ok, "client")->valuestring, "e2e") &&
+            cJSON_IsString(get(ok, "time")) && cJSON_IsNumber(get(ok, "latency_ms")) &&
+            cJSON_GetNumberValue(get(ok, "bytes_returned")) > 100 &&
+            !strcmp(get(get(ok, "arguments"), "node_id")->valuestring, "vtkMRMLScalarVolumeNode1"), "fields of an ok call");
+    const cJSON *call = cJSON_GetArrayItem(get(ok, "slicer_calls"), 0);
+    T_CHECK(call && !strcmp(get(call, "method")->valuestring, "GET") &&
+            strstr(get(call, "target")->valuestring, "/slicer/mrml/properties") &&
+            cJSON_GetNumberValue(get(call, "status")) == 200, "the REST call with method, path and status");
+    static const char *const reasons[] = { "must be one of", "--allow-exec", "Unknown tool" };
+    for (int i = 1; i < 4; i++) {
+        const cJSON *rf = cJSON_GetArrayItem(recs, i);
+        T_CHECK(rf && !strcmp(get(rf, "outcome")->valuestring, "refused") &&
+                strstr(get(rf, "reason")->valuestring, reasons[i - 1]) &&
+                cJSON_GetArraySize(get(rf, "slicer_calls")) == 0, "refusal %d logged with its reason", i);
+    }
+    cJSON_Delete(recs);
+    e2e_stop(&x);
+}
+
+static void test_audit_survives_kill9(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/audit-kill.jsonl", t_tmpdir());
+    e2e x;
+    const char *mcp[] = { "--audit-log", path, NULL };
+    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    /* A burst of 200 calls written at once; kill -9 part-way through. */
+    for (int i = 0; i < 200; i++) {
+        char line[200];
+        snprintf(line, sizeof line, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+                 "{\"name\":\"list_nodes\",\"arguments\":{\"name\":\"MRHead\"}}}", 1000 + i);
+        t_mcp_send(x.mcp, line);
+    }
+    int answered = 0;
+    cJSON *r;
+    while (answered < 60 && (r = t_mcp_recv(x.mcp, 5000)) != NULL) {
+        answered++;
+        cJSON_Delete(r);
+    }
+    kill(t_mcp_pid(x.mcp), SIGKILL);
+    t_mcp_kill(x.mcp);
+    int lines, bad;
+    cJSON *recs = read_audit(path, &lines, &bad);
+    T_CHECK(bad == 0, "no torn line after kill -9 (%d bad of %d)", bad, lines);
+    T_CHECK(lines >= answered && lines <= answered + 2 + 200, "every answered call is logged (%d lines, %d answered)",
+            lines, answered);
+    int sim_calls = e2e_log_count(&x, "GET", "/slicer/mrml/ids");
+    T_CHECK(lines >= sim_calls - 1, "every call that reached Slicer is logged but at most the one in flight "
+            "(%d lines, %d reached Slicer)", lines, sim_calls);
+    cJSON_Delete(recs);
+    e2e_stop(&x);
+}
+
+static void test_redaction(void)
+{
+    char rules[512], audit_path[512];
+    snprintf(rules, sizeof rules, "%s/rules.yaml", t_tmpdir());
+    snprintf(audit_path, sizeof audit_path, "%s/audit-redact.jsonl", t_tmpdir());
+    const char *y = "rules:\n"
+                    "  - name: app\n    keys: [applicationName]\n"
+                    "  - name: head\n    pattern: \"MRHe[a-z]+\"\n";
+    t_write_file(rules, y, strlen(y));
+    e2e x;
+    const char *mcp[] = { "--redact", rules, "--audit-log", audit_path, NULL };
+    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    cJSON *r = t_mcp_call(x.mcp, "get_slicer_info", "{}", 5000);
+    const cJSON *an = get(e2e_structured(r), "applicationName");
+    T_CHECK(cJSON_IsString(an) && !strcmp(an->valuestring, "[REDACTED:app]"), "key rule on structuredContent");
+    T_CHECK(strstr(t_mcp_text(r), "[REDACTED:app]") && !strstr(t_mcp_text(r), "\"applicationName\":\"Slicer\""),
+            "and on the text rendering: %s", t_mcp_text(r));
+    cJSON_Delete(r);
+    r = t_mcp_call(x.mcp, "list_nodes", "{\"name\":\"MRHead\"}", 5000);
+    T_CHECK(!strstr(t_mcp_text(r), "MRHead") && strstr(t_mcp_text(r), "[REDACTED:head]"), "pattern rule: %s", t_mcp_text(r));
+    cJSON_Delete(r);
+    char *log = t_read_file(audit_path, NULL);
+    T_CHECK(log && !strstr(log, "MRHead") && strstr(log, "[REDACTED:head]"), "the audit log is redacted too");
+    free(log);
+    e2e_stop(&x);
+    snprintf(rules, sizeof rules, "%s/badrules.yaml", t_tmpdir());
+    y = "rules:\n  - name: x\n    pattern: \"(unclosed\"\n";
+    t_write_file(rules, y, strlen(y));
+    const char *bad[] = { "--redact", rules, NULL };
+    t_sim *s = t_sim_start(NULL);
+    const char *args[] = { "--slicer-url", t_sim_url(s), "--redact", rules, NULL };
+    (void)bad;
+    t_mcp *m = t_mcp_start(args);
+    int st = t_mcp_close(m, 3000);
+    T_CHECK(st == 2, "bad rules refuse to start (exit %d)", st);
+    char *err = t_read_file(t_mcp_stderr_path(m), NULL);
+    T_CHECK(err && strstr(err, "badrules.yaml:3:"), "with file:line: %s", err ? err : "");
+    free(err);
+    t_mcp_free(m);
+    t_sim_stop(s);
+}
+
+static int wait_note(t_mcp *m, const char *method, int timeout_ms, cJSON **out)
+{
+    long end = ms_now() + timeout_ms;
+    while (ms_now() < end) {
+        cJSON *j = t_mcp_recv(m, (int)(end - ms_now()));
+        if (!j)
+            break;
+        const cJSON *meth = get(j, "method");
+        if (cJSON_IsString(meth) && !strcmp(meth->valuestring, method)) {
+            if (out)
+                *out = j;
+            else
+                cJSON_Delete(j);
+            return 1;
+        }
+        cJSON_Delete(j);
+    }
+    return 0;
+}
+
+static void test_reload(void)
+{
+    char dir[512], cmd[2048];
+    snprintf(dir, sizeof dir, "%s/reload", t_tmpdir());
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s && cp tools.d/get_slicer_info.yaml tools.d/list_nodes.yaml %s/",
+             dir, dir, dir);
+    T_ASSERT(system(cmd) == 0, "copy");
+    e2e x;
+    const char *mcp[] = { "--tools-dir", dir, "--schemas-dir", "schemas", NULL };
+    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    T_CHECK(tool_listed(x.mcp, NULL) == 2, "two tools");
+    /* A new valid file: picked up by the watcher. */
+    snprintf(cmd, sizeof cmd, "cp tools.d/get_volume_info.yaml %s/", dir);
+    T_ASSERT(system(cmd) == 0, "add a tool");
+    T_CHECK(wait_note(x.mcp, "notifications/tools/list_changed", 3000, NULL), "list_changed after a valid change");
+    T_CHECK(tool_listed(x.mcp, NULL) == 3, "three tools now");
+    /* An invalid file and SIGHUP: refused, the old set keeps serving. */
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s/broken.yaml", dir);
+    t_write_file(bad, "name: [unclosed\n", 16);
+    kill(t_mcp_pid(x.mcp), SIGHUP);
+    cJSON *note = NULL;
+    T_CHECK(wait_note(x.mcp, "notifications/message", 3000, &note), "an error message for the invalid set");
+    const cJSON *d = get(get(note, "params"), "data");
+    T_CHECK(note && !strcmp(get(get(note, "params"), "level")->valuestring, "error") &&
+            strstr(get(d, "problems")->valuestring, "broken.yaml:1:"), "naming the file and line");
+    cJSON_Delete(note);
+    T_CHECK(!wait_note(x.mcp, "notifications/tools/list_changed", 500, NULL), "no list_changed for the invalid set");
+    T_CHECK(tool_listed(x.mcp, NULL) == 3, "the old set keeps serving");
+    cJSON *r = t_mcp_call(x.mcp, "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", 5000);
+    T_CHECK(!t_mcp_is_error(r), "and its tools work");
+    cJSON_Delete(r);
+    e2e_stop(&x);
+}
+
+static void test_cancellation(void)
+{
+    e2e x;
+    const char *sim[] = { "--fault", "/slicer/system=hang", NULL };
+    const char *mcp[] = { "--timeout-ms", "20000", NULL };
+    T_ASSERT(e2e_start(&x, sim, mcp) == 0, "start");
+    t_mcp_send(x.mcp, "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"tools/call\",\"params\":{\"name\":\"get_slicer_info\",\"arguments\":{}}}");
+    struct timespec ts = { 0, 200 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    t_mcp_send(x.mcp, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":77,\"reason\":\"user\"}}");
+    long t0 = ms_now();
+    cJSON *r = t_mcp_request(x.mcp, "ping", NULL, 3000);
+    T_CHECK(r && get(r, "result") && ms_now() - t0 < 1500, "the gateway is free again at once (%ld ms)", ms_now() - t0);
+    cJSON_Delete(r);
+    const cJSON *n;
+    int got77 = 0;
+    cJSON_ArrayForEach(n, t_mcp_notes(x.mcp))
+        got77 |= cJSON_IsNumber(get(n, "id")) && get(n, "id")->valueint == 77;
+    T_CHECK(!got77, "no answer to the cancelled request");
+    e2e_stop(&x);
+}
+
+static void test_progress(void)
+{
+    e2e x;
+    const char *sim[] = { "--fault", "/slicer/system=delay:900", NULL };
+    T_ASSERT(e2e_start(&x, sim, NULL) == 0, "start");
+    cJSON *r = t_mcp_request(x.mcp, "tools/call", "{\"name\":\"get_slicer_info\",\"arguments\":{},"
+                             "\"_meta\":{\"progressToken\":\"tok-1\"}}", 5000);
+    T_CHECK(r && !t_mcp_is_error(r), "the call completes");
+    int progress = 0;
+    double last = 0;
+    const cJSON *n;
+    cJSON_ArrayForEach(n, t_mcp_notes(x.mcp)) {
+        if (strcmp(get(n, "method")->valuestring, "notifications/progress"))
+            continue;
+        const cJSON *p = get(n, "params");
+        T_CHECK(!strcmp(get(p, "progressToken")->valuestring, "tok-1"), "token echoed");
+        T_CHECK(cJSON_GetNumberValue(get(p, "progress")) > last, "progress increases");
+        last = cJSON_GetNumberValue(get(p, "progress"));
+        progress++;
+    }
+    T_CHECK(progress >= 1, "progress notifications before the result (%d)", progress);
+    cJSON_Delete(r);
+    e2e_stop(&x);
+}
+
+static void test_stdin_closed_during_call(void)
+{
+    e2e x;
+    const char *sim[] = { "--fault", "/slicer/system=delay:500", NULL };
+    T_ASSERT(e2e_start(&x, sim, NULL) == 0, "start");
+    t_mcp_send(x.mcp, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"get_slicer_info\",\"arguments\":{}}}");
+    int st = t_mcp_close(x.mcp, 5000);
+    T_CHECK(st == 0, "exits cleanly after finishing the call (status %d)", st);
+    e2e_stop(&x);
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    t_run("exec_with_policy", test_exec_with_policy);
+    t_run("exec_flag_but_slicer_exec_off", test_exec_flag_but_slicer_exec_off);
+    t_run("guard_at_call_time", test_guard_at_call_time);
+    t_run("slicer_faults", test_slicer_faults);
+    t_run("slicer_single_quoted_answer", test_single_quoted_answer);
+    t_run("slicer_down", test_slicer_down);
+    t_run("audit_log", test_audit_log);
+    t_run("audit_survives_kill9", test_audit_survives_kill9);
+    t_run("redaction", test_redaction);
+    t_run("reload", test_reload);
+    t_run("cancellation", test_cancellation);
+    t_run("progress", test_progress);
+    t_run("stdin_closed_during_call", test_stdin_closed_during_call);
+    return t_done();
+}
