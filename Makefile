@@ -1,7 +1,7 @@
 # slicer-mcp: build, test and demo.  Dependencies come from pkg-config only.
 CC      ?= cc
 BUILD   ?= build
-PKGS    := libcurl libcjson yaml-0.1 libpng
+PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
 OPT     ?= -O2 -g
@@ -68,8 +68,11 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
-demo: all
+demo: all $(BUILD)/slicer-mcp-demo
 	@sh tests/demo.sh $(BUILD)
+
+$(BUILD)/slicer-mcp-demo: $(BUILD)/tests/demo/demo.o $(TLIB_OBJ) $(BUILD)/libslicermcp.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 bench: all
 	@sh tests/bench/run.sh $(BUILD)

@@ -1,0 +1,101 @@
+/* demo: a real MCP session through slicer-mcp against slicer-sim, printed
+ * as it happens: what the client sent, what the gateway answered and what
+ * reached "Slicer".  Run by `make demo`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base64.h"
+#include "e2e.h"
+
+static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
+
+static void show(const char *what, const cJSON *resp, size_t max)
+{
+    const cJSON *res = get(resp, "result");
+    char *s = cJSON_PrintUnformatted(get(res, "structuredContent") ? get(res, "structuredContent") :
+                                     res ? res : resp);
+    size_t n = s ? strlen(s) : 0;
+    printf("  %s -> %.*s%s\n", what, (int)(n > max ? max : n), s ? s : "(no answer)", n > max ? " ..." : "");
+    free(s);
+}
+
+static void slicer_saw(const e2e *x, int from)
+{
+    char *log = t_sim_log_text(x->sim);
+    int i = 0;
+    for (char *l = log ? strtok(log, "\n") : NULL; l; l = strtok(NULL, "\n"), i++) {
+        if (i < from)
+            continue;
+        cJSON *j = cJSON_Parse(l);
+        printf("      Slicer saw: %s %s -> %d (%d bytes)\n", get(j, "method")->valuestring,
+               get(j, "target")->valuestring, get(j, "status")->valueint, get(j, "bytes")->valueint);
+        cJSON_Delete(j);
+    }
+    free(log);
+}
+
+static int log_lines(const e2e *x)
+{
+    char *log = t_sim_log_text(x->sim);
+    int n = 0;
+    for (char *p = log; p && *p; p++)
+        n += *p == '\n';
+    free(log);
+    return n;
+}
+
+int main(void)
+{
+    e2e x;
+    printf("slicer-mcp demo: starting slicer-sim (the Slicer stand-in) and slicer-mcp over stdio\n");
+    if (e2e_start(&x, NULL, NULL) != 0) {
+        fprintf(stderr, "demo: could not start slicer-sim and slicer-mcp (see tests/out)\n");
+        return 1;
+    }
+    printf("  slicer-sim on %s; initialize done (protocol 2025-11-25)\n\n", t_sim_url(x.sim));
+    cJSON *r = t_mcp_request(x.mcp, "tools/list", "{}", 5000);
+    printf("tools/list:\n");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, get(get(r, "result"), "tools"))
+        printf("  %-22s %s\n", get(t, "name")->valuestring,
+               get(t, "title") ? get(t, "title")->valuestring : "");
+    cJSON_Delete(r);
+
+    static const struct { const char *tool, *args; } calls[] = {
+        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}" },
+        { "get_slice_png", "{\"view\":\"red\",\"orientation\":\"axial\",\"offset_mm\":20}" },
+        { "place_markups", "{\"type\":\"line\",\"name\":\"Lesion width\",\"points\":[{\"r\":17,\"a\":10,\"s\":20},{\"r\":33,\"a\":10,\"s\":20}]}" },
+        { "get_markups", "{}" },
+        { "execute_python_code", "{\"code\":\"slicer.util.exit()\"}" },
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        int before = log_lines(&x);
+        printf("\ntools/call %s %s\n", calls[i].tool, calls[i].args);
+        r = t_mcp_call(x.mcp, calls[i].tool, calls[i].args, 10000);
+        if (get(r, "error")) {
+            printf("  refused: %s\n", get(get(r, "error"), "message")->valuestring);
+        } else {
+            show("result", r, 400);
+        }
+        unsigned w, h;
+        unsigned char *px = NULL;
+        size_t png_bytes = 0;
+        if (e2e_image(r, &w, &h, &px, &png_bytes) == 0) {
+            const cJSON *blk = cJSON_GetArrayItem(get(get(r, "result"), "content"), 0);
+            size_t n = 0;
+            unsigned char *png = base64_decode(get(blk, "data")->valuestring,
+                                               strlen(get(blk, "data")->valuestring), &n);
+            t_write_file("tests/out/demo-slice.png", png, n);
+            printf("  image: %ux%u PNG, %zu bytes (Slicer sent %.0f) -> tests/out/demo-slice.png\n", w, h,
+                   png_bytes, cJSON_GetNumberValue(get(get(get(r, "result"), "structuredContent"), "slicer_png_bytes")));
+            free(png);
+            free(px);
+        }
+        slicer_saw(&x, before);
+        cJSON_Delete(r);
+    }
+    printf("\nNothing reached /slicer/exec: %s\n", e2e_log_count(&x, NULL, "/slicer/exec") == 0 ? "yes" : "NO");
+    e2e_stop(&x);
+    return 0;
+}
