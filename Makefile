@@ -38,9 +38,24 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/libslicermcp.a: $(CORE_OBJ)
+$(BUILD)/libslicermcp.a: $(CORE_OBJ) $(BUILD)/gen/tool_schema.o
 	@rm -f $@
 	ar rcs $@ $^
+
+# tools.d's own schema is compiled into the binary, so editing the file in
+# schemas/ cannot loosen what the gateway accepts (a test checks they match).
+$(BUILD)/gen/tool_schema.c: schemas/tool.schema.json
+	@mkdir -p $(dir $@)
+	{ echo '/* Generated from schemas/tool.schema.json by the Makefile; do not edit. */'; \
+	  echo '#include "tool_schema.h"'; \
+	  echo 'const char tool_schema_json[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00 };'; \
+	  echo 'const size_t tool_schema_json_len = sizeof tool_schema_json - 1;'; \
+	} > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/tool_schema.o: $(BUILD)/gen/tool_schema.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/slicer-mcp: $(BUILD)/src/main.o $(BUILD)/libslicermcp.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)

@@ -9,10 +9,15 @@
  * JSON Schema), items (schema), minItems, maxItems, $ref to "#/$defs/NAME",
  * "#" or any local JSON pointer "#/..." (a network or file $ref is a
  * compile error; $ref applies alongside its sibling keywords), $defs
- * (entries compiled and checked), anyOf, oneOf, allOf.  Every other
- * keyword ($schema, $id, title, description, default, examples, format,
- * prefixItems, ...) is accepted and ignored, and the document is never
- * modified, so tools/list shows it verbatim.
+ * (entries compiled and checked), anyOf, oneOf, allOf.  The validation
+ * keywords it does not implement (multipleOf, uniqueItems, not, if/then/
+ * else, contains, prefixItems, patternProperties, propertyNames,
+ * dependentRequired, dependentSchemas, minProperties, maxProperties,
+ * unevaluatedProperties, unevaluatedItems, $dynamicRef, ...) are compile
+ * errors, so no rule is believed enforced that is not.  Annotations
+ * ($schema, $id, title, description, default, examples, format, ...) and
+ * keywords no draft defines are accepted and ignored, and the document is
+ * never modified, so tools/list shows it verbatim.
  *
  * pattern dialect: regcomp(REG_EXTENDED) in the C locale, so bytes.  The
  * ECMA escapes schemas use are mapped: \d \w \s (also inside [...]),
@@ -42,7 +47,9 @@ typedef struct schema schema;
 
 /* Compiles doc (borrowed: it must outlive the schema; never modified).
  * A keyword of the wrong type (e.g. "minimum": "3"), a keyword twice, a
- * bad regular expression or an unresolvable $ref fails (NULL) with e
+ * bad regular expression, an unresolvable $ref or an unsupported
+ * validation keyword ("/properties/x/multipleOf: keyword 'multipleOf' is
+ * not supported by slicer-mcp's validator; it would not be enforced") fails (NULL) with e
  * naming the JSON pointer of the keyword as ERR_INVALID, e.g.
  * "/properties/view/pattern: invalid regular expression: ..." ("#: ..."
  * for the document itself). */

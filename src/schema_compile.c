@@ -457,6 +457,26 @@ static int kw_cmp(const void *key, const void *k)
     return strcmp(key, ((const kwdef *)k)->name);
 }
 
+/* Validation keywords of 2020-12 (and older drafts) this validator does
+ * not implement.  Ignoring them, as the spec allows for unknown keywords,
+ * would let an admin believe a rule is enforced when it is not, so they
+ * are refused.  Sorted for bsearch.  Annotations (title, format, ...) and
+ * keywords no draft defines stay ignored. */
+static const char *const unsupported[] = {
+    "$dynamicRef", "$recursiveRef", "additionalItems", "contains",
+    "dependencies", "dependentRequired", "dependentSchemas", "else", "if",
+    "maxContains", "maxProperties", "minContains", "minProperties",
+    "multipleOf", "not", "patternProperties", "prefixItems",
+    "propertyNames", "then", "unevaluatedItems", "unevaluatedProperties",
+    "uniqueItems",
+};
+#define NUNSUPPORTED (sizeof unsupported / sizeof unsupported[0])
+
+static int str_cmp(const void *key, const void *s)
+{
+    return strcmp(key, *(const char *const *)s);
+}
+
 /* Compiles src at JSON pointer ptr (taken over: freed with the schema even
  * on failure).  Returns the node, or NULL with c->e set. */
 static snode *compile(cctx *c, const cJSON *src, char *ptr, int depth)
@@ -507,8 +527,14 @@ static snode *compile(cctx *c, const cJSON *src, char *ptr, int depth)
     for (const cJSON *v = src->child; v; v = v->next) {
         const kwdef *k = v->string ? bsearch(v->string, keywords, NKEYWORDS,
                                              sizeof *k, kw_cmp) : NULL;
+        if (!k && v->string && bsearch(v->string, unsupported, NUNSUPPORTED,
+                                       sizeof *unsupported, str_cmp)) {
+            cerr(c, n, v->string, "keyword '%s' is not supported by slicer-mcp's"
+                 " validator; it would not be enforced", v->string);
+            return NULL;
+        }
         if (!k)
-            continue;   /* annotations and unsupported keywords are ignored */
+            continue;   /* annotations and unknown keywords are ignored */
         unsigned bit = 1u << (k - keywords);
         if (n->seen & bit) {
             cerr(c, n, k->name, "appears twice");

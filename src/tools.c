@@ -37,6 +37,7 @@ typedef struct {
 
 typedef struct {
     const tools_opts *o;
+    tools_meta *meta;     /* tool.schema.json, compiled once per load */
     tools_problem *probs;
     size_t nprobs, aprobs;
     size_t fidx;          /* file the next problems belong to */
@@ -205,7 +206,7 @@ static void load_file(loader *L, tools_file *f)
         return;
     }
     tools_sink sink = { add_problem, L };
-    tools_parse_doc(L->o, f->path, d, &sink, &f->t, &f->name_col);
+    tools_parse_doc(L->o, L->meta, f->path, d, &sink, &f->t, &f->name_col);
     yj_free(d);
 }
 
@@ -294,6 +295,12 @@ toolset *tools_load(const tools_opts *o, int *nproblems)
         add_problem(&L, 0, 0, "no tool files (*.yaml) found");
     if (nnames && !(L.files = calloc(nnames, sizeof *L.files)))
         add_problem(&L, 0, 0, "out of memory");
+    err e = { 0 };
+    if (L.files && !(L.meta = tools_meta_new(&e))) {
+        add_problem(&L, 0, 0, e.msg);
+        free(L.files);
+        L.files = NULL;
+    }
     for (size_t i = 0; L.files && i < nnames; i++) {
         tools_file *f = &L.files[L.nfiles++];
         L.fidx = i + 1;
@@ -336,6 +343,7 @@ toolset *tools_load(const tools_opts *o, int *nproblems)
         free(L.files[i].path);
     }
     free(L.files);
+    tools_meta_free(L.meta);
     for (size_t i = 0; i < nnames; i++)
         free(names[i]);
     free(names);

@@ -1,5 +1,9 @@
-/* tools_parse: the tools.d file format: key tables per level, the rules
- * on names, schemas, requests and results, and the tool built from them. */
+/* tools_parse: what a tools.d file means beyond its JSON Schema: the
+ * document is first checked against the embedded tool.schema.json
+ * (tools_meta.c: keys, types, enums, patterns, required keys), then here
+ * for the rules a schema cannot express (argument references, $ref files,
+ * schema compilation, adapters and policies, the guard), and the tool is
+ * built from it. */
 #include "tools_parse.h"
 
 #include <stdarg.h>
@@ -7,59 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOOLS_MAX_NAME        64
 #define TOOLS_MAX_SCHEMA_FILE (1u << 20)
 #define TOOLS_SHOW_MAX        60     /* bytes of a user's string quoted in a message */
 #define TOOLS_MAX_ARG_NAME    63     /* "{arg}" names; the runtime's template cap */
-
-typedef enum { KT_STRING, KT_BOOL, KT_MAPPING } key_type;
-
-typedef struct {
-    const char *key;
-    key_type    type;
-    int         required;
-} key_spec;
-
-/* Indexes into the tables below, so found[] reads by name. */
-enum { K_NAME, K_TITLE, K_DESCRIPTION, K_ANNOTATIONS, K_INPUT, K_OUTPUT,
-       K_POLICY, K_ADAPTER, K_REQUEST, K_RESULT, K_TOP_N };
-static const key_spec top_keys[K_TOP_N] = {
-    [K_NAME]        = { "name",         KT_STRING,  1 },
-    [K_TITLE]       = { "title",        KT_STRING,  0 },
-    [K_DESCRIPTION] = { "description",  KT_STRING,  1 },
-    [K_ANNOTATIONS] = { "annotations",  KT_MAPPING, 0 },
-    [K_INPUT]       = { "inputSchema",  KT_MAPPING, 1 },
-    [K_OUTPUT]      = { "outputSchema", KT_MAPPING, 0 },
-    [K_POLICY]      = { "policy",       KT_STRING,  0 },
-    [K_ADAPTER]     = { "adapter",      KT_STRING,  0 },
-    [K_REQUEST]     = { "request",      KT_MAPPING, 0 },  /* required unless adapter */
-    [K_RESULT]      = { "result",       KT_MAPPING, 1 },
-};
-
-enum { A_TITLE, A_READONLY, A_DESTRUCTIVE, A_IDEMPOTENT, A_OPENWORLD, A_N };
-static const key_spec annotation_keys[A_N] = {
-    [A_TITLE]       = { "title",           KT_STRING, 0 },
-    [A_READONLY]    = { "readOnlyHint",    KT_BOOL,   0 },
-    [A_DESTRUCTIVE] = { "destructiveHint", KT_BOOL,   0 },
-    [A_IDEMPOTENT]  = { "idempotentHint",  KT_BOOL,   0 },
-    [A_OPENWORLD]   = { "openWorldHint",   KT_BOOL,   0 },
-};
-
-enum { R_METHOD, R_PATH, R_QUERY, R_BODY, R_N };
-static const key_spec request_keys[R_N] = {
-    [R_METHOD] = { "method", KT_STRING,  1 },
-    [R_PATH]   = { "path",   KT_STRING,  1 },
-    [R_QUERY]  = { "query",  KT_MAPPING, 0 },
-    [R_BODY]   = { "body",   KT_STRING,  0 },
-};
-
-enum { S_TYPE, S_WRAP, S_MAXSIZE, S_NOTFOUND, S_N };
-static const key_spec result_keys[S_N] = {
-    [S_TYPE]     = { "type",         KT_STRING, 1 },
-    [S_WRAP]     = { "wrap",         KT_STRING, 0 },
-    [S_MAXSIZE]  = { "max_size_arg", KT_STRING, 0 },
-    [S_NOTFOUND] = { "not_found",    KT_STRING, 0 },
-};
 
 static const char *const methods[] = { "GET", "POST", "PUT", "DELETE", NULL };
 static const struct { const char *name; tool_result_type type; } result_types[] = {
@@ -74,6 +28,8 @@ typedef struct {
     const tools_sink *sink;
     tool             *t;
     int               problems;
+    int               meta_failed;    /* the document failed tool.schema.json */
+    int               bad_input, bad_output;  /* ... inside that schema */
     char              shown[4][TOOLS_SHOW_MAX + 8];   /* ring for show() */
     unsigned          nshown;
 } tp;
@@ -124,91 +80,23 @@ static const char *show(tp *c, const char *s)
     return out;
 }
 
-static const char *json_type_name(const cJSON *v)
+/* A value tool.schema.json should have refused reached the semantic
+ * checks.  Only a schema that drifted from this file can get here; the
+ * value is not used, and the file is refused. */
+static void schema_missed(tp *c, const cJSON *node, const char *what)
 {
-    if (cJSON_IsString(v)) return "a string";
-    if (cJSON_IsBool(v))   return "a boolean";
-    if (cJSON_IsNumber(v)) return "a number";
-    if (cJSON_IsArray(v))  return "a sequence";
-    if (cJSON_IsObject(v)) return "a mapping";
-    return "null";
+    if (c->meta_failed)
+        return;   /* already reported by the schema check */
+    int line, col;
+    where(c, node, 0, &line, &col);
+    problem(c, line, col, "%s is not allowed (the gateway's check refused it)", what);
 }
 
-static const char *key_type_name(key_type t)
+/* The member key of obj if it is a string, else NULL. */
+static const cJSON *get_str(const cJSON *obj, const char *key)
 {
-    return t == KT_STRING ? "a string" : t == KT_BOOL ? "a boolean" : "a mapping";
-}
-
-static int has_type(const cJSON *v, key_type t)
-{
-    return t == KT_STRING ? cJSON_IsString(v) : t == KT_BOOL ? cJSON_IsBool(v)
-                                                             : cJSON_IsObject(v);
-}
-
-/* Levenshtein distance, or a large number for long strings (keys are short;
- * a long unknown key gets no suggestion). */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b), row[TOOLS_MAX_NAME + 1];
-    if (na > TOOLS_MAX_NAME || nb > TOOLS_MAX_NAME)
-        return (size_t)-1;
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= na; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= nb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[nb];
-}
-
-/* Checks the members of obj against tab (n entries): unknown keys (with a
- * "did you mean" hint within edit distance 2), wrong types, missing
- * required keys.  found[i] gets the member for tab[i] when present with
- * the right type, else NULL.  level names obj in messages ("" at top). */
-static void check_keys(tp *c, const cJSON *obj, const key_spec *tab, size_t n,
-                       const char *level, const cJSON **found)
-{
-    char in[48] = "";
-    if (*level)
-        snprintf(in, sizeof in, " in %s", level);
-    for (size_t i = 0; i < n; i++)
-        found[i] = NULL;
-    const cJSON *m;
-    cJSON_ArrayForEach(m, obj) {
-        size_t i = 0, best = 3, hint = n;
-        while (i < n && strcmp(tab[i].key, m->string) != 0)
-            i++;
-        if (i == n) {
-            for (size_t k = 0; k < n; k++) {
-                size_t dist = edit_distance(m->string, tab[k].key);
-                if (dist < best)
-                    best = dist, hint = k;
-            }
-            if (hint < n)
-                PROBLEM_AT(c, m, 1, "unknown key '%s'%s (did you mean '%s'?)",
-                           show(c, m->string), in, tab[hint].key);
-            else
-                PROBLEM_AT(c, m, 1, "unknown key '%s'%s", show(c, m->string), in);
-        } else if (!has_type(m, tab[i].type)) {
-            /* A wrong sequence or mapping starts on the next line: point at the key. */
-            PROBLEM_AT(c, m, cJSON_IsArray(m) || cJSON_IsObject(m),
-                       "'%s'%s must be %s, not %s", tab[i].key, in,
-                       key_type_name(tab[i].type), json_type_name(m));
-        } else {
-            found[i] = m;
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        if (tab[i].required && !cJSON_GetObjectItemCaseSensitive(obj, tab[i].key))
-            PROBLEM_AT(c, obj, 0, "missing required key '%s'%s", tab[i].key, in);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v : NULL;
 }
 
 /* ---- small rules ---- */
@@ -307,9 +195,9 @@ static cJSON *load_ref(tp *c, const cJSON *ref, const char *key)
 {
     const char *file = ref->valuestring;
     size_t n = strlen(file);
+    /* tool.schema.json enforces the name; this keeps "../" out regardless. */
     if (n <= 5 || strcmp(file + n - 5, ".json") != 0 || !all_chars(file, "_.-")) {
-        PROBLEM_AT(c, ref, 1, "%s $ref '%s' must name a file of the schemas folder "
-                   "([A-Za-z0-9_.-]+.json)", key, show(c, file));
+        schema_missed(c, ref, "this $ref");
         return NULL;
     }
     if (!c->o->schemas_dir) {
@@ -383,7 +271,7 @@ static cJSON *load_schema(tp *c, const cJSON *m, schema **out)
             return NULL;
         }
         if (!cJSON_IsString(ref)) {
-            PROBLEM_AT(c, ref, 1, "%s $ref must be a string, not %s", key, json_type_name(ref));
+            schema_missed(c, ref, "this $ref");
             return NULL;
         }
         if (!(doc = load_ref(c, ref, key)))
@@ -452,8 +340,7 @@ static void check_query(tp *c, const cJSON *q)
             PROBLEM_AT(c, m, 1, "invalid query parameter name '%s': use [A-Za-z_][A-Za-z0-9_]*",
                        param);
         } else if (!cJSON_IsString(m)) {
-            PROBLEM_AT(c, m, 0, "query parameter '%s' must be a string, not %s (quote it)",
-                       param, json_type_name(m));
+            schema_missed(c, m, "this query value");
         } else if (arg_ref(m->valuestring, arg, sizeof arg)) {
             if (c->t->input_schema && !arg_schema(c, arg))
                 PROBLEM_AT(c, m, 0, "query parameter '%s' uses unknown argument '%s'",
@@ -475,26 +362,27 @@ static void check_query(tp *c, const cJSON *q)
 
 static void check_request(tp *c, const cJSON *req)
 {
-    const cJSON *k[R_N];
-    check_keys(c, req, request_keys, R_N, "request", k);
-    if (k[R_METHOD] && !in_list(methods, k[R_METHOD]->valuestring))
-        PROBLEM_AT(c, k[R_METHOD], 0, "method must be one of GET, POST, PUT, DELETE (not '%s')",
-                   show(c, k[R_METHOD]->valuestring));
+    const cJSON *method = get_str(req, "method"), *path = get_str(req, "path");
+    const cJSON *query = cJSON_GetObjectItemCaseSensitive(req, "query");
+    const cJSON *body = get_str(req, "body");
+    /* Enum and pattern are tool.schema.json's; checked again here because
+     * the runtime builds the URL from these two. */
+    if (method && !in_list(methods, method->valuestring))
+        schema_missed(c, method, "this method");
     else
-        c->t->method = dup_str(c, k[R_METHOD]);
-    if (k[R_PATH] && !is_slicer_path(k[R_PATH]->valuestring))
-        PROBLEM_AT(c, k[R_PATH], 0, "invalid request path '%s': it must be /slicer/NAME[/NAME...] "
-                   "with letters only (arguments go in 'query')", show(c, k[R_PATH]->valuestring));
+        c->t->method = dup_str(c, method);
+    if (path && !is_slicer_path(path->valuestring))
+        schema_missed(c, path, "this path");
     else
-        c->t->path = dup_str(c, k[R_PATH]);
-    if (k[R_QUERY])
-        check_query(c, k[R_QUERY]);
-    if (k[R_BODY]) {
+        c->t->path = dup_str(c, path);
+    if (cJSON_IsObject(query))
+        check_query(c, query);
+    if (body) {
         char arg[TOOLS_MAX_ARG_NAME + 1];
-        if (!arg_ref(k[R_BODY]->valuestring, arg, sizeof arg))
-            PROBLEM_AT(c, k[R_BODY], 0, "body must be exactly \"{argument}\" naming a string argument");
+        if (!arg_ref(body->valuestring, arg, sizeof arg))
+            PROBLEM_AT(c, body, 0, "body must be exactly \"{argument}\" naming a string argument");
         else if (c->t->input_schema && !arg_has_type(c, arg, "string"))
-            PROBLEM_AT(c, k[R_BODY], 0, "body argument '%s' must be a property of inputSchema "
+            PROBLEM_AT(c, body, 0, "body argument '%s' must be a property of inputSchema "
                        "with type: string", show(c, arg));
         else if (!(c->t->body_arg = strdup(arg)))
             problem(c, 0, 0, "out of memory");
@@ -502,7 +390,7 @@ static void check_request(tp *c, const cJSON *req)
     const char *policy = c->o->guard && c->t->method && c->t->path
                        ? c->o->guard(c->t->method, c->t->path) : NULL;
     if (policy && (!c->t->policy || strcmp(c->t->policy, policy) != 0))
-        PROBLEM_AT(c, k[R_PATH], 0, "request path %s is guarded by policy '%s'; a tool "
+        PROBLEM_AT(c, path, 0, "request path %s is guarded by policy '%s'; a tool "
                    "reaching it must declare 'policy: %s'", c->t->path, policy, policy);
 }
 
@@ -526,91 +414,99 @@ static void check_template(tp *c, const cJSON *v)
 
 static void check_result(tp *c, const cJSON *res)
 {
-    const cJSON *k[S_N];
+    const cJSON *type = get_str(res, "type"), *wrap = get_str(res, "wrap");
+    const cJSON *max_size = get_str(res, "max_size_arg");
+    const cJSON *not_found = get_str(res, "not_found");
     size_t i = 0, ntypes = sizeof result_types / sizeof result_types[0];
-    check_keys(c, res, result_keys, S_N, "result", k);
-    if (k[S_TYPE]) {
-        while (i < ntypes && strcmp(result_types[i].name, k[S_TYPE]->valuestring) != 0)
-            i++;
-        if (i == ntypes)
-            PROBLEM_AT(c, k[S_TYPE], 0, "result type must be one of json, image, text (not '%s')",
-                       show(c, k[S_TYPE]->valuestring));
-        else
-            c->t->result = result_types[i].type;
-    }
-    int known = k[S_TYPE] && i < ntypes;
-    if (k[S_WRAP] && known && c->t->result != TOOL_RESULT_JSON)
-        PROBLEM_AT(c, k[S_WRAP], 1, "'wrap' is only allowed with result type json");
+    while (type && i < ntypes && strcmp(result_types[i].name, type->valuestring) != 0)
+        i++;
+    int known = type && i < ntypes;
+    if (type && !known)
+        schema_missed(c, type, "this result type");
+    if (known)
+        c->t->result = result_types[i].type;
+    /* Which keys go with which type: a schema could say it only with
+     * if/then, which the validator does not implement. */
+    if (wrap && known && c->t->result != TOOL_RESULT_JSON)
+        PROBLEM_AT(c, wrap, 1, "'wrap' is only allowed with result type json");
     else
-        c->t->wrap = dup_str(c, k[S_WRAP]);
-    if (k[S_MAXSIZE] && known && c->t->result != TOOL_RESULT_IMAGE)
-        PROBLEM_AT(c, k[S_MAXSIZE], 1, "'max_size_arg' is only allowed with result type image");
-    else if (k[S_MAXSIZE] && c->t->input_schema &&
-             !arg_has_type(c, k[S_MAXSIZE]->valuestring, "integer"))
-        PROBLEM_AT(c, k[S_MAXSIZE], 0, "max_size_arg '%s' must be a property of inputSchema "
-                   "with type: integer", show(c, k[S_MAXSIZE]->valuestring));
+        c->t->wrap = dup_str(c, wrap);
+    if (max_size && known && c->t->result != TOOL_RESULT_IMAGE)
+        PROBLEM_AT(c, max_size, 1, "'max_size_arg' is only allowed with result type image");
+    else if (max_size && c->t->input_schema &&
+             !arg_has_type(c, max_size->valuestring, "integer"))
+        PROBLEM_AT(c, max_size, 0, "max_size_arg '%s' must be a property of inputSchema "
+                   "with type: integer", show(c, max_size->valuestring));
     else
-        c->t->max_size_arg = dup_str(c, k[S_MAXSIZE]);
-    if (k[S_NOTFOUND])
-        check_template(c, k[S_NOTFOUND]);
-    c->t->not_found = dup_str(c, k[S_NOTFOUND]);
+        c->t->max_size_arg = dup_str(c, max_size);
+    if (not_found)
+        check_template(c, not_found);
+    c->t->not_found = dup_str(c, not_found);
 }
 
 /* ---- the tool ---- */
 
-static void check_top(tp *c, const cJSON *root, const cJSON **k)
+/* The rules beyond tool.schema.json.  Every member is read type-checked:
+ * a document that failed the schema still gets these checks, so all its
+ * problems are reported at once. */
+static void check_top(tp *c, const cJSON *root)
 {
     tool *t = c->t;
-    if (k[K_NAME]) {
-        const char *name = k[K_NAME]->valuestring;
-        size_t n = strlen(name);
-        if (n == 0 || n > TOOLS_MAX_NAME || !all_chars(name, "_.-"))
-            PROBLEM_AT(c, k[K_NAME], 0, "invalid tool name '%s': use 1-64 characters of "
-                       "A-Z a-z 0-9 _ . -", show(c, name));
-        else
-            t->name = dup_str(c, k[K_NAME]);
-    }
-    t->title = dup_str(c, k[K_TITLE]);
-    if (k[K_DESCRIPTION] && !k[K_DESCRIPTION]->valuestring[0])
-        PROBLEM_AT(c, k[K_DESCRIPTION], 0, "description must not be empty");
+    const cJSON *name = get_str(root, "name"), *policy = get_str(root, "policy");
+    const cJSON *adapter = get_str(root, "adapter");
+    const cJSON *annotations = cJSON_GetObjectItemCaseSensitive(root, "annotations");
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(root, "inputSchema");
+    const cJSON *output = cJSON_GetObjectItemCaseSensitive(root, "outputSchema");
+    const cJSON *request = cJSON_GetObjectItemCaseSensitive(root, "request");
+    const cJSON *result = cJSON_GetObjectItemCaseSensitive(root, "result");
+    if (name && !all_chars(name->valuestring, "_.-"))
+        schema_missed(c, name, "this name");
     else
-        t->description = dup_str(c, k[K_DESCRIPTION]);
-    if (k[K_ANNOTATIONS]) {
-        const cJSON *a[A_N];
-        check_keys(c, k[K_ANNOTATIONS], annotation_keys, A_N, "annotations", a);
-        if (!(t->annotations = cJSON_Duplicate(k[K_ANNOTATIONS], 1)))
-            problem(c, 0, 0, "out of memory");
-    }
+        t->name = dup_str(c, name);
+    t->title = dup_str(c, get_str(root, "title"));
+    t->description = dup_str(c, get_str(root, "description"));
+    if (cJSON_IsObject(annotations) && !(t->annotations = cJSON_Duplicate(annotations, 1)))
+        problem(c, 0, 0, "out of memory");
     char known[512];
-    if (k[K_POLICY] && !in_list(c->o->policies, k[K_POLICY]->valuestring)) {
+    if (policy && !in_list(c->o->policies, policy->valuestring)) {
         list_text(c->o->policies, known, sizeof known);
-        PROBLEM_AT(c, k[K_POLICY], 0, "unknown policy '%s' (known: %s)",
-                   show(c, k[K_POLICY]->valuestring), known);
+        PROBLEM_AT(c, policy, 0, "unknown policy '%s' (known: %s)",
+                   show(c, policy->valuestring), known);
     } else {
-        t->policy = dup_str(c, k[K_POLICY]);
+        t->policy = dup_str(c, policy);
     }
-    if (k[K_ADAPTER] && !in_list(c->o->adapters, k[K_ADAPTER]->valuestring)) {
+    if (adapter && !in_list(c->o->adapters, adapter->valuestring)) {
         list_text(c->o->adapters, known, sizeof known);
-        PROBLEM_AT(c, k[K_ADAPTER], 0, "unknown adapter '%s' (known: %s)",
-                   show(c, k[K_ADAPTER]->valuestring), known);
+        PROBLEM_AT(c, adapter, 0, "unknown adapter '%s' (known: %s)",
+                   show(c, adapter->valuestring), known);
     } else {
-        t->adapter = dup_str(c, k[K_ADAPTER]);
+        t->adapter = dup_str(c, adapter);
     }
-    if (k[K_INPUT])
-        t->input_schema = load_schema(c, k[K_INPUT], &t->input_validator);
-    if (k[K_OUTPUT])
-        t->output_schema = load_schema(c, k[K_OUTPUT], &t->output_validator);
-    if (k[K_REQUEST])
-        check_request(c, k[K_REQUEST]);
-    else if (!cJSON_GetObjectItemCaseSensitive(root, "request") &&
-             !cJSON_GetObjectItemCaseSensitive(root, "adapter"))
-        PROBLEM_AT(c, root, 0, "missing required key 'request' (needed unless 'adapter' is set)");
-    if (k[K_RESULT])
-        check_result(c, k[K_RESULT]);
+    /* A schema the meta-schema refused is not compiled: its problems are
+     * reported already, and compiling would only repeat them. */
+    if (cJSON_IsObject(input) && !c->bad_input)
+        t->input_schema = load_schema(c, input, &t->input_validator);
+    if (cJSON_IsObject(output) && !c->bad_output)
+        t->output_schema = load_schema(c, output, &t->output_validator);
+    if (cJSON_IsObject(request))
+        check_request(c, request);
+    if (cJSON_IsObject(result))
+        check_result(c, result);
 }
 
-int tools_parse_doc(const tools_opts *o, const char *file, const yj_doc *d,
-                    const tools_sink *sink, tool **out, int *name_col)
+static void meta_problem(void *ud, int line, int col, const char *top, const char *msg)
+{
+    tp *c = ud;
+    c->meta_failed = 1;
+    if (top && strcmp(top, "inputSchema") == 0)
+        c->bad_input = 1;
+    if (top && strcmp(top, "outputSchema") == 0)
+        c->bad_output = 1;
+    problem(c, line, col, "%s", msg);
+}
+
+int tools_parse_doc(const tools_opts *o, const tools_meta *meta, const char *file,
+                    const yj_doc *d, const tools_sink *sink, tool **out, int *name_col)
 {
     tp c = { .o = o, .file = file, .d = d, .sink = sink };
     const cJSON *root = yj_root(d);
@@ -622,17 +518,13 @@ int tools_parse_doc(const tools_opts *o, const char *file, const yj_doc *d,
         return c.problems;
     }
     *out = c.t;
-    if (!cJSON_IsObject(root)) {
-        PROBLEM_AT(&c, root, 0, "a tool file must be a mapping (name: ..., description: ..., "
-                   "inputSchema: ..., ...), not %s", json_type_name(root));
+    tools_meta_check(meta, d, meta_problem, &c);
+    if (!cJSON_IsObject(root))
         return c.problems;
-    }
-    const cJSON *k[K_TOP_N];
-    check_keys(&c, root, top_keys, K_TOP_N, "", k);
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
     if (name)
         yj_key_pos(d, name, &c.t->line, name_col);
-    check_top(&c, root, k);
+    check_top(&c, root);
     return c.problems;
 }
 

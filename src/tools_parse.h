@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include "tools.h"
+#include "tools_meta.h"
 #include "yamljson.h"
 
 /* Where one file's problems go.  line/col are 1-based; 0 means the
@@ -15,14 +16,15 @@ typedef struct {
     void *ud;
 } tools_sink;
 
-/* Checks document d of file (the path shown in messages) and builds its
- * tool.  Returns the number of problems reported through sink.  *out
+/* Checks document d of file (the path shown in messages) against meta
+ * (tool.schema.json, see tools_meta.h), then for everything the schema
+ * cannot say, and builds its tool.  Returns the number of problems reported through sink.  *out
  * receives the tool, possibly incomplete when there were problems (name
  * is NULL if the name itself was bad); the caller frees it with
  * tools_tool_free.  *name_col gets the column of the 'name' key (the
  * line is out->line), for duplicate-name reports. */
-int  tools_parse_doc(const tools_opts *o, const char *file, const yj_doc *d,
-                     const tools_sink *sink, tool **out, int *name_col);
+int  tools_parse_doc(const tools_opts *o, const tools_meta *meta, const char *file,
+                     const yj_doc *d, const tools_sink *sink, tool **out, int *name_col);
 /* Frees a tool and everything it owns; NULL is fine. */
 void tools_tool_free(tool *t);
 

@@ -164,12 +164,14 @@ static const vcase vcases[] = {
     { "{\"$ref\":\"#/$defs/n\",\"maximum\":3,\"$defs\":{\"n\":{\"minimum\":1}}}", "2", NULL },
     { "{\"$ref\":\"#/$defs/n\",\"maximum\":3,\"$defs\":{\"n\":{\"minimum\":1}}}", "4",
       "must be <= 3" },
-    /* booleans, ignored keywords */
+    /* booleans, annotations and keywords no draft defines are ignored */
     { "true", "{\"anything\":[1]}", NULL },
     { "false", "1", "is not allowed (the schema here is false)" },
     { "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"t\","
       "\"description\":\"d\",\"format\":\"email\",\"default\":3,\"examples\":[1],"
-      "\"prefixItems\":7}", "\"x\"", NULL },
+      "\"$id\":\"x\",\"$comment\":\"c\",\"deprecated\":true,\"readOnly\":true,"
+      "\"writeOnly\":false,\"contentMediaType\":\"text/plain\",\"contentEncoding\":"
+      "\"base64\",\"x-extension\":1,\"patternErrorMessage\":\"m\"}", "\"x\"", NULL },
 };
 
 static cJSON *parse(const char *text)
@@ -223,6 +225,29 @@ typedef struct { const char *schema, *msg; } ccase;
 
 static const ccase ccases[] = {
     { "3", "#: a schema must be an object or a boolean, not number" },
+    /* Unimplemented validation keywords are refused, wherever they are. */
+    { "{\"properties\":{\"x\":{\"multipleOf\":2}}}", "/properties/x/multipleOf: "
+      "keyword 'multipleOf' is not supported by slicer-mcp's validator; it would not "
+      "be enforced" },
+    { "{\"uniqueItems\":true}", "/uniqueItems: keyword 'uniqueItems' is not supported" },
+    { "{\"patternProperties\":{}}", "/patternProperties: keyword 'patternProperties' is not" },
+    { "{\"propertyNames\":{}}", "/propertyNames: keyword 'propertyNames' is not" },
+    { "{\"not\":{}}", "/not: keyword 'not' is not supported" },
+    { "{\"if\":{},\"then\":{}}", "/if: keyword 'if' is not supported" },
+    { "{\"then\":{}}", "/then: keyword 'then' is not supported" },
+    { "{\"else\":{}}", "/else: keyword 'else' is not supported" },
+    { "{\"items\":{\"contains\":{}}}", "/items/contains: keyword 'contains' is not" },
+    { "{\"prefixItems\":[{}]}", "/prefixItems: keyword 'prefixItems' is not supported" },
+    { "{\"dependentRequired\":{}}", "/dependentRequired: keyword 'dependentRequired' is" },
+    { "{\"dependentSchemas\":{}}", "/dependentSchemas: keyword 'dependentSchemas' is" },
+    { "{\"minProperties\":1}", "/minProperties: keyword 'minProperties' is not" },
+    { "{\"maxProperties\":1}", "/maxProperties: keyword 'maxProperties' is not" },
+    { "{\"unevaluatedProperties\":false}", "/unevaluatedProperties: keyword" },
+    { "{\"unevaluatedItems\":false}", "/unevaluatedItems: keyword 'unevaluatedItems'" },
+    { "{\"$defs\":{\"a\":{\"minContains\":1}}}", "/$defs/a/minContains: keyword" },
+    { "{\"anyOf\":[{\"$dynamicRef\":\"#x\"}]}", "/anyOf/0/$dynamicRef: keyword" },
+    { "{\"dependencies\":{}}", "/dependencies: keyword 'dependencies' is not" },
+    { "{\"additionalItems\":false}", "/additionalItems: keyword 'additionalItems' is" },
     { "{\"minimum\":\"3\"}", "/minimum: must be a number, not string" },
     { "{\"exclusiveMaximum\":true}", "/exclusiveMaximum: must be a number" },
     { "{\"properties\":{\"view\":{\"pattern\":\"(\"}}}",

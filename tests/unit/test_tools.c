@@ -1,9 +1,13 @@
 /* test_tools: loading tools.d folders: the valid fixture's tools field by
  * field, every error class with its exact "file:line:col: message" (the
  * errors fixture and its expected.txt), all-or-nothing loading, the
- * folder-level problems, caps and garbage files. */
+ * folder-level problems, caps and garbage files; the embedded
+ * tool.schema.json against the file and the shipped tools.d. */
 #include "tools.h"
+#include "tool_schema.h"
 #include "yamljson.h"
+#include "adapters.h"
+#include "guard.h"
 #include "testlib.h"
 
 #include <stdlib.h>
@@ -418,6 +422,79 @@ static void test_garbage_files(void)
     }
 }
 
+
+/* The copy built into the binary is the file in the repository. */
+static void test_embedded_schema(void)
+{
+    size_t len = 0;
+    char *text = t_read_file("schemas/tool.schema.json", &len);
+    T_ASSERT(text != NULL, "schemas/tool.schema.json");
+    T_CHECK(len == tool_schema_json_len && memcmp(text, tool_schema_json, len) == 0 &&
+            tool_schema_json[len] == '\0', "embedded copy differs (%zu vs %zu bytes): "
+            "rebuild", tool_schema_json_len, len);
+    /* Our own validator compiles it, and it is valid JSON Schema for it. */
+    cJSON *doc = cJSON_Parse(text);
+    err e = { 0 };
+    schema *s = schema_compile(doc, &e);
+    T_CHECK(s != NULL, "compile: %s", e.msg);
+    schema_free(s);
+    cJSON_Delete(doc);
+    free(text);
+}
+
+/* The shipped tools.d passes with this build's adapters, policies and guard. */
+static void test_shipped_tools(void)
+{
+    reports r;
+    memset(&r, 0, sizeof r);
+    int n = -1;
+    tools_opts o = { "tools.d", "schemas", adapter_names, guard_policies, guard_check_path,
+                     collect, &r };
+    toolset *ts = tools_load(&o, &n);
+    T_CHECK(ts != NULL && n == 0, "problems:\n%s", r.text);
+    T_CHECK(tools_count(ts) >= 10, "count %zu", tools_count(ts));
+    tools_free(ts);
+}
+
+/* Where a rule lives (schema or C), every class is still reported once,
+ * with positions inside nested values. */
+static void test_schema_messages(void)
+{
+    static const struct { const char *text, *want; } cases[] = {
+        { "name: x\ndescription: d\ninputSchema: {type: object}\nadapter: markups\n"
+          "result: {type: json}\nannotations: {readOnlyHint: true, idempotenthint: true}\n",
+          "6:35: unknown key 'idempotenthint' in annotations (did you mean 'idempotentHint'?)" },
+        { "name: x\ndescription: d\ninputSchema: {type: object}\nadapter: markups\n"
+          "result: {type: json}\nrequest: {method: GET}\n",
+          "6:10: missing required key 'path' in request" },
+        { "name: x\ndescription: d\ninputSchema:\n  type: object\n  properties:\n"
+          "    a: {type: string, maxLength: -1}\nadapter: markups\nresult: {type: json}\n",
+          "6:34: 'maxLength' in inputSchema/properties/a must be >= 0" },
+        { "name: x\ndescription: d\ninputSchema:\n  type: object\n  properties:\n"
+          "    a: {type: string, not: {}}\nadapter: markups\nresult: {type: json}\n",
+          "6:23: inputSchema/properties/a/not: keyword 'not' is not supported by "
+          "slicer-mcp's validator; it would not be enforced" },
+        { "name: x\ndescription: d\ninputSchema:\n  type: object\n  $defs:\n"
+          "    a: {$ref: other.json}\nadapter: markups\nresult: {type: json}\n",
+          "6:15: invalid $ref in inputSchema/$defs/a 'other.json': only \"#\" and JSON "
+          "pointers \"#/...\" are supported" },
+        { "name: x\ndescription: d\ninputSchema: {type: object}\nadapter: markups\n"
+          "result: {type: json}\n\"a b\": 1\n", "6:1: unknown key 'a b'" },
+        { "name: x\ndescription: d\ninputSchema: {type: object}\nadapter: markups\n"
+          "result: {type: json}\nrequest: {method: GET, path: /slicer/x, query: {a: [1]}}\n",
+          "6:49: 'a' in request/query must be a string, not a sequence" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *dir = one_file_dir("msgs", "x.yaml", cases[i].text, strlen(cases[i].text));
+        reports r;
+        int n = -1;
+        T_CHECK(load(dir, NULL, &r, &n) == NULL && n == 1, "case %zu: n %d:\n%s", i, n, r.text);
+        char want[1024];
+        snprintf(want, sizeof want, "%s/x.yaml:%s\n", dir, cases[i].want);
+        T_CHECK(strcmp(r.text, want) == 0, "case %zu:\n    got  %s    want %s", i, r.text, want);
+    }
+}
+
 static void test_null_safety(void)
 {
     tools_free(NULL);
@@ -441,6 +518,9 @@ int main(void)
     t_run("tools_duplicates_three", test_duplicates_three);
     t_run("tools_messages_are_safe", test_messages_are_safe);
     t_run("tools_garbage_files", test_garbage_files);
+    t_run("tools_embedded_schema", test_embedded_schema);
+    t_run("tools_shipped_tools", test_shipped_tools);
+    t_run("tools_schema_messages", test_schema_messages);
     t_run("tools_null_safety", test_null_safety);
     return t_done();
 }
