@@ -1,0 +1,58 @@
+/* sim_http: the stand-in's socket layer, framed byte for byte like the
+ * hand-written server in Slicer's WebServer.py: one request per
+ * connection, headers read up to CRLF CRLF, the body sized only by a
+ * case-sensitive "Content-Length:", exact response header lines, close
+ * after every answer, and silence (socket left open) for requests Slicer
+ * would not answer.  All connections are polled together so none blocks
+ * another's reading; requests are handled one at a time, like Slicer. */
+#ifndef SIM_HTTP_H
+#define SIM_HTTP_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#define SIM_HTTP_HEADER_MAX  ((size_t)1 << 20)           /* Slicer's read chunk */
+#define SIM_HTTP_BODY_MAX    ((size_t)512 * 1024 * 1024)
+#define SIM_HTTP_MAX_CONNS   1000
+
+typedef struct {
+    const char *method;              /* GET POST PUT DELETE OPTIONS */
+    const char *target;              /* raw request target */
+    const unsigned char *body;       /* NULL when empty */
+    size_t body_len;
+} sim_req;
+
+typedef enum {
+    SIM_SEND,        /* status line, headers, body */
+    SIM_BARE404,     /* "HTTP/1.1 404 Not Found\r\n\r\n" */
+    SIM_OPTIONS,     /* 5.8's 204 pre-flight answer, no blank line */
+    SIM_SILENT,      /* never answer; keep the socket until the peer closes */
+    SIM_DROP         /* close without answering */
+} sim_action;
+
+/* What a handler fills in.  The http layer owns and frees body and code. */
+typedef struct {
+    sim_action action;
+    int status;                  /* 200 or 500 for SIM_SEND */
+    char ctype[128];
+    unsigned char *body;
+    size_t len;
+    long delay_ms;               /* answer this much later */
+    int truncate;                /* send only half the body, then close */
+    int cors;                    /* add Access-Control-* lines */
+    int control;                 /* log as a control request */
+    char *code;                  /* exec code for the log, or NULL */
+    const char *fault;           /* fault kind for the log, or NULL */
+} sim_resp;
+
+typedef void (*sim_handler_fn)(void *ud, const sim_req *req, sim_resp *resp);
+
+/* Binds 127.0.0.1:port (0 = any free port); returns the listening fd and
+ * the real port in *bound, or -1 with errno set. */
+int sim_http_listen(int port, int *bound);
+/* Serves until *stop becomes non-zero; closes every connection on the way
+ * out.  Returns 0, or -1 on a fatal poll error. */
+int sim_http_run(int lfd, sim_handler_fn fn, void *ud,
+                 volatile sig_atomic_t *stop);
+
+#endif
