@@ -365,7 +365,7 @@ static void test_reload(void)
     T_CHECK(wait_note(x.mcp, "notifications/message", 3000, &note), "an error message for the invalid set");
     const cJSON *d = get(get(note, "params"), "data");
     T_CHECK(note && !strcmp(get(get(note, "params"), "level")->valuestring, "error") &&
-            strstr(get(d, "problems")->valuestring, "broken.yaml:1:"), "naming the file and line");
+            strstr(get(d, "problems")->valuestring, "broken.yaml:2:1: did not find expected"), "naming the file and line");
     cJSON_Delete(note);
     T_CHECK(!wait_note(x.mcp, "notifications/tools/list_changed", 500, NULL), "no list_changed for the invalid set");
     T_CHECK(tool_listed(x.mcp, NULL) == 3, "the old set keeps serving");
