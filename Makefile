@@ -29,6 +29,8 @@ TEST_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%) \
             $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 
 .PHONY: all test asan demo bench clean install deps check-deps
+# Test objects are intermediates of pattern rules; keep them between runs.
+.SECONDARY:
 all: check-deps $(BUILD)/slicer-mcp $(BUILD)/slicer-sim
 
 check-deps:
