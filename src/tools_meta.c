@@ -2,6 +2,7 @@
  * violations turned into "unknown key 'x' (did you mean 'y'?)"-style
  * messages at YAML positions. */
 #include "tools_meta.h"
+#include "tools_parse.h"
 #include "tool_schema.h"
 #include "schema.h"
 
@@ -11,7 +12,6 @@
 
 #define META_MAX_SEGS   (SCHEMA_MAX_DEPTH + 2)
 #define META_MAX_NODES  16      /* schema nodes applying at one location */
-#define META_SHOW_MAX   60      /* bytes of a user's string quoted in a message */
 #define META_MAX_KEY    64      /* longer unknown keys get no suggestion */
 
 struct tools_meta {
@@ -177,21 +177,6 @@ static const char *schema_str(const cJSON *const *nodes, size_t k, const char *k
     return NULL;
 }
 
-/* A user's string made safe to quote: at most META_SHOW_MAX bytes (cut on
- * a character boundary, "..." added), control characters as '?'. */
-static const char *show(const char *s, char *out)
-{
-    size_t i = 0, n = strlen(s);
-    size_t lim = n > META_SHOW_MAX ? META_SHOW_MAX : n;
-    while (lim > 0 && lim < n && ((unsigned char)s[lim] & 0xC0) == 0x80)
-        lim--;
-    for (; i < lim; i++)
-        out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-    if (lim < n)
-        memcpy(out + i, "...", 3), i += 3;
-    out[i] = '\0';
-    return out;
-}
 
 static const char *yaml_type(const cJSON *v)
 {
@@ -289,7 +274,7 @@ static void on_violation(void *ud, const cJSON *at, const char *path, const char
     const cJSON *root = yj_root(c->d);
     mseg segs[META_MAX_SEGS];
     int n = split_path(path, segs, META_MAX_SEGS);
-    char out[2048], a[META_SHOW_MAX + 8], b[META_SHOW_MAX + 8];
+    char out[2048], a[TOOLS_SHOW_MAX + 8], b[TOOLS_SHOW_MAX + 8];
     const cJSON *node = at;
     int want_key = at && (cJSON_IsArray(at) || cJSON_IsObject(at));
     if (n < 0) {
@@ -303,10 +288,10 @@ static void on_violation(void *ud, const cJSON *at, const char *path, const char
     for (int i = 0, o = 0; i < n - 1 && (size_t)o + 1 < sizeof level; i++)
         o += segs[i].is_key
            ? snprintf(level + o, sizeof level - (size_t)o, "%s%s", i ? "/" : "",
-                      show(segs[i].key, a))
+                      tools_show(segs[i].key, a))
            : snprintf(level + o, sizeof level - (size_t)o, "/%zu", segs[i].idx);
     if (n > 0 && segs[n - 1].is_key)
-        snprintf(name, sizeof name, "'%s'%s%s", show(segs[n - 1].key, a),
+        snprintf(name, sizeof name, "'%s'%s%s", tools_show(segs[n - 1].key, a),
                  *level ? " in " : "", level);
     else if (n > 0)
         snprintf(name, sizeof name, "item %zu%s%s", segs[n - 1].idx,
@@ -318,13 +303,13 @@ static void on_violation(void *ud, const cJSON *at, const char *path, const char
     if (strcmp(msg, "is required") == 0 && n > 0) {
         node = inst_at(root, segs, n - 1);
         want_key = 0;
-        snprintf(out, sizeof out, "missing required key '%s'%s%s", show(segs[n - 1].key, a),
+        snprintf(out, sizeof out, "missing required key '%s'%s%s", tools_show(segs[n - 1].key, a),
                  in, level);
     } else if (strncmp(msg, "unknown property", 16) == 0 && at && at->string) {
         want_key = 1;
         k = schema_at(c->m->doc, segs, n - 1, nodes);
         const char *hint = suggest(nodes, k, at->string);
-        snprintf(out, sizeof out, "unknown key '%s'%s%s%s%s%s", show(at->string, a), in, level,
+        snprintf(out, sizeof out, "unknown key '%s'%s%s%s%s%s", tools_show(at->string, a), in, level,
                  hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
     } else if (strncmp(msg, "must be of type ", 16) == 0 && n == 0) {
         snprintf(out, sizeof out, "a tool file must be a mapping (name: ..., description: ..., "
@@ -341,8 +326,8 @@ static void on_violation(void *ud, const cJSON *at, const char *path, const char
     } else if (strncmp(msg, "must match pattern ", 19) == 0 && cJSON_IsString(at)) {
         k = schema_at(c->m->doc, segs, n, nodes);
         const char *why = schema_str(nodes, k, "patternErrorMessage");
-        snprintf(out, sizeof out, "invalid %s%s%s '%s': %s", n ? show(segs[n - 1].key, b) : "",
-                 in, level, show(at->valuestring, a), why ? why : msg);
+        snprintf(out, sizeof out, "invalid %s%s%s '%s': %s", n ? tools_show(segs[n - 1].key, b) : "",
+                 in, level, tools_show(at->valuestring, a), why ? why : msg);
     } else if (strncmp(msg, "must be one of ", 15) == 0) {
         /* The schema's enums are plain words: drop the JSON quotes. */
         size_t o = (size_t)snprintf(out, sizeof out, "%s must be one of ", name);
@@ -351,7 +336,7 @@ static void on_violation(void *ud, const cJSON *at, const char *path, const char
                 out[o++] = *p;
         out[o] = '\0';
         if (cJSON_IsString(at))
-            snprintf(out + o, sizeof out - o, " (not '%s')", show(at->valuestring, a));
+            snprintf(out + o, sizeof out - o, " (not '%s')", tools_show(at->valuestring, a));
     } else if (strncmp(msg, "must match at least one of the anyOf", 36) == 0 &&
                (k = schema_at(c->m->doc, segs, n, nodes)) > 0 &&
                schema_str(nodes, k, "errorMessage")) {

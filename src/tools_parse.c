@@ -12,7 +12,6 @@
 #include <string.h>
 
 #define TOOLS_MAX_SCHEMA_FILE (1u << 20)
-#define TOOLS_SHOW_MAX        60     /* bytes of a user's string quoted in a message */
 #define TOOLS_MAX_ARG_NAME    63     /* "{arg}" names; the runtime's template cap */
 
 static const char *const methods[] = { "GET", "POST", "PUT", "DELETE", NULL };
@@ -62,12 +61,8 @@ static void where(const tp *c, const cJSON *node, int want_key, int *line, int *
         int l_, c_; where((c), (node), (want_key), &l_, &c_); \
         problem((c), l_, c_, __VA_ARGS__); } while (0)
 
-/* A user's string made safe to quote: at most TOOLS_SHOW_MAX bytes (cut
- * on a character boundary, "..." added), control characters as '?'.  The
- * result lives until four more calls. */
-static const char *show(tp *c, const char *s)
+const char *tools_show(const char *s, char *out)
 {
-    char *out = c->shown[c->nshown++ % 4];
     size_t i = 0, n = strlen(s);
     size_t lim = n > TOOLS_SHOW_MAX ? TOOLS_SHOW_MAX : n;
     while (lim > 0 && lim < n && ((unsigned char)s[lim] & 0xC0) == 0x80)
@@ -78,6 +73,13 @@ static const char *show(tp *c, const char *s)
         memcpy(out + i, "...", 3), i += 3;
     out[i] = '\0';
     return out;
+}
+
+/* tools_show into a ring of four buffers: the result lives until four
+ * more calls, enough for one message. */
+static const char *show(tp *c, const char *s)
+{
+    return tools_show(s, c->shown[c->nshown++ % 4]);
 }
 
 /* A value tool.schema.json should have refused reached the semantic

@@ -34,4 +34,12 @@ void tools_tool_free(tool *t);
 char *tools_read_file(const char *path, size_t cap, size_t *len,
                       char *why, size_t whylen);
 
+/* Bytes of a user's string quoted in a message. */
+#define TOOLS_SHOW_MAX 60
+
+/* A user's string made safe to quote into out (TOOLS_SHOW_MAX + 8 bytes):
+ * at most TOOLS_SHOW_MAX bytes, cut on a character boundary with "..."
+ * added, control characters as '?'.  Returns out. */
+const char *tools_show(const char *s, char *out);
+
 #endif
