@@ -472,6 +472,17 @@ static const char *const unsupported[] = {
 };
 #define NUNSUPPORTED (sizeof unsupported / sizeof unsupported[0])
 
+/* Annotation keywords: accepted and ignored.  Any other unknown keyword is
+ * refused too, so a typo such as "maxLenght" cannot pass for a rule;
+ * extensions go under "x-".  Sorted for bsearch. */
+static const char *const annotations[] = {
+    "$anchor", "$comment", "$id", "$schema", "$vocabulary", "contentEncoding",
+    "contentMediaType", "contentSchema", "default", "definitions", "deprecated",
+    "description", "errorMessage", "examples", "format", "markdownDescription",
+    "patternErrorMessage", "readOnly", "title", "writeOnly",
+};
+#define NANNOTATIONS (sizeof annotations / sizeof annotations[0])
+
 static int str_cmp(const void *key, const void *s)
 {
     return strcmp(key, *(const char *const *)s);
@@ -533,8 +544,14 @@ static snode *compile(cctx *c, const cJSON *src, char *ptr, int depth)
                  " validator; it would not be enforced", v->string);
             return NULL;
         }
+        if (!k && v->string && strncmp(v->string, "x-", 2) != 0 &&
+            !bsearch(v->string, annotations, NANNOTATIONS, sizeof *annotations, str_cmp)) {
+            cerr(c, n, v->string, "unknown keyword '%s' (a typo? keywords slicer-mcp does not "
+                 "know are refused; name extensions x-...)", v->string);
+            return NULL;
+        }
         if (!k)
-            continue;   /* annotations and unknown keywords are ignored */
+            continue;   /* annotations and x- extensions are ignored */
         unsigned bit = 1u << (k - keywords);
         if (n->seen & bit) {
             cerr(c, n, k->name, "appears twice");

@@ -226,6 +226,8 @@ typedef struct { const char *schema, *msg; } ccase;
 static const ccase ccases[] = {
     { "3", "#: a schema must be an object or a boolean, not number" },
     /* Unimplemented validation keywords are refused, wherever they are. */
+    { "{\"title\":\"t\",\"x-ui\":{\"a\":1},\"$comment\":\"c\",\"examples\":[1],\"uniqueItems\":true}",
+      "/uniqueItems: keyword 'uniqueItems'" },
     { "{\"properties\":{\"x\":{\"multipleOf\":2}}}", "/properties/x/multipleOf: "
       "keyword 'multipleOf' is not supported by slicer-mcp's validator; it would not "
       "be enforced" },
@@ -289,8 +291,11 @@ static const ccase ccases[] = {
     { "{\"$ref\":\"#/$defs/nope\"}", "/$ref: \"#/$defs/nope\" does not resolve" },
     { "{\"properties\":{\"a\":{\"$ref\":\"#/$defs/nope\"}},\"$defs\":{}}",
       "/properties/a/$ref: \"#/$defs/nope\" does not resolve" },
-    { "{\"x\":[1],\"$ref\":\"#/x/0\"}", "/x/0: a schema must be an object or a boolean" },
-    { "{\"x\":[1],\"$ref\":\"#/x/9\"}", "/$ref: \"#/x/9\" does not resolve" },
+    { "{\"x-a\":[1],\"$ref\":\"#/x-a/0\"}", "/x-a/0: a schema must be an object or a boolean" },
+    { "{\"x-a\":[1],\"$ref\":\"#/x-a/9\"}", "/$ref: \"#/x-a/9\" does not resolve" },
+    /* Unknown keywords are refused: a typo must not pass for a rule. */
+    { "{\"properties\":{\"s\":{\"maxLenght\":3}}}", "/properties/s/maxLenght: unknown keyword 'maxLenght'" },
+    { "{\"x\":1}", "/x: unknown keyword 'x'" },
     { "{\"$defs\":{\"a\":{\"$ref\":\"#/$defs/a\"}},\"$ref\":\"#/$defs/a\"}",
       "/$defs/a/$ref: refers back to itself" },
     { "{\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\"},\"b\":{\"allOf\":[{\"$ref\":\"#/$defs/a\"}]}}}",
