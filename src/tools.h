@@ -28,8 +28,11 @@
  *       not_found  message (may use {argument}) returned as a tool error
  *                  when Slicer reports an empty selection or unknown node
  *
- * Rules checked at load (tools_parse.c): each level's keys come from a
- * table, so an unknown key is an error with a "did you mean" hint; both
+ * Rules checked at load: the keys, types, enums and patterns of every
+ * level come from schemas/tool.schema.json, compiled into the binary and
+ * applied with the gateway's own validator (tools_meta.c), so an unknown
+ * key is an error with a "did you mean" hint; then tools_parse.c checks
+ * what a schema cannot express: both
  * schemas must have type: object and compile with schema_compile; a
  * $ref FILE matches [A-Za-z0-9_.-]+\.json (at most 1 MiB); every
  * "{argument}" (query, body, not_found) must be a property of
