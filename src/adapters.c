@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "adapters_markups.h"
+#include "adapters_stats.h"
 #include "props.h"
 
 /* A node id is its class name plus a number or singleton tag
@@ -364,10 +365,11 @@ static const struct {
     { "slice_view",    ad_slice_view },
     { "markups_place", adapter_markups_place },
     { "markups_get",   adapter_markups_get },
+    { "volume_stats",  adapter_volume_stats },
 };
 
 const char *const adapter_names[] = {
-    "node_list", "volume_info", "slice_view", "markups_place", "markups_get", NULL
+    "node_list", "volume_info", "slice_view", "markups_place", "markups_get", "volume_stats", NULL
 };
 
 int adapter_run(const char *name, call_ctx *c, err *e)

@@ -1,0 +1,683 @@
+/* bench: slicer-mcp's performance figures against the physical limit
+ * measured in the same run.  Never a timed test: tests/bench/run.sh
+ * (make bench) builds and runs it and prints what it measures.
+ *
+ *   bench calls  BUILD [N]     per-call overhead: tools/call vs the same REST calls by libcurl
+ *   bench cold   BUILD [N]     spawn to tools/list reply, shipped tools.d and 1,000 tools
+ *   bench memory BUILD [N]     peak RSS idle and after N (100,000) calls
+ *   bench images BUILD [N]     bytes and ms per slice, Slicer's PNG vs re-encoded
+ *   bench volume BUILD SIZE    get_volume_statistics MB/s and peak RSS, SIZE^3 volume
+ *   bench fold   [SIZE]        in-process NRRD+statistics MB/s vs memory bandwidth
+ *
+ * Every figure is a median and p99 over many runs, with the ratio to the
+ * limit (direct REST call, spawning /bin/true, loopback transfer, memcpy). */
+#include "../slicer-sim/sim_image.c"
+#include "../slicer-sim/sim_phantom.c"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nrrd.h"
+#include "volstats.h"
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts v; median and p99 (nearest rank). */
+static void summary(double *v, int n, double *med, double *p99)
+{
+    qsort(v, (size_t)n, sizeof *v, cmpd);
+    *med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    int k = (int)ceil(0.99 * n) - 1;
+    *p99 = v[k < 0 ? 0 : k];
+}
+
+/* ---- child processes ----------------------------------------------------- */
+
+typedef struct {
+    pid_t pid;
+    int in, out;            /* our ends: child's stdin, child's stdout */
+    char *buf;              /* unread stdout bytes */
+    size_t len, cap;
+    size_t consumed;        /* bytes of the line last returned */
+} proc;
+
+static int spawn(proc *p, char *const argv[], const char *errfile)
+{
+    int a[2], b[2];
+    memset(p, 0, sizeof *p);
+    if (pipe(a) || pipe(b))
+        return -1;
+    p->pid = fork();
+    if (p->pid == 0) {
+        dup2(a[0], 0);
+        dup2(b[1], 1);
+        int e = open(errfile ? errfile : "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (e >= 0)
+            dup2(e, 2);
+        close(a[0]), close(a[1]), close(b[0]), close(b[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(a[0]);
+    close(b[1]);
+    p->in = a[1];
+    p->out = b[0];
+    p->cap = 1 << 20;
+    p->buf = malloc(p->cap);
+    return p->pid > 0 && p->buf ? 0 : -1;
+}
+
+static void proc_end(proc *p)
+{
+    if (p->in >= 0)
+        close(p->in);
+    if (p->pid > 0) {
+        int st;
+        for (int i = 0; i < 200 && waitpid(p->pid, &st, WNOHANG) == 0; i++)
+            usleep(10000);
+        if (waitpid(p->pid, &st, WNOHANG) == 0) {
+            kill(p->pid, SIGKILL);
+            waitpid(p->pid, &st, 0);
+        }
+    }
+    close(p->out);
+    free(p->buf);
+    p->pid = 0;
+}
+
+/* The next stdout line (NUL-terminated, valid until the next call), or
+ * NULL after timeout_ms / EOF. */
+static char *read_line(proc *p, int timeout_ms)
+{
+    if (p->consumed) {
+        memmove(p->buf, p->buf + p->consumed, p->len - p->consumed);
+        p->len -= p->consumed;
+        p->consumed = 0;
+    }
+    for (;;) {
+        char *nl = memchr(p->buf, '\n', p->len);
+        if (nl) {
+            *nl = '\0';
+            p->consumed = (size_t)(nl - p->buf) + 1;
+            return p->buf;
+        }
+        if (p->len + 65536 > p->cap) {
+            p->cap *= 2;
+            p->buf = realloc(p->buf, p->cap);
+        }
+        struct pollfd pf = { .fd = p->out, .events = POLLIN };
+        if (poll(&pf, 1, timeout_ms) <= 0)
+            return NULL;
+        ssize_t n = read(p->out, p->buf + p->len, p->cap - p->len);
+        if (n <= 0)
+            return NULL;
+        p->len += (size_t)n;
+    }
+}
+
+static int write_all(int fd, const char *s)
+{
+    size_t n = strlen(s);
+    while (n) {
+        ssize_t w = write(fd, s, n);
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* The response line with this id (notifications skipped). */
+static char *await_id(proc *p, int id, int timeout_ms)
+{
+    char tag[32], tag2[32];
+    snprintf(tag, sizeof tag, "\"id\":%d,", id);
+    snprintf(tag2, sizeof tag2, "\"id\":%d}", id);
+    for (;;) {
+        char *l = read_line(p, timeout_ms);
+        if (!l || strstr(l, tag) || strstr(l, tag2))
+            return l;
+    }
+}
+
+/* slicer-sim on a free port; returns the port. */
+static int sim_start(proc *p, const char *build, const char *volume_size)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/slicer-sim", build);
+    char *argv[8] = { path, "--port", "0", NULL };
+    if (volume_size) {
+        argv[3] = "--volume-size";
+        argv[4] = (char *)volume_size;
+        argv[5] = NULL;
+    }
+    if (spawn(p, argv, NULL) != 0)
+        return -1;
+    char *l = read_line(p, 600000);
+    return l ? atoi(l) : -1;
+}
+
+static char g_tmp[256];
+static int g_audit_off;     /* --audit-log off */
+
+static int mcp_start(proc *p, const char *build, int port, const char *tools_dir)
+{
+    char path[512], url[64], audit[300];
+    snprintf(path, sizeof path, "%s/slicer-mcp", build);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    snprintf(audit, sizeof audit, "%s/audit.jsonl", g_tmp);
+    if (g_audit_off)
+        snprintf(audit, sizeof audit, "off");
+    char *argv[] = { path, "--slicer-url", url, "--tools-dir", (char *)tools_dir,
+                     "--audit-log", audit, NULL };
+    return spawn(p, argv, NULL);
+}
+
+static const char init_lines[] =
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+    "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}\n"
+    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n";
+
+static int handshake(proc *p)
+{
+    return write_all(p->in, init_lines) == 0 && await_id(p, 1, 10000) ? 0 : -1;
+}
+
+/* One tools/call round trip in microseconds; -1 on failure. */
+static double mcp_call(proc *p, int id, const char *tool, const char *args, char **line)
+{
+    char req[1024];
+    snprintf(req, sizeof req, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+             "{\"name\":\"%s\",\"arguments\":%s}}\n", id, tool, args);
+    double t0 = now_us();
+    if (write_all(p->in, req) != 0)
+        return -1;
+    char *l = await_id(p, id, 600000);
+    double t = now_us() - t0;
+    if (line)
+        *line = l;
+    if (!l || strstr(l, "\"isError\":true"))
+        return -1;
+    return t;
+}
+
+static void rss_kb(pid_t pid, long *hwm, long *rss)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    *hwm = *rss = -1;
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, "VmHWM:", 6))
+            *hwm = atol(line + 6);
+        if (!strncmp(line, "VmRSS:", 6))
+            *rss = atol(line + 6);
+    }
+    if (f)
+        fclose(f);
+}
+
+/* ---- direct REST calls --------------------------------------------------- */
+
+static size_t discard(char *p, size_t s, size_t n, void *ud)
+{
+    (void)p;
+    *(size_t *)ud += s * n;
+    return s * n;
+}
+
+/* One GET like the gateway's backend makes it (fresh connection). */
+static double direct_get(CURL *c, int port, const char *target, size_t *bytes, double *ttfb_us)
+{
+    char url[512];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, target);
+    size_t got = 0;
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
+    double t0 = now_us();
+    CURLcode rc = curl_easy_perform(c);
+    double t = now_us() - t0;
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (ttfb_us) {
+        curl_off_t st = 0;
+        curl_easy_getinfo(c, CURLINFO_STARTTRANSFER_TIME_T, &st);
+        *ttfb_us = (double)st;
+    }
+    if (bytes)
+        *bytes = got;
+    return rc == CURLE_OK && status == 200 ? t : -1;
+}
+
+/* ---- calls --------------------------------------------------------------- */
+
+static void bench_calls(const char *build, int n)
+{
+    proc sim, mcp;
+    int port = sim_start(&sim, build, NULL);
+    if (port <= 0 || mcp_start(&mcp, build, port, "tools.d") != 0 || handshake(&mcp) != 0) {
+        printf("calls: could not start slicer-sim / slicer-mcp\n");
+        return;
+    }
+    static const struct { const char *tool, *args, *rest[3]; } cases[] = {
+        { "get_slicer_info", "{}", { "/slicer/system/version", NULL } },
+        { "list_nodes", "{}", { "/slicer/mrml/ids", "/slicer/mrml/names", NULL } },
+        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}",
+          { "/slicer/mrml/properties?id=vtkMRMLScalarVolumeNode1", NULL } },
+    };
+    CURL *c = curl_easy_init();
+    double *a = malloc(sizeof(double) * (size_t)n), *b = malloc(sizeof(double) * (size_t)n);
+    int id = 100;
+    /* The stdio hop itself: a line through /bin/cat and back. */
+    proc cat;
+    char *cargv[] = { "/bin/cat", NULL };
+    if (spawn(&cat, cargv, NULL) == 0) {
+        for (int i = 0; i < n; i++) {
+            double t0 = now_us();
+            write_all(cat.in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+            read_line(&cat, 5000);
+            a[i] = now_us() - t0;
+        }
+        double m, p;
+        summary(a, n, &m, &p);
+        printf("stdio round trip through /bin/cat: median %.1f us, p99 %.1f us\n", m, p);
+        proc_end(&cat);
+    }
+    printf("audit log %s\n", g_audit_off ? "off" : "on (a file in /tmp)");
+    printf("per-call overhead (%d calls each, after 100 warm-up; microseconds)\n", n);
+    printf("  %-16s %10s %10s %10s %10s %10s %8s\n", "tool", "mcp med", "mcp p99", "rest med",
+           "rest p99", "overhead", "ratio");
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int bad = 0;
+        for (int i = 0; i < 100; i++)
+            mcp_call(&mcp, id++, cases[k].tool, cases[k].args, NULL);
+        /* Interleave so drift in the machine affects both alike. */
+        for (int i = 0; i < n; i++) {
+            a[i] = mcp_call(&mcp, id++, cases[k].tool, cases[k].args, NULL);
+            double t = 0;
+            for (int r = 0; cases[k].rest[r]; r++) {
+                double x = direct_get(c, port, cases[k].rest[r], NULL, NULL);
+                t = x < 0 || t < 0 ? -1 : t + x;
+            }
+            b[i] = t;
+            bad += a[i] < 0 || b[i] < 0;
+        }
+        double am, ap, bm, bp;
+        summary(a, n, &am, &ap);
+        summary(b, n, &bm, &bp);
+        printf("  %-16s %10.1f %10.1f %10.1f %10.1f %10.1f %8.2f%s\n", cases[k].tool, am, ap, bm, bp,
+               am - bm, am / bm, bad ? "  (some calls failed)" : "");
+    }
+    free(a);
+    free(b);
+    curl_easy_cleanup(c);
+    proc_end(&mcp);
+    kill(sim.pid, SIGTERM);
+    proc_end(&sim);
+}
+
+/* ---- cold start ---------------------------------------------------------- */
+
+static const char list_lines[] =
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+    "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}\n"
+    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n";
+
+static double cold_once(const char *build, const char *tools_dir)
+{
+    proc p;
+    double t0 = now_us();
+    if (mcp_start(&p, build, 9, tools_dir) != 0)
+        return -1;
+    write_all(p.in, list_lines);
+    char *l = await_id(&p, 2, 10000);
+    double t = now_us() - t0;
+    int ok = l && strstr(l, "\"tools\":[");
+    proc_end(&p);
+    return ok ? t : -1;
+}
+
+static double true_once(void)
+{
+    double t0 = now_us();
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/true", "true", (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    return now_us() - t0;
+}
+
+static int make_tools(const char *dir, int n)
+{
+    mkdir(dir, 0700);
+    for (int i = 0; i < n; i++) {
+        char path[600];
+        snprintf(path, sizeof path, "%s/gen_%04d.yaml", dir, i);
+        FILE *f = fopen(path, "w");
+        if (!f)
+            return -1;
+        fprintf(f, "name: gen_tool_%04d\ntitle: Generated %d\ndescription: Generated tool %d for the "
+                "cold-start benchmark; reads the Slicer version.\nannotations:\n  readOnlyHint: true\n"
+                "inputSchema:\n  type: object\n  properties:\n    view:\n      type: string\n"
+                "      enum: [red, yellow, green]\n    n:\n      type: integer\n      minimum: 0\n"
+                "      maximum: %d\n  additionalProperties: false\nrequest:\n  method: GET\n"
+                "  path: /slicer/system/version\nresult:\n  type: json\n", i, i, i, 100 + i);
+        fclose(f);
+    }
+    return 0;
+}
+
+static void bench_cold(const char *build, int n)
+{
+    char gen[400];
+    snprintf(gen, sizeof gen, "%s/tools1000", g_tmp);
+    if (make_tools(gen, 1000) != 0) {
+        printf("cold: cannot write %s\n", gen);
+        return;
+    }
+    double *a = malloc(sizeof(double) * (size_t)n), *b = malloc(sizeof(double) * (size_t)n),
+           *c = malloc(sizeof(double) * (size_t)n);
+    int bad = 0;
+    for (int i = 0; i < 5; i++)
+        cold_once(build, "tools.d");
+    for (int i = 0; i < n; i++) {
+        a[i] = cold_once(build, "tools.d");
+        b[i] = cold_once(build, gen);
+        c[i] = true_once();
+        bad += a[i] < 0 || b[i] < 0;
+    }
+    double am, ap, bm, bp, cm, cp;
+    summary(a, n, &am, &ap);
+    summary(b, n, &bm, &bp);
+    summary(c, n, &cm, &cp);
+    printf("cold start, spawn to tools/list reply (%d runs; milliseconds)%s\n", n,
+           bad ? "  (some runs failed)" : "");
+    printf("  shipped tools.d     median %7.2f  p99 %7.2f  ratio to spawning /bin/true %6.1f\n",
+           am / 1e3, ap / 1e3, am / cm);
+    printf("  1,000 tool files    median %7.2f  p99 %7.2f  ratio to spawning /bin/true %6.1f\n",
+           bm / 1e3, bp / 1e3, bm / cm);
+    printf("  /bin/true           median %7.2f  p99 %7.2f\n", cm / 1e3, cp / 1e3);
+    free(a);
+    free(b);
+    free(c);
+}
+
+/* ---- memory -------------------------------------------------------------- */
+
+static void bench_memory(const char *build, int n)
+{
+    proc sim, mcp;
+    int port = sim_start(&sim, build, NULL);
+    if (port <= 0 || mcp_start(&mcp, build, port, "tools.d") != 0 || handshake(&mcp) != 0) {
+        printf("memory: could not start\n");
+        return;
+    }
+    long hwm0, rss0, hwm1, rss1, hwm2, rss2;
+    rss_kb(mcp.pid, &hwm0, &rss0);
+    int id = 10, bad = 0;
+    double t0 = now_us();
+    for (int i = 0; i < 1000; i++)
+        bad += mcp_call(&mcp, id++, "get_slicer_info", "{}", NULL) < 0;
+    rss_kb(mcp.pid, &hwm1, &rss1);
+    for (int i = 1000; i < n; i++)
+        bad += mcp_call(&mcp, id++, "get_slicer_info", "{}", NULL) < 0;
+    double secs = (now_us() - t0) / 1e6;
+    rss_kb(mcp.pid, &hwm2, &rss2);
+    char path[64], stat[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)sim.pid);
+    long sim_ticks = 0, mcp_ticks = 0;
+    for (int w = 0; w < 2; w++) {
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)(w ? mcp.pid : sim.pid));
+        FILE *f = fopen(path, "r");
+        if (f && fgets(stat, sizeof stat, f)) {
+            char *q = strrchr(stat, ')');
+            unsigned long ut = 0, st = 0;
+            if (q && sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
+                *(w ? &mcp_ticks : &sim_ticks) = (long)(ut + st);
+        }
+        if (f)
+            fclose(f);
+    }
+    double hz = (double)sysconf(_SC_CLK_TCK);
+    printf("memory of slicer-mcp (get_slicer_info; kB)\n");
+    printf("  idle after initialize     VmHWM %6ld  VmRSS %6ld\n", hwm0, rss0);
+    printf("  after 1,000 calls         VmHWM %6ld  VmRSS %6ld\n", hwm1, rss1);
+    printf("  after %d calls        VmHWM %6ld  VmRSS %6ld  (growth after warm-up %+ld kB)%s\n", n,
+           hwm2, rss2, rss2 - rss1, bad ? "  (some calls failed)" : "");
+    printf("  %d calls took %.1f s (%.0f calls/s); CPU: slicer-sim %.1f s, slicer-mcp %.1f s\n", n, secs,
+           n / secs, sim_ticks / hz, mcp_ticks / hz);
+    proc_end(&mcp);
+    kill(sim.pid, SIGTERM);
+    proc_end(&sim);
+}
+
+/* ---- images -------------------------------------------------------------- */
+
+static void bench_images(const char *build, int n)
+{
+    proc sim, mcp;
+    int port = sim_start(&sim, build, NULL);
+    if (port <= 0 || mcp_start(&mcp, build, port, "tools.d") != 0 || handshake(&mcp) != 0) {
+        printf("images: could not start\n");
+        return;
+    }
+    static const struct { const char *label, *args; } cases[] = {
+        { "red, full size", "{\"view\":\"red\"}" },
+        { "red, max_size 256", "{\"view\":\"red\",\"max_size\":256}" },
+    };
+    CURL *c = curl_easy_init();
+    double *a = malloc(sizeof(double) * (size_t)n), *b = malloc(sizeof(double) * (size_t)n);
+    int id = 10;
+    printf("images: get_slice_png vs Slicer's own PNG (%d runs each)\n", n);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        size_t before = 0, after = 0;
+        int bad = 0;
+        for (int i = 0; i < n; i++) {
+            char *line = NULL;
+            a[i] = mcp_call(&mcp, id++, "get_slice_png", cases[k].args, &line);
+            if (i == 0 && line) {
+                cJSON *j = cJSON_Parse(line);
+                const cJSON *res = cJSON_GetObjectItem(j, "result");
+                const cJSON *blk;
+                cJSON_ArrayForEach(blk, cJSON_GetObjectItem(res, "content"))
+                    if (cJSON_IsString(cJSON_GetObjectItem(blk, "data")))
+                        after = strlen(cJSON_GetObjectItem(blk, "data")->valuestring) / 4 * 3;
+                const cJSON *sb = cJSON_GetObjectItem(cJSON_GetObjectItem(res, "structuredContent"),
+                                                      "slicer_png_bytes");
+                before = cJSON_IsNumber(sb) ? (size_t)sb->valuedouble : 0;
+                cJSON_Delete(j);
+            }
+            double t1 = direct_get(c, port, "/slicer/slice?view=red", NULL, NULL);
+            double t2 = direct_get(c, port, "/slicer/mrml/properties?id=vtkMRMLSliceNodeRed", NULL, NULL);
+            b[i] = t1 < 0 || t2 < 0 ? -1 : t1 + t2;
+            bad += a[i] < 0 || b[i] < 0;
+        }
+        double am, ap, bm, bp;
+        summary(a, n, &am, &ap);
+        summary(b, n, &bm, &bp);
+        printf("  %-18s Slicer PNG %8zu B, sent %8zu B (%.2fx smaller)\n", cases[k].label, before, after,
+               after ? (double)before / after : 0);
+        printf("  %-18s mcp median %6.2f ms p99 %6.2f | direct REST median %6.2f ms p99 %6.2f | ratio %.2f%s\n",
+               "", am / 1e3, ap / 1e3, bm / 1e3, bp / 1e3, am / bm, bad ? " (failures)" : "");
+    }
+    free(a);
+    free(b);
+    curl_easy_cleanup(c);
+    proc_end(&mcp);
+    kill(sim.pid, SIGTERM);
+    proc_end(&sim);
+}
+
+/* ---- volume statistics --------------------------------------------------- */
+
+static void bench_volume(const char *build, const char *size, int n)
+{
+    proc sim, mcp;
+    double ts = now_us();
+    int port = sim_start(&sim, build, size);
+    double sim_s = (now_us() - ts) / 1e6;
+    if (port <= 0 || mcp_start(&mcp, build, port, "tools.d") != 0 || handshake(&mcp) != 0) {
+        printf("volume: could not start\n");
+        return;
+    }
+    long hwm0, rss0, hwm1, rss1;
+    rss_kb(mcp.pid, &hwm0, &rss0);
+    CURL *c = curl_easy_init();
+    double *a = malloc(sizeof(double) * (size_t)n), *d = malloc(sizeof(double) * (size_t)n),
+           *f = malloc(sizeof(double) * (size_t)n), *x = malloc(sizeof(double) * (size_t)n);
+    size_t bytes = 0;
+    int id = 10, bad = 0;
+    for (int i = 0; i < n; i++) {
+        double ttfb = 0;
+        d[i] = direct_get(c, port, "/slicer/volume?id=vtkMRMLScalarVolumeNode1", &bytes, &ttfb);
+        f[i] = ttfb;
+        x[i] = d[i] - ttfb;     /* the transfer alone */
+        a[i] = mcp_call(&mcp, id++, "get_volume_statistics", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", NULL);
+        bad += a[i] < 0 || d[i] < 0;
+    }
+    rss_kb(mcp.pid, &hwm1, &rss1);
+    double am, ap, dm, dp, fm, fp, xm, xp;
+    summary(a, n, &am, &ap);
+    summary(d, n, &dm, &dp);
+    summary(f, n, &fm, &fp);
+    summary(x, n, &xm, &xp);
+    double mb = bytes / 1e6;
+    printf("volume statistics, %s^3 shorts, %.1f MB NRRD (%d runs; sim built it in %.1f s)%s\n", size, mb, n,
+           sim_s, bad ? "  (failures)" : "");
+    printf("  direct GET /slicer/volume  median %7.1f ms p99 %7.1f (first byte after %6.1f ms: the sim "
+           "builds the NRRD)\n", dm / 1e3, dp / 1e3, fm / 1e3);
+    printf("  loopback transfer alone    median %7.1f ms p99 %7.1f = %7.0f MB/s\n", xm / 1e3, xp / 1e3,
+           mb / (xm / 1e6));
+    printf("  get_volume_statistics      median %7.1f ms p99 %7.1f; after the first byte %7.1f ms = "
+           "%7.0f MB/s (%.2f of loopback)\n", am / 1e3, ap / 1e3, (am - fm) / 1e3, mb / ((am - fm) / 1e6),
+           xm / (am - fm));
+    printf("  slicer-mcp peak RSS        idle VmHWM %ld kB, after the calls VmHWM %ld kB (VmRSS %ld kB)\n",
+           hwm0, hwm1, rss1);
+    free(a), free(d), free(f), free(x);
+    curl_easy_cleanup(c);
+    proc_end(&mcp);
+    kill(sim.pid, SIGTERM);
+    proc_end(&sim);
+}
+
+/* ---- in-process fold ----------------------------------------------------- */
+
+static int fold_header(void *ud, const nrrd_header *h, err *e)
+{
+    volstats_opts o = { .type = VOLSTATS_INT16, .region.shape = VOLSTATS_WHOLE };
+    memcpy(o.dims, h->sizes, sizeof o.dims);
+    *(volstats **)ud = volstats_new(&o, e);
+    return *(volstats **)ud ? 0 : -1;
+}
+
+static int fold_voxels(void *ud, const unsigned char *raw, uint64_t first, size_t count, err *e)
+{
+    (void)e;
+    volstats_add(*(volstats **)ud, raw, first, count);
+    return 0;
+}
+
+static void bench_fold(int size, int n)
+{
+    sim_volume v;
+    sim_bytes b;
+    if (sim_phantom_mrhead(&v, size) != 0 || sim_nrrd_write(&v, &b) != 0) {
+        printf("fold: out of memory\n");
+        return;
+    }
+    sim_volume_free(&v);
+    unsigned char *dst = malloc(b.n);
+    double *t = malloc(sizeof(double) * (size_t)n), *m = malloc(sizeof(double) * (size_t)n);
+    static const size_t chunks[] = { 16384, 1 << 20 };
+    memcpy(dst, b.p, b.n);     /* fault the pages in */
+    printf("in-process NRRD + statistics, %d^3 phantom, %.1f MB (%d runs)\n", size, b.n / 1e6, n);
+    for (int ci = 0; ci < 2; ci++) {
+        for (int i = 0; i < n; i++) {
+            volstats *vs = NULL;
+            err e = { 0 };
+            nrrd_stream *st = nrrd_stream_new(fold_header, fold_voxels, &vs);
+            double t0 = now_us();
+            for (size_t off = 0; off < b.n; off += chunks[ci])
+                nrrd_stream_feed(st, b.p + off, b.n - off < chunks[ci] ? b.n - off : chunks[ci], &e);
+            nrrd_stream_finish(st, &e);
+            volstats_result r;
+            volstats_get(vs, &r);
+            t[i] = now_us() - t0;
+            nrrd_stream_free(st);
+            volstats_free(vs);
+            t0 = now_us();
+            memcpy(dst, b.p, b.n);
+            m[i] = now_us() - t0;
+        }
+        double tm, tp, mm, mp;
+        summary(t, n, &tm, &tp);
+        summary(m, n, &mm, &mp);
+        printf("  chunks of %7zu B: median %6.1f ms p99 %6.1f = %6.0f MB/s | memcpy median %6.1f ms = "
+               "%6.0f MB/s | ratio %.2f\n", chunks[ci], tm / 1e3, tp / 1e3, b.n / tm, mm / 1e3, b.n / mm,
+               mm / tm);
+    }
+    free(t), free(m), free(dst), free(b.p);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench calls|cold|memory|images|volume|fold BUILD [N|SIZE]\n");
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    const char *tmp = getenv("BENCH_TMP");
+    if (tmp)
+        snprintf(g_tmp, sizeof g_tmp, "%s", tmp);
+    else
+        snprintf(g_tmp, sizeof g_tmp, "/tmp/slicer-mcp-bench-%d", (int)getpid());
+    mkdir(g_tmp, 0700);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const char *cmd = argv[1], *build = argc > 2 ? argv[2] : "build";
+    int n = argc > 3 ? atoi(argv[3]) : 0;
+    g_audit_off = getenv("BENCH_AUDIT_OFF") != NULL;
+    if (!strcmp(cmd, "calls"))
+        bench_calls(build, n ? n : 2000);
+    else if (!strcmp(cmd, "cold"))
+        bench_cold(build, n ? n : 50);
+    else if (!strcmp(cmd, "memory"))
+        bench_memory(build, n ? n : 100000);
+    else if (!strcmp(cmd, "images"))
+        bench_images(build, n ? n : 50);
+    else if (!strcmp(cmd, "volume"))
+        bench_volume(build, argc > 3 ? argv[3] : "256", argc > 4 ? atoi(argv[4]) : 9);
+    else if (!strcmp(cmd, "fold"))
+        bench_fold(argc > 2 ? atoi(argv[2]) : 256, argc > 3 ? atoi(argv[3]) : 9);
+    else
+        return 2;
+    return 0;
+}
