@@ -14,7 +14,10 @@ typedef struct {
     mcp *m;
     mcp_session *s;
     int in, out;
-    buf inbuf;          /* bytes read, not yet handled */
+    buf inbuf;          /* bytes read; those before head are handled */
+    size_t head;        /* start of the first unhandled line */
+    size_t scanned;     /* read-ahead already checked for a cancellation */
+    int cancel_seen;    /* the request in flight was cancelled */
     int eof;
     int out_broken;
     int discarding;     /* inside an over-long line: drop until newline */
@@ -53,10 +56,23 @@ static void too_long(stdio_t *st)
     send_line(st, msg, sizeof msg - 1);
 }
 
+/* Drops the handled lines before head. */
+static void compact(stdio_t *st)
+{
+    if (!st->head)
+        return;
+    memmove(st->inbuf.data, st->inbuf.data + st->head, st->inbuf.len - st->head);
+    st->inbuf.len -= st->head;
+    st->inbuf.data[st->inbuf.len] = '\0';
+    st->scanned = st->scanned > st->head ? st->scanned - st->head : 0;
+    st->head = 0;
+}
+
 /* Reads what is available (waiting up to timeout_ms); 0 on progress or
  * time-out, -1 at EOF or error. */
 static int fill(stdio_t *st, int timeout_ms)
 {
+    compact(st);
     struct pollfd p = { .fd = st->in, .events = POLLIN };
     int pr = poll(&p, 1, timeout_ms);
     if (pr <= 0)
@@ -81,6 +97,7 @@ static int fill(stdio_t *st, int timeout_ms)
         /* The pending line outgrew the cap: answer once, drop the rest. */
         char *nl = memchr(chunk + start, '\n', (size_t)r - start);
         buf_reset(&st->inbuf);
+        st->scanned = 0;
         too_long(st);
         if (nl)
             buf_append(&st->inbuf, nl + 1, (size_t)(chunk + r - nl - 1));
@@ -90,22 +107,28 @@ static int fill(stdio_t *st, int timeout_ms)
     return 0;
 }
 
-/* Read-ahead during a call: is the in-flight request cancelled? */
+/* Read-ahead during a call: is the in-flight request cancelled?  Each
+ * line is looked at once (scanned remembers where the last look ended),
+ * so a long backlog of pipelined requests costs linear time. */
 static int cancelled(void *ud, const cJSON *id)
 {
     stdio_t *st = ud;
-    if (!st->eof && st->inbuf.len < st->inbuf.cap / 2)
+    if (st->cancel_seen)
+        return 1;
+    if (!st->eof && st->inbuf.len - st->head < st->inbuf.cap / 2)
         fill(st, 0);
-    const char *p = st->inbuf.data;
-    size_t left = st->inbuf.len;
-    while (p && left) {
-        const char *nl = memchr(p, '\n', left);
+    if (st->scanned < st->head)
+        st->scanned = st->head;
+    while (st->scanned < st->inbuf.len) {
+        const char *p = st->inbuf.data + st->scanned;
+        const char *nl = memchr(p, '\n', st->inbuf.len - st->scanned);
         if (!nl)
             break;
-        if (mcp_is_cancel_for(p, (size_t)(nl - p), id))
+        st->scanned += (size_t)(nl - p) + 1;
+        if (mcp_is_cancel_for(p, (size_t)(nl - p), id)) {
+            st->cancel_seen = 1;
             return 1;
-        left -= (size_t)(nl - p) + 1;
-        p = nl + 1;
+        }
     }
     return 0;
 }
@@ -118,23 +141,22 @@ static int blank(const char *s, size_t n)
     return 1;
 }
 
-/* Handles every complete line in the buffer. */
+/* Handles every complete line in the buffer, then drops them at once. */
 static void drain(stdio_t *st)
 {
     mcp_io io = { .send = send_line, .cancelled = cancelled, .ud = st, .transport = "stdio" };
     char *nl;
-    while (!st->out_broken && st->inbuf.len &&
-           (nl = memchr(st->inbuf.data, '\n', st->inbuf.len)) != NULL) {
-        size_t n = (size_t)(nl - st->inbuf.data);
+    while (!st->out_broken && st->head < st->inbuf.len &&
+           (nl = memchr(st->inbuf.data + st->head, '\n', st->inbuf.len - st->head)) != NULL) {
+        size_t n = (size_t)(nl - (st->inbuf.data + st->head));
+        /* A copy: read-ahead during the call may move the buffer. */
         char *line = malloc(n + 1);
         if (!line)
-            return;
-        memcpy(line, st->inbuf.data, n);
+            break;
+        memcpy(line, st->inbuf.data + st->head, n);
         line[n] = '\0';
-        /* Remove the line before handling it, so read-ahead appends after it. */
-        memmove(st->inbuf.data, nl + 1, st->inbuf.len - n - 1);
-        st->inbuf.len -= n + 1;
-        st->inbuf.data[st->inbuf.len] = '\0';
+        st->head += n + 1;
+        st->cancel_seen = 0;
         if (!blank(line, n)) {
             mcp_reply rep;
             mcp_handle(st->m, st->s, line, n, &io, &rep);
@@ -144,6 +166,7 @@ static void drain(stdio_t *st)
         }
         free(line);
     }
+    compact(st);
 }
 
 int stdio_run(mcp *m, int in_fd, int out_fd, stdio_idle_fn idle, void *idle_ud)
