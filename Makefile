@@ -8,10 +8,10 @@ OPT     ?= -O2 -g
 SAN     ?=
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(SAN) $(WARN) \
+ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread $(OPT) $(SAN) $(WARN) \
               $(PKG_CFLAGS) -Isrc -Itests/lib -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
-LIBS        = $(PKG_LIBS) -lm
+LIBS        = $(PKG_LIBS) -lm -pthread
 
 # The gateway: every src/*.c but main.c goes into a static library that the
 # unit tests link too, so tests exercise the very objects the binary uses.

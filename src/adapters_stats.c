@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guard.h"
 #include "nrrd.h"
 #include "volstats.h"
 
@@ -160,27 +159,18 @@ static int sink(void *ud, const void *data, size_t n, size_t total)
 
 /* ---- the call ------------------------------------------------------------ */
 
-/* A non-200 answer: Slicer's {"message": ...} as a tool error. */
-static int slicer_failed(call_ctx *c, const backend_resp *r, const char *id)
+/* Slicer's failure (decoded by call_slicer_stream) in the model's terms. */
+static int slicer_failed(call_ctx *c, const err *ce, const char *id)
 {
-    cJSON *j = r->body.len ? cJSON_ParseWithLength(r->body.data, r->body.len) : NULL;
-    const cJSON *jm = cJSON_GetObjectItemCaseSensitive(j, "message");
-    const char *m = cJSON_IsString(jm) ? jm->valuestring : "";
-    if (strncmp(m, "Server error: ", 14) == 0)
-        m += 14;
     char msg[900];
-    if (strstr(m, "could not find nodes") || strstr(m, "No nodes matched"))
+    if (ce->kind == ERR_NOT_FOUND)
         snprintf(msg, sizeof msg, "No volume has id '%.200s'. Call list_volumes to see the "
                  "volume ids.", id);
-    else if (strstr(m, "NoneType") || strstr(m, "as array"))
+    else if (strstr(ce->msg, "NoneType") || strstr(ce->msg, "as array"))
         snprintf(msg, sizeof msg, "Node '%.200s' is not a scalar volume or labelmap, so "
                  "Slicer cannot send its voxels. Call list_volumes to see the volume ids.", id);
-    else if (*m)
-        snprintf(msg, sizeof msg, "Slicer error (HTTP %ld) for GET /slicer/volume: %.600s",
-                 r->status, m);
     else
-        snprintf(msg, sizeof msg, "Slicer answered HTTP %ld for GET /slicer/volume", r->status);
-    cJSON_Delete(j);
+        return call_fail(c, ce->msg);
     return call_fail(c, msg);
 }
 
@@ -273,7 +263,7 @@ static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
 int adapter_volume_stats(call_ctx *c, err *e)
 {
     stats_run s = { 0 };
-    const char *why = NULL, *msg = NULL;
+    const char *msg = NULL;
     const cJSON *jid = cJSON_GetObjectItemCaseSensitive(c->args, "node_id");
     const cJSON *jb = cJSON_GetObjectItemCaseSensitive(c->args, "bins");
     int bins = cJSON_IsNumber(jb) ? (int)jb->valuedouble : 0;
@@ -291,24 +281,13 @@ int adapter_volume_stats(call_ctx *c, err *e)
         buf_free(&t);
         return call_fail(c, "node_id is too long");
     }
-    /* call_slicer's guard, for a streamed call (call.c has no streaming
-     * variant yet). */
-    const char *policy = guard_check("GET", t.data, c->spool_dir, &why);
-    if (policy && !c->policy_enabled(c->policy_ud, policy)) {
-        char m[600];
-        snprintf(m, sizeof m, "refused: %s (GET /slicer/volume); an admin can allow it by "
-                 "enabling the gateway policy '%s'", why, policy);
-        buf_free(&t);
-        return call_fail(c, m);
-    }
     s.nrrd = nrrd_stream_new(on_header, on_voxels, &s);
     if (!s.nrrd) {
         buf_free(&t);
         return err_set(e, ERR_INTERNAL, "out of memory");
     }
-    backend_resp r;
     err ce = { 0 };
-    int rc = backend_call_stream(c->b, "GET", t.data, sink, &s, &r, &ce);
+    int rc = call_slicer_stream(c, "GET", t.data, sink, &s, &ce);
     buf_free(&t);
     if (rc != 0 && s.failed) {
         /* Our sink stopped it: a region that misses, or a bad NRRD. */
@@ -323,9 +302,7 @@ int adapter_volume_stats(call_ctx *c, err *e)
             rc = call_fail(c, m);
         }
     } else if (rc != 0) {
-        rc = call_fail(c, ce.msg);
-    } else if (r.status != 200) {
-        rc = slicer_failed(c, &r, s.node_id);
+        rc = slicer_failed(c, &ce, s.node_id);
     } else if (nrrd_stream_finish(s.nrrd, &s.e) != 0) {
         char m[1400];
         snprintf(m, sizeof m, "Slicer's volume for '%.200s' could not be read: %s",
@@ -337,7 +314,6 @@ int adapter_volume_stats(call_ctx *c, err *e)
         if (rc != 0)
             err_set(e, ERR_INTERNAL, "out of memory");
     }
-    backend_resp_free(&r);     /* safe after perform freed it: buf_free resets */
     nrrd_stream_free(s.nrrd);
     volstats_free(s.vs);
     return rc;

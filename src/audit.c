@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,32 @@
 struct audit {
     int fd;
     char *path;
+    audit_sync sync;
+    /* background mode: the syncer thread fsyncs while dirty */
+    pthread_t syncer;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int dirty, stop, running;
 };
+
+/* Group commit: one fsync covers every line written since the last. */
+static void *syncer_main(void *arg)
+{
+    audit *a = arg;
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (!a->dirty && !a->stop)
+            pthread_cond_wait(&a->cv, &a->mu);
+        if (!a->dirty && a->stop)
+            break;
+        a->dirty = 0;
+        pthread_mutex_unlock(&a->mu);
+        fsync(a->fd);
+        pthread_mutex_lock(&a->mu);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
 
 /* mkdir -p for the folders above path, each 0700 when created. */
 static int make_parents(const char *path)
@@ -34,7 +60,7 @@ static int make_parents(const char *path)
     return 0;
 }
 
-audit *audit_open(const char *path, err *e)
+audit *audit_open(const char *path, audit_sync sync, err *e)
 {
     audit *a = calloc(1, sizeof *a);
     if (!a || !(a->path = strdup(path))) {
@@ -51,6 +77,15 @@ audit *audit_open(const char *path, err *e)
         err_set(e, ERR_INVALID, "audit log %s: %s", path, strerror(errno));
         goto fail;
     }
+    a->sync = sync;
+    if (sync == AUDIT_SYNC_BACKGROUND) {
+        pthread_mutex_init(&a->mu, NULL);
+        pthread_cond_init(&a->cv, NULL);
+        /* Without the thread, fall back to fsync in line. */
+        a->running = pthread_create(&a->syncer, NULL, syncer_main, a) == 0;
+        if (!a->running)
+            a->sync = AUDIT_SYNC_STRICT;
+    }
     return a;
 fail:
     free(a->path);
@@ -62,6 +97,18 @@ void audit_close(audit *a)
 {
     if (!a)
         return;
+    if (a->running) {
+        pthread_mutex_lock(&a->mu);
+        a->stop = 1;
+        pthread_cond_signal(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+        pthread_join(a->syncer, NULL);
+    }
+    if (a->sync == AUDIT_SYNC_BACKGROUND) {
+        pthread_mutex_destroy(&a->mu);
+        pthread_cond_destroy(&a->cv);
+    }
+    fsync(a->fd);
     close(a->fd);
     free(a->path);
     free(a);
@@ -95,8 +142,14 @@ int audit_write(audit *a, const cJSON *record, err *e)
     if (w != (ssize_t)(n + 1))
         rc = err_set(e, ERR_INTERNAL, "audit log %s: write failed: %s", a->path,
                      w < 0 ? strerror(errno) : "short write");
-    else if (fsync(a->fd) != 0)
+    else if (a->sync == AUDIT_SYNC_STRICT && fsync(a->fd) != 0)
         rc = err_set(e, ERR_INTERNAL, "audit log %s: fsync failed: %s", a->path, strerror(errno));
+    else if (a->sync == AUDIT_SYNC_BACKGROUND) {
+        pthread_mutex_lock(&a->mu);
+        a->dirty = 1;
+        pthread_cond_signal(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+    }
     free(s);
     return rc;
 }

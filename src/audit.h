@@ -1,9 +1,13 @@
 /* audit: the append-only record of every tools/call, allowed or refused.
  * One JSON object per line, written with a single write() on an O_APPEND
- * descriptor and fsync'd before the reply goes out, so a crash or kill -9
- * loses at most the call in flight and lines never interleave, even with
- * several gateways sharing one file.  The file is created 0600 and its
- * folder 0700. */
+ * descriptor before the reply goes out, so a kill -9 loses at most the
+ * call in flight and lines never interleave, even with several gateways
+ * sharing one file.  The line then reaches the disk by fsync: in strict
+ * mode before the reply (an OS crash loses at most the call in flight), in
+ * background mode (the default) on a writer thread that batches the
+ * fsyncs of consecutive calls, which keeps about 150 microseconds of
+ * fsync off every call (an OS crash may then also lose the last
+ * milliseconds of lines).  The file is created 0600, its folder 0700. */
 #ifndef AUDIT_H
 #define AUDIT_H
 
@@ -14,7 +18,10 @@
 
 typedef struct audit audit;
 
-audit *audit_open(const char *path, err *e);
+typedef enum { AUDIT_SYNC_BACKGROUND, AUDIT_SYNC_STRICT } audit_sync;
+
+audit *audit_open(const char *path, audit_sync sync, err *e);
+/* Flushes (fsync) what was written, stops the writer thread, closes. */
 void   audit_close(audit *a);
 const char *audit_path(const audit *a);
 /* Appends record as one line.  -1 with e when the write or fsync failed

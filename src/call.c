@@ -79,23 +79,45 @@ static void slicer_error(const backend_resp *r, const char *method,
     cJSON_Delete(j);
 }
 
-int call_slicer(call_ctx *c, const char *method, const char *target,
-                const void *body, size_t len, backend_resp *r, err *e)
+/* The guard, before anything is sent: 0 when allowed, else -1 with e. */
+static int guard_allows(call_ctx *c, const char *method, const char *target, err *e)
 {
     const char *why = NULL;
     const char *policy = guard_check(method, target, c->spool_dir, &why);
-    if (policy && !c->policy_enabled(c->policy_ud, policy)) {
-        c->denied = 1;
-        return err_set(e, ERR_DENIED, "refused: %s (%s %s); an admin can allow it by "
-                       "enabling the gateway policy '%s'", why, method, target, policy);
-    }
-    if (backend_call(c->b, method, target, body, len, r, e) != 0)
+    if (!policy || c->policy_enabled(c->policy_ud, policy))
+        return 0;
+    c->denied = 1;
+    return err_set(e, ERR_DENIED, "refused: %s (%s %s); an admin can allow it by "
+                   "enabling the gateway policy '%s'", why, method, target, policy);
+}
+
+int call_slicer(call_ctx *c, const char *method, const char *target,
+                const void *body, size_t len, backend_resp *r, err *e)
+{
+    if (guard_allows(c, method, target, e) != 0 ||
+        backend_call(c->b, method, target, body, len, r, e) != 0)
         return -1;
     if (r->status == 200)
         return 0;
     slicer_error(r, method, target, e);
     backend_resp_free(r);
     return -1;
+}
+
+int call_slicer_stream(call_ctx *c, const char *method, const char *target,
+                       backend_sink_fn sink, void *sink_ud, err *e)
+{
+    backend_resp r;
+    if (guard_allows(c, method, target, e) != 0 ||
+        backend_call_stream(c->b, method, target, sink, sink_ud, &r, e) != 0)
+        return -1;
+    int rc = 0;
+    if (r.status != 200) {
+        slicer_error(&r, method, target, e);
+        rc = -1;
+    }
+    backend_resp_free(&r);
+    return rc;
 }
 
 /* Slicer's POST /volume answers the Python repr {'status': 'success'}. */

@@ -47,6 +47,11 @@ char *call_arg_string(const cJSON *args, const char *name);
  * ERR_UPSTREAM (Slicer failed; e carries Slicer's own message). */
 int  call_slicer(call_ctx *c, const char *method, const char *target,
                  const void *body, size_t len, backend_resp *r, err *e);
+/* call_slicer for a 200 body streamed into sink (backend_call_stream):
+ * the same guard and error decoding; when the sink stopped the transfer
+ * the error is "the answer could not be processed" and the sink knows why. */
+int  call_slicer_stream(call_ctx *c, const char *method, const char *target,
+                        backend_sink_fn sink, void *sink_ud, err *e);
 /* call_slicer + parse a JSON answer (Slicer's single-quoted
  * {'status': 'success'} is accepted).  *out owned by the caller. */
 int  call_slicer_json(call_ctx *c, const char *method, const char *target,

@@ -126,7 +126,8 @@ static int serve(const settings *s, toolset **ts_inout)
     }
     audit *au = NULL;
     redact *rd = NULL;
-    if (s->audit_log && !(au = audit_open(s->audit_log, &e)))
+    if (s->audit_log && !(au = audit_open(s->audit_log,
+                                        s->audit_strict ? AUDIT_SYNC_STRICT : AUDIT_SYNC_BACKGROUND, &e)))
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
     else if (s->redact_file && !(rd = redact_load(s->redact_file, &e)))
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);

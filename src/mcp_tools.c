@@ -92,7 +92,8 @@ typedef struct {
     rpc_req *r;
     const cJSON *token;
     double start, last;
-    int sent;
+    double reported;        /* last progress value sent: it must grow */
+    size_t base, prev_now;  /* bytes of earlier REST calls of this tool call */
 } tick_state;
 
 #define PROGRESS_AFTER_MS 250.0
@@ -110,6 +111,9 @@ static void send_note(const rpc_req *r, const char *method, cJSON *params)
     free(s);
 }
 
+/* Progress is bytes when Slicer announced a length (Content-Length), so a
+ * client can show a fraction; otherwise a count of ticks.  Either way the
+ * value only grows, across all the REST calls of one tool call. */
 static int on_tick(void *ud, size_t now, size_t total)
 {
     tick_state *ts = ud;
@@ -118,20 +122,29 @@ static int on_tick(void *ud, size_t now, size_t total)
         r->cancelled = 1;
         return 1;
     }
+    if (now < ts->prev_now)         /* a new REST call started */
+        ts->base += ts->prev_now;
+    ts->prev_now = now;
     double t = now_ms();
-    if (ts->token && t - ts->start >= PROGRESS_AFTER_MS && t - ts->last >= PROGRESS_EVERY_MS) {
-        ts->last = t;
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddItemToObject(p, "progressToken", cJSON_Duplicate(ts->token, 0));
-        cJSON_AddNumberToObject(p, "progress", ++ts->sent);
-        char msg[128];
-        if (total)
-            snprintf(msg, sizeof msg, "Slicer: %zu of %zu bytes after %.1f s", now, total, (t - ts->start) / 1e3);
-        else
-            snprintf(msg, sizeof msg, "waiting for Slicer: %.1f s", (t - ts->start) / 1e3);
-        cJSON_AddStringToObject(p, "message", msg);
-        send_note(r, "notifications/progress", p);
+    if (!ts->token || t - ts->start < PROGRESS_AFTER_MS || t - ts->last < PROGRESS_EVERY_MS)
+        return 0;
+    double value = total ? (double)(ts->base + now) : ts->reported + 1;
+    if (value <= ts->reported)
+        return 0;
+    ts->last = t;
+    ts->reported = value;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddItemToObject(p, "progressToken", cJSON_Duplicate(ts->token, 0));
+    cJSON_AddNumberToObject(p, "progress", value);
+    char msg[128];
+    if (total) {
+        cJSON_AddNumberToObject(p, "total", (double)(ts->base + total));
+        snprintf(msg, sizeof msg, "Slicer: %zu of %zu bytes after %.1f s", now, total, (t - ts->start) / 1e3);
+    } else {
+        snprintf(msg, sizeof msg, "waiting for Slicer: %.1f s", (t - ts->start) / 1e3);
     }
+    cJSON_AddStringToObject(p, "message", msg);
+    send_note(r, "notifications/progress", p);
     return 0;
 }
 

@@ -43,6 +43,8 @@ void settings_usage(FILE *out)
 "  --audit-log PATH         append one JSON line per tools/call (default\n"
 "                           $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else\n"
 "                           ~/.local/state/slicer-mcp/audit.jsonl); 'off' disables\n"
+"  --audit-fsync MODE       background (default: a writer thread fsyncs, batching\n"
+"                           consecutive calls) or strict (fsync before each reply)\n"
 "  --redact FILE            PHI redaction rules applied to results and the audit\n"
 "                           log (see tools.d/redact/recommended.yaml)\n"
 "  --watch true|false       reload tools.d when its files change (default true);\n"
@@ -112,6 +114,12 @@ static int apply(settings *s, const char *key, const char *val, err *e)
         free(s->audit_log);
         s->audit_log = NULL;
         return s->audit_off ? 0 : set_str(&s->audit_log, val);
+    }
+    if (!strcmp(key, "audit-fsync")) {
+        if (strcmp(val, "strict") && strcmp(val, "background"))
+            return err_set(e, ERR_INVALID, "audit-fsync: expected strict or background, got '%s'", val);
+        s->audit_strict = strcmp(val, "strict") == 0;
+        return 0;
     }
     if (!strcmp(key, "redact")) return set_str(&s->redact_file, val);
     if (!strcmp(key, "watch")) {

@@ -27,6 +27,7 @@ typedef struct {
     char  *policies[SETTINGS_MAX_POLICIES + 1];   /* NULL-terminated, owned */
     char  *audit_log;        /* path; NULL after "--audit-log off" */
     int    audit_off;        /* explicitly disabled */
+    int    audit_strict;     /* fsync each line before the reply */
     char  *redact_file;      /* PHI redaction rules, NULL = none */
     int    watch;            /* reload tools.d when a file changes */
 } settings;
