@@ -7,11 +7,15 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 OPT     ?= -O2 -g
 SAN     ?=
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# slicer-mcp loads libcurl itself on first use (see src/backend.c), so it
+# links every library but that one; the tests use libcurl directly.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
+CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null)
 ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread $(OPT) $(SAN) $(WARN) \
               $(PKG_CFLAGS) -Isrc -Itests/lib -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
-LIBS        = $(PKG_LIBS) -lm -pthread
+LIBS        = $(PKG_LIBS) -lm -pthread -ldl
+TEST_LIBS   = $(LIBS) $(CURL_LIBS)
 
 # The gateway: every src/*.c but main.c goes into a static library that the
 # unit tests link too, so tests exercise the very objects the binary uses.
@@ -67,13 +71,13 @@ $(BUILD)/slicer-sim: $(SIM_OBJ)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(TLIB_OBJ) $(BUILD)/libslicermcp.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/sim/%.o $(TLIB_OBJ) $(BUILD)/libslicermcp.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(TLIB_OBJ) $(BUILD)/libslicermcp.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # make test: build everything, then run every test program; tests/run.sh
 # prints the closing "N passed, N failed" line.
@@ -89,7 +93,7 @@ demo: all $(BUILD)/slicer-mcp-demo
 	@sh tests/demo.sh $(BUILD)
 
 $(BUILD)/slicer-mcp-demo: $(BUILD)/tests/demo/demo.o $(TLIB_OBJ) $(BUILD)/libslicermcp.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 bench: all
 	@sh tests/bench/run.sh $(BUILD)

@@ -1,11 +1,73 @@
-/* backend: REST calls to Slicer through libcurl, bounded in time and size. */
+/* backend: REST calls to Slicer through libcurl, bounded in time and size.
+ *
+ * libcurl is loaded with dlopen on the first REST call, not linked: the
+ * Debian build pulls in some thirty libraries (GnuTLS and p11-kit among
+ * them, with costly constructors) whose loading alone takes about 6 ms,
+ * most of a cold start that otherwise answers tools/list in about 1 ms.
+ * The type-checking macros of curl.h cannot wrap calls through pointers,
+ * so they are off here; every option below is set with its documented
+ * argument type. */
 #include "backend.h"
 
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The libcurl entry points used here, resolved once. */
+static struct {
+    void *lib;
+    CURLcode (*global_init)(long flags);
+    CURL *(*easy_init)(void);
+    void (*easy_cleanup)(CURL *c);
+    CURLcode (*easy_setopt)(CURL *c, CURLoption o, ...);
+    CURLcode (*easy_perform)(CURL *c);
+    CURLcode (*easy_getinfo)(CURL *c, CURLINFO i, ...);
+    const char *(*easy_strerror)(CURLcode rc);
+    struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
+    void (*slist_free_all)(struct curl_slist *l);
+} api;
+
+/* dlsym's object pointer into a function pointer (POSIX guarantees the
+ * representations match). */
+#define RESOLVE(field, name) \
+    do { void *sym_ = dlsym(api.lib, name); \
+         if (!sym_) goto missing; \
+         memcpy(&api.field, &sym_, sizeof sym_); } while (0)
+
+static int load_curl(err *e)
+{
+    if (api.lib)
+        return 0;
+    void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib)
+        return err_set(e, ERR_INTERNAL, "cannot load libcurl (Debian package libcurl4): %s",
+                       dlerror());
+    api.lib = lib;
+    RESOLVE(global_init, "curl_global_init");
+    RESOLVE(easy_init, "curl_easy_init");
+    RESOLVE(easy_cleanup, "curl_easy_cleanup");
+    RESOLVE(easy_setopt, "curl_easy_setopt");
+    RESOLVE(easy_perform, "curl_easy_perform");
+    RESOLVE(easy_getinfo, "curl_easy_getinfo");
+    RESOLVE(easy_strerror, "curl_easy_strerror");
+    RESOLVE(slist_append, "curl_slist_append");
+    RESOLVE(slist_free_all, "curl_slist_free_all");
+    if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        err_set(e, ERR_INTERNAL, "libcurl: global init failed");
+        goto fail;
+    }
+    return 0;
+missing:
+    err_set(e, ERR_INTERNAL, "libcurl.so.4 lacks a function slicer-mcp needs: %s", dlerror());
+fail:
+    dlclose(lib);
+    memset(&api, 0, sizeof api);
+    return -1;
+}
 
 struct backend {
     CURL *curl;
@@ -39,20 +101,12 @@ static double now_ms(void)
 
 backend *backend_new(const backend_opts *o, err *e)
 {
-    static int global_done;
-    if (!global_done) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            err_set(e, ERR_INTERNAL, "libcurl: global init failed");
-            return NULL;
-        }
-        global_done = 1;
-    }
     if (strncmp(o->base_url, "http://", 7) != 0 && strncmp(o->base_url, "https://", 8) != 0) {
         err_set(e, ERR_INVALID, "slicer url '%s': must start with http:// or https://", o->base_url);
         return NULL;
     }
     backend *b = calloc(1, sizeof *b);
-    if (!b || !(b->curl = curl_easy_init()) || !(b->base = strdup(o->base_url))) {
+    if (!b || !(b->base = strdup(o->base_url))) {
         backend_free(b);
         err_set(e, ERR_INTERNAL, "out of memory");
         return NULL;
@@ -63,10 +117,19 @@ backend *backend_new(const backend_opts *o, err *e)
     b->connect_ms = o->connect_timeout_ms;
     b->total_ms = o->timeout_ms;
     b->max_response = o->max_response;
+    return b;
+}
+
+/* libcurl and the constant header list, on the first call. */
+static int ready(backend *b, err *e)
+{
+    if (load_curl(e) != 0)
+        return -1;
     /* An empty Expect: stops curl from waiting for a 100 Continue that
      * Slicer's hand-written server never sends. */
-    b->headers = curl_slist_append(NULL, "Expect:");
-    return b;
+    if (!b->headers && !(b->headers = api.slist_append(NULL, "Expect:")))
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    return 0;
 }
 
 void backend_free(backend *b)
@@ -74,8 +137,9 @@ void backend_free(backend *b)
     if (!b)
         return;
     if (b->curl)
-        curl_easy_cleanup(b->curl);
-    curl_slist_free_all(b->headers);
+        api.easy_cleanup(b->curl);
+    if (b->headers)
+        api.slist_free_all(b->headers);
     free(b->base);
     free(b);
 }
@@ -95,10 +159,10 @@ static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
     size_t n = sz * nm;
     if (x->sink) {
         long status = 0;
-        curl_easy_getinfo(x->b->curl, CURLINFO_RESPONSE_CODE, &status);
+        api.easy_getinfo(x->b->curl, CURLINFO_RESPONSE_CODE, &status);
         if (status == 200) {
             curl_off_t total = 0;
-            curl_easy_getinfo(x->b->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &total);
+            api.easy_getinfo(x->b->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &total);
             x->r->streamed += n;
             if (x->sink(x->sink_ud, p, n, total > 0 ? (size_t)total : 0) != 0) {
                 x->sink_failed = 1;
@@ -157,9 +221,9 @@ static void describe_failure(const backend *b, CURLcode rc, const struct xfer *x
     else if (rc == CURLE_GOT_NOTHING)
         err_set(e, ERR_UPSTREAM, "Slicer closed the connection without answering");
     else if (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR)
-        err_set(e, ERR_UPSTREAM, "the response was cut short (%s)", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        err_set(e, ERR_UPSTREAM, "the response was cut short (%s)", errbuf[0] ? errbuf : api.easy_strerror(rc));
     else
-        err_set(e, ERR_UPSTREAM, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        err_set(e, ERR_UPSTREAM, "%s", errbuf[0] ? errbuf : api.easy_strerror(rc));
 }
 
 static int perform(backend *b, const char *method, const char *target,
@@ -168,41 +232,55 @@ static int perform(backend *b, const char *method, const char *target,
 {
     memset(r, 0, sizeof *r);
     buf_init(&r->body, b->max_response);
+    if (ready(b, e) != 0)
+        return -1;
     size_t ulen = strlen(b->base) + strlen(target) + 1;
     char *url = malloc(ulen);
     if (!url)
         return err_set(e, ERR_INTERNAL, "out of memory");
     snprintf(url, ulen, "%s%s", b->base, target);
 
-    CURL *c = b->curl;
-    curl_easy_reset(c);
+    /* A fresh handle per call, not curl_easy_reset: libcurl 7.88 keeps the
+     * previous response's header list across a reset, and an answer whose
+     * first header line is an obs-fold continuation (" x") is then unfolded
+     * into that freed header (a use-after-free found by
+     * tests/fuzz/fuzz_slicer_response).  Connections are never reused
+     * anyway, so nothing is lost. */
+    CURL *c = api.easy_init();
+    if (!c) {
+        free(url);
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    if (b->curl)
+        api.easy_cleanup(b->curl);
+    b->curl = c;
     char errbuf[CURL_ERROR_SIZE] = "";
     struct xfer x = { .b = b, .r = r, .sink = sink, .sink_ud = sink_ud };
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, b->connect_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, b->total_ms);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, b->headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    api.easy_setopt(c, CURLOPT_URL, url);
+    api.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(c, CURLOPT_PROXY, "");
+    api.easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, b->connect_ms);
+    api.easy_setopt(c, CURLOPT_TIMEOUT_MS, b->total_ms);
+    api.easy_setopt(c, CURLOPT_HTTPHEADER, b->headers);
+    api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    api.easy_setopt(c, CURLOPT_WRITEDATA, &x);
+    api.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    api.easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+    api.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     if (!sink)
-        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max_response);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+        api.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max_response);
+    api.easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (strcmp(method, "GET") != 0 || body_len > 0) {
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body_len ? (const char *)body : "");
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+        api.easy_setopt(c, CURLOPT_POST, 1L);
+        api.easy_setopt(c, CURLOPT_POSTFIELDS, body_len ? (const char *)body : "");
+        api.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     }
     double t0 = now_ms();
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = api.easy_perform(c);
     double ms = now_ms() - t0;
     free(url);
     if (rc != CURLE_OK) {
@@ -214,9 +292,9 @@ static int perform(backend *b, const char *method, const char *target,
         backend_resp_free(r);
         return -1;
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
     char *ct = NULL;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+    api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
     snprintf(r->content_type, sizeof r->content_type, "%s", ct ? ct : "");
     record(b, method, target, r->status, r->body.len + r->streamed, ms);
     return 0;
