@@ -79,9 +79,16 @@ $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(TLIB_OBJ) $(BUILD)/libslicermcp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
+# The Node.js suites (the official MCP conformance suite and an SDK client)
+# run through small wrappers so tests/run.sh counts them like the rest.
+NODE_TESTS := $(BUILD)/tests/test_conformance $(BUILD)/tests/test_sdk
+$(NODE_TESTS): $(BUILD)/tests/test_%:
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec sh tests/%s/run.sh %s\n' $* $(BUILD) > $@ && chmod +x $@
+
 # make test: build everything, then run every test program; tests/run.sh
 # prints the closing "N passed, N failed" line.
-test: all $(TEST_BIN)
+test: all $(TEST_BIN) $(NODE_TESTS)
 	@sh tests/run.sh $(BUILD)
 
 # The same tests under AddressSanitizer and UBSan, in their own build tree.

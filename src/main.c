@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "backend.h"
 #include "catalog.h"
+#include "http_transport.h"
 #include "log.h"
 #include "mcp.h"
 #include "redact.h"
@@ -103,6 +104,34 @@ static int stdio_idle(void *ud, mcp_session *sess,
     return 0;
 }
 
+/* ---- HTTP transport (--http) ---- */
+static char *http_idle(void *ud) { return reload_step(ud); }
+
+static int serve_http(const settings *s, mcp *m, serve_state *st)
+{
+    http_opts ho = {
+        .listen = s->http_listen,
+        .token_file = s->token_file,
+        .allow_hosts = s->allow_hosts[0] ? (const char *const *)(const void *)s->allow_hosts : NULL,
+        .allow_origins = s->allow_origins[0] ? (const char *const *)(const void *)s->allow_origins : NULL,
+        .port_file = s->http_port_file,
+        .max_body = (size_t)s->http_max_body,
+        .max_sessions = (unsigned)s->http_max_sessions,
+        .max_connections = (unsigned)s->http_max_connections,
+        .queue_max = (unsigned)s->http_queue_max,
+        .queue_timeout_ms = s->http_queue_timeout_ms,
+        .session_idle_ms = s->http_session_idle_ms,
+        .idle = st->rl ? http_idle : NULL,
+        .idle_ud = st,
+    };
+    err e = { 0 };
+    if (http_run(m, &ho, &e) == 0)
+        return EXIT_OK;
+    fprintf(stderr, "slicer-mcp: %s\n", e.msg);   /* it could not start */
+    return EXIT_CONFIG;
+}
+/* ---- end of HTTP transport ---- */
+
 static int serve(const settings *s, toolset **ts_inout)
 {
     toolset *ts = *ts_inout;
@@ -145,10 +174,13 @@ static int serve(const settings *s, toolset **ts_inout)
     if (m) {
         serve_state st = { .m = m, .rl = reloader_new(s->tools_dir, s->schemas_dir, s->watch),
                            .current = ts };
-        log_msg(LOG_INFO, "serving %zu tools over stdio; Slicer at %s; audit log %s; %zu redaction "
-                "rules%s", tools_count(ts), s->slicer_url, au ? audit_path(au) : "OFF",
+        log_msg(LOG_INFO, "serving %zu tools over %s; Slicer at %s; audit log %s; %zu redaction "
+                "rules%s", tools_count(ts), s->http_listen ? "HTTP" : "stdio", s->slicer_url, au ? audit_path(au) : "OFF",
                 redact_rule_count(rd), mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
-        rc = stdio_run(m, 0, 1, st.rl ? stdio_idle : NULL, &st) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+        if (s->http_listen)
+            rc = serve_http(s, m, &st);
+        else
+            rc = stdio_run(m, 0, 1, st.rl ? stdio_idle : NULL, &st) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
         /* The set in service may be a reloaded one: hand it back for freeing. */
         *ts_inout = st.current;
         reloader_free(st.rl);

@@ -14,7 +14,7 @@
 void settings_usage(FILE *out)
 {
     fputs(
-"usage: slicer-mcp [options]            serve MCP over stdio\n"
+"usage: slicer-mcp [options]            serve MCP over stdio (or HTTP: --http)\n"
 "       slicer-mcp check [DIR] [options] check a tools.d folder, print its tools\n"
 "       slicer-mcp list [options]        print the tools the configuration offers\n"
 "\n"
@@ -49,6 +49,22 @@ void settings_usage(FILE *out)
 "                           log (see tools.d/redact/recommended.yaml)\n"
 "  --watch true|false       reload tools.d when its files change (default true);\n"
 "                           SIGHUP always reloads\n"
+"  --http ADDR              serve MCP over HTTP at http://ADDR/mcp instead of\n"
+"                           stdio (ADDR is HOST:PORT, [V6]:PORT or PORT; port 0\n"
+"                           picks a free one); non-loopback needs --token-file\n"
+"  --http-port-file FILE    write the port actually bound to FILE\n"
+"  --token-file FILE        HTTP clients must send 'Authorization: Bearer' with\n"
+"                           the token on FILE's first line\n"
+"  --allow-host H           Host header values accepted (repeatable; default\n"
+"                           localhost, 127.0.0.1, [::1], any port; '*' any)\n"
+"  --allow-origin O         Origin header values accepted (repeatable; default\n"
+"                           http(s) origins on those loopback names)\n"
+"  --http-max-body N        largest POST body in bytes (default 4194304)\n"
+"  --http-max-sessions N    open handshake-era sessions (default 64)\n"
+"  --http-max-connections N open connections (default 128)\n"
+"  --http-queue-max N       calls waiting for Slicer before 503 (default 64)\n"
+"  --http-queue-timeout-ms N  longest wait for Slicer before 504 (default 30000)\n"
+"  --http-session-idle-ms N   unused sessions end after this (default 1800000)\n"
 "  --config FILE            read options from FILE first\n"
 "  --help, --version\n"
 "\n"
@@ -96,6 +112,19 @@ static int add_policy(settings *s, const char *p, err *e)
     return 0;
 }
 
+/* Appends to a NULL-terminated allow-list (HTTP transport). */
+static int add_allow(char **list, const char *key, const char *v, err *e)
+{
+    int n = 0;
+    while (list[n])
+        n++;
+    if (n == SETTINGS_MAX_ALLOW)
+        return err_set(e, ERR_INVALID, "%s: at most %d entries", key, SETTINGS_MAX_ALLOW);
+    if (!*v)
+        return err_set(e, ERR_INVALID, "%s: empty value", key);
+    return (list[n] = strdup(v)) ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+}
+
 /* One key = value, from the command line or the config file. */
 static int apply(settings *s, const char *key, const char *val, err *e)
 {
@@ -122,6 +151,19 @@ static int apply(settings *s, const char *key, const char *val, err *e)
         return 0;
     }
     if (!strcmp(key, "redact")) return set_str(&s->redact_file, val);
+    /* HTTP transport options */
+    if (!strcmp(key, "http")) return set_str(&s->http_listen, val);
+    if (!strcmp(key, "http-port-file")) return set_str(&s->http_port_file, val);
+    if (!strcmp(key, "token-file")) return set_str(&s->token_file, val);
+    if (!strcmp(key, "allow-host")) return add_allow(s->allow_hosts, key, val, e);
+    if (!strcmp(key, "allow-origin")) return add_allow(s->allow_origins, key, val, e);
+    if (!strcmp(key, "http-max-body")) return set_long(&s->http_max_body, val, 1024, 1L << 30, key, e);
+    if (!strcmp(key, "http-max-sessions")) return set_long(&s->http_max_sessions, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-max-connections")) return set_long(&s->http_max_connections, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-queue-max")) return set_long(&s->http_queue_max, val, 1, 100000, key, e);
+    if (!strcmp(key, "http-queue-timeout-ms")) return set_long(&s->http_queue_timeout_ms, val, 10, 3600000, key, e);
+    if (!strcmp(key, "http-session-idle-ms")) return set_long(&s->http_session_idle_ms, val, 100, 86400000L, key, e);
+    /* end of HTTP transport options */
     if (!strcmp(key, "watch")) {
         if (strcmp(val, "true") && strcmp(val, "false"))
             return err_set(e, ERR_INVALID, "watch: expected true or false, got '%s'", val);
@@ -300,5 +342,12 @@ void settings_free(settings *s)
     free(s->redact_file);
     for (int i = 0; s->policies[i]; i++)
         free(s->policies[i]);
+    free(s->http_listen);
+    free(s->http_port_file);
+    free(s->token_file);
+    for (int i = 0; s->allow_hosts[i]; i++)
+        free(s->allow_hosts[i]);
+    for (int i = 0; s->allow_origins[i]; i++)
+        free(s->allow_origins[i]);
     memset(s, 0, sizeof *s);
 }

@@ -9,6 +9,7 @@
 #include "err.h"
 
 #define SETTINGS_MAX_POLICIES 16
+#define SETTINGS_MAX_ALLOW    16   /* --allow-host / --allow-origin entries */
 
 typedef enum { CMD_SERVE, CMD_CHECK, CMD_LIST, CMD_HELP, CMD_VERSION } settings_cmd;
 
@@ -30,6 +31,14 @@ typedef struct {
     int    audit_strict;     /* fsync each line before the reply */
     char  *redact_file;      /* PHI redaction rules, NULL = none */
     int    watch;            /* reload tools.d when a file changes */
+    /* HTTP transport (http_transport.h); 0 = the transport's default */
+    char  *http_listen;      /* --http ADDR; NULL: serve stdio */
+    char  *http_port_file;   /* write the bound port here */
+    char  *token_file;       /* bearer token for HTTP */
+    char  *allow_hosts[SETTINGS_MAX_ALLOW + 1];     /* NULL-terminated, owned */
+    char  *allow_origins[SETTINGS_MAX_ALLOW + 1];   /* NULL-terminated, owned */
+    long   http_max_body, http_max_sessions, http_max_connections;
+    long   http_queue_max, http_queue_timeout_ms, http_session_idle_ms;
 } settings;
 
 /* Fills s from argv (argv[0] locates default folders).  -1 with e on a

@@ -1,0 +1,217 @@
+/* Unit tests: http_access (Host/Origin allow-lists, bearer check, header
+ * decoding, loopback test) and http_gate (the bounded FIFO core lock). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http_access.h"
+#include "http_gate.h"
+#include "testlib.h"
+
+static void test_host(void)
+{
+    static const char *const custom[] = { "mcp.example", "api.example:8443", NULL };
+    static const struct { const char *host; const char *const *allow; int ok; } cases[] = {
+        { "localhost", NULL, 1 },
+        { "localhost:8765", NULL, 1 },
+        { "LocalHost:1", NULL, 1 },
+        { "127.0.0.1:80", NULL, 1 },
+        { "[::1]:8765", NULL, 1 },
+        { "[::1]", NULL, 1 },
+        { "evil.example.com", NULL, 0 },
+        { "localhost.evil.example.com", NULL, 0 },
+        { "127.0.0.1.nip.io", NULL, 0 },
+        { "localhost:", NULL, 0 },
+        { "localhost:80x", NULL, 0 },
+        { "localhost:1234567", NULL, 0 },
+        { "[::1", NULL, 0 },
+        { "", NULL, 0 },
+        { NULL, NULL, 0 },
+        { "mcp.example:9", custom, 1 },
+        { "api.example:8443", custom, 1 },
+        { "api.example:8444", custom, 0 },
+        { "localhost", custom, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        T_CHECK(http_host_allowed(cases[i].host, cases[i].allow) == cases[i].ok, "Host '%s'",
+                cases[i].host ? cases[i].host : "(null)");
+    static const char *const any[] = { "*", NULL };
+    T_CHECK(http_host_allowed("anything.example", any), "'*' allows any host");
+}
+
+static void test_origin(void)
+{
+    static const char *const custom[] = { "https://app.example", NULL };
+    static const struct { const char *origin; const char *const *allow; int ok; } cases[] = {
+        { NULL, NULL, 1 },                              /* not a browser */
+        { "http://localhost:5173", NULL, 1 },
+        { "https://127.0.0.1", NULL, 1 },
+        { "http://[::1]:3000", NULL, 1 },
+        { "http://localhost/", NULL, 1 },
+        { "null", NULL, 0 },
+        { "http://evil.example.com", NULL, 0 },
+        { "http://localhost.evil.example.com", NULL, 0 },
+        { "file://localhost", NULL, 0 },
+        { "http://localhost/path", NULL, 0 },
+        { "https://app.example", custom, 1 },
+        { "HTTPS://APP.EXAMPLE/", custom, 1 },
+        { "https://app.example:444", custom, 0 },
+        { "http://localhost", custom, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        T_CHECK(http_origin_allowed(cases[i].origin, cases[i].allow) == cases[i].ok, "Origin '%s'",
+                cases[i].origin ? cases[i].origin : "(null)");
+}
+
+static void test_bearer(void)
+{
+    static const struct { const char *authz; int ok; } cases[] = {
+        { "Bearer s3cret", 1 },
+        { "bearer s3cret", 1 },
+        { "Bearer  s3cret ", 1 },
+        { "Bearer s3cre", 0 },
+        { "Bearer s3crets", 0 },
+        { "Bearer S3cret", 0 },
+        { "Basic s3cret", 0 },
+        { "Bearer ", 0 },
+        { "", 0 },
+        { NULL, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        T_CHECK(http_bearer_ok(cases[i].authz, "s3cret") == cases[i].ok, "Authorization '%s'",
+                cases[i].authz ? cases[i].authz : "(null)");
+}
+
+static void test_decode(void)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "tools/call", "tools/call" },
+        { "  get_slicer_info \t", "get_slicer_info" },
+        { "=?base64?Z2V0X3NsaWNlcl9pbmZv?=", "get_slicer_info" },
+        { "=?BASE64?w7xiZXI=?=", "\xc3\xbc" "ber" },
+        { "=?base64?%%%?=", NULL },
+        { "=?base64?AA==?=", NULL },          /* a NUL byte */
+        { "=?base64?", "=?base64?" },          /* not the wrapper: literal */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *d = http_header_decode(cases[i].in);
+        T_CHECK(cases[i].out ? d && strcmp(d, cases[i].out) == 0 : d == NULL, "'%s' -> '%s'", cases[i].in,
+                d ? d : "(null)");
+        free(d);
+    }
+}
+
+static void test_loopback(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    inet_pton(AF_INET, "127.3.4.5", &a.sin_addr);
+    T_CHECK(http_addr_is_loopback((struct sockaddr *)&a), "127.3.4.5");
+    inet_pton(AF_INET, "0.0.0.0", &a.sin_addr);
+    T_CHECK(!http_addr_is_loopback((struct sockaddr *)&a), "0.0.0.0");
+    inet_pton(AF_INET, "192.168.1.1", &a.sin_addr);
+    T_CHECK(!http_addr_is_loopback((struct sockaddr *)&a), "192.168.1.1");
+    struct sockaddr_in6 b = { .sin6_family = AF_INET6 };
+    inet_pton(AF_INET6, "::1", &b.sin6_addr);
+    T_CHECK(http_addr_is_loopback((struct sockaddr *)&b), "::1");
+    inet_pton(AF_INET6, "::", &b.sin6_addr);
+    T_CHECK(!http_addr_is_loopback((struct sockaddr *)&b), "::");
+    inet_pton(AF_INET6, "::ffff:127.0.0.1", &b.sin6_addr);
+    T_CHECK(http_addr_is_loopback((struct sockaddr *)&b), "::ffff:127.0.0.1");
+}
+
+static void test_versions(void)
+{
+    T_CHECK(http_legacy_version("2025-11-25") && http_legacy_version("2024-11-05"), "known");
+    T_CHECK(!http_legacy_version("2026-07-28") && !http_legacy_version("2025-11-2") && !http_legacy_version(NULL),
+            "modern, partial and NULL are not handshake-era versions");
+}
+
+static void test_token_file(void)
+{
+    char p[512];
+    const char *why = NULL;
+    snprintf(p, sizeof p, "%s/tok", t_tmpdir());
+    t_write_file(p, "abc123\r\n", 8);
+    char *t = http_token_load(p, &why);
+    T_CHECK(t && strcmp(t, "abc123") == 0, "token '%s'", t ? t : why);
+    free(t);
+    t_write_file(p, "\n", 1);
+    T_CHECK(!http_token_load(p, &why) && why, "empty first line refused");
+    t_write_file(p, "two words\n", 10);
+    T_CHECK(!http_token_load(p, &why), "space refused");
+    snprintf(p, sizeof p, "%s/none", t_tmpdir());
+    T_CHECK(!http_token_load(p, &why), "missing file refused");
+}
+
+/* ---- the gate ---- */
+
+static http_gate g_gate;
+static int g_order[8], g_n;
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+static void *gate_user(void *arg)
+{
+    int who = (int)(long)arg;
+    unsigned q;
+    if (http_gate_enter(&g_gate, 5000, &q) == GATE_OK) {
+        pthread_mutex_lock(&g_mu);
+        g_order[g_n++] = who;
+        pthread_mutex_unlock(&g_mu);
+        sleep_ms(20);
+        http_gate_leave(&g_gate);
+    }
+    return NULL;
+}
+
+static void test_gate(void)
+{
+    T_ASSERT(http_gate_init(&g_gate, 2) == 0, "init");
+    unsigned q;
+    T_CHECK(http_gate_enter(&g_gate, 100, &q) == GATE_OK && q == 0, "free gate");
+    pthread_t th[2];
+    for (long i = 0; i < 2; i++) {          /* two waiters, in this order */
+        pthread_create(&th[i], NULL, gate_user, (void *)i);
+        sleep_ms(30);
+    }
+    T_CHECK(http_gate_waiting(&g_gate) == 2, "two waiting");
+    T_CHECK(http_gate_enter(&g_gate, 100, &q) == GATE_FULL && q == 2, "third refused: queue full");
+    http_gate_leave(&g_gate);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    T_CHECK(g_n == 2 && g_order[0] == 0 && g_order[1] == 1, "served in arrival order");
+    T_CHECK(http_gate_enter(&g_gate, 100, &q) == GATE_OK, "free again");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    T_CHECK(http_gate_enter(&g_gate, 150, &q) == GATE_TIMEOUT, "times out while held");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    T_CHECK(ms >= 140 && ms < 1000, "waited %ld ms", ms);
+    T_CHECK(http_gate_waiting(&g_gate) == 0, "the timed-out waiter left the queue");
+    http_gate_stop(&g_gate);
+    T_CHECK(http_gate_enter(&g_gate, 100, &q) == GATE_STOPPED && http_gate_stopped(&g_gate), "stopped");
+    http_gate_leave(&g_gate);
+    http_gate_destroy(&g_gate);
+}
+
+int main(void)
+{
+    t_run("http_access_host", test_host);
+    t_run("http_access_origin", test_origin);
+    t_run("http_access_bearer", test_bearer);
+    t_run("http_access_header_decode", test_decode);
+    t_run("http_access_loopback", test_loopback);
+    t_run("http_access_legacy_versions", test_versions);
+    t_run("http_access_token_file", test_token_file);
+    t_run("http_gate_fifo_full_timeout_stop", test_gate);
+    return t_done();
+}
