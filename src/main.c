@@ -65,6 +65,8 @@ typedef struct {
  * one, NULL when nothing happened. */
 static char *reload_step(serve_state *st)
 {
+    if (!st->rl)
+        return NULL;
     toolset *fresh = NULL;
     char *problems = NULL;
     reload_result r = reloader_poll(st->rl, &fresh, &problems);
@@ -93,9 +95,33 @@ static char *reload_step(serve_state *st)
     return NULL;
 }
 
+/* SIGTERM/SIGINT over stdio: finish the call in flight, then clean up
+ * (flush the audit log, remove the spool folder) and exit 0. */
+static volatile sig_atomic_t g_stop;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;   /* no SA_RESTART: the idle wait returns at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
 static int stdio_idle(void *ud, mcp_session *sess,
                       void (*send)(void *sud, const char *json, size_t len), void *sud)
 {
+    if (g_stop) {
+        log_msg(LOG_NOTICE, "stopping on a signal");
+        return 1;
+    }
     char *note = reload_step(ud);
     /* Before initialize there is no session to tell. */
     if (note && mcp_session_version(sess))
@@ -177,10 +203,12 @@ static int serve(const settings *s, toolset **ts_inout)
         log_msg(LOG_INFO, "serving %zu tools over %s; Slicer at %s; audit log %s; %zu redaction "
                 "rules%s", tools_count(ts), s->http_listen ? "HTTP" : "stdio", s->slicer_url, au ? audit_path(au) : "OFF",
                 redact_rule_count(rd), mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
-        if (s->http_listen)
+        if (s->http_listen) {
             rc = serve_http(s, m, &st);
-        else
-            rc = stdio_run(m, 0, 1, st.rl ? stdio_idle : NULL, &st) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+        } else {
+            catch_stop_signals();
+            rc = stdio_run(m, 0, 1, stdio_idle, &st) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+        }
         /* The set in service may be a reloaded one: hand it back for freeing. */
         *ts_inout = st.current;
         reloader_free(st.rl);

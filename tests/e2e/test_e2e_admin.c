@@ -433,6 +433,20 @@ static void test_stdin_closed_during_call(void)
     e2e_stop(&x);
 }
 
+static void test_sigterm_exits_cleanly(void)
+{
+    e2e x;
+    T_ASSERT(e2e_start(&x, NULL, NULL) == 0, "start");
+    kill(t_mcp_pid(x.mcp), SIGTERM);
+    long t0 = ms_now();
+    int st = t_mcp_close(x.mcp, 3000);
+    T_CHECK(st == 0 && ms_now() - t0 < 1500, "SIGTERM: exit 0 at once (status %d, %ld ms)", st, ms_now() - t0);
+    char *err = t_read_file(t_mcp_stderr_path(x.mcp), NULL);
+    T_CHECK(err && strstr(err, "stopping on a signal"), "says why it stopped");
+    free(err);
+    e2e_stop(&x);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -449,5 +463,6 @@ int main(void)
     t_run("cancellation", test_cancellation);
     t_run("progress", test_progress);
     t_run("stdin_closed_during_call", test_stdin_closed_during_call);
+    t_run("sigterm_exits_cleanly", test_sigterm_exits_cleanly);
     return t_done();
 }
