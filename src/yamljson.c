@@ -10,10 +10,8 @@
 #include <string.h>
 #include <yaml.h>
 
-/* Integers must survive the trip through a double exactly. */
-#define YJ_MAX_SAFE_INT 9007199254740992ull   /* 2^53 */
+#include "yamljson_scalar.h"
 
-#define CORE_TAG "tag:yaml.org,2002:"
 
 typedef struct {
     uintptr_t node;      /* the cJSON node, as a number: only ever compared */
@@ -148,150 +146,12 @@ static const yj_mark *find_mark(const yj_doc *d, const cJSON *node)
     return bsearch(&key, d->marks, d->nmarks, sizeof *d->marks, cmp_mark);
 }
 
-/* ---- tags and scalars ---- */
-
-typedef enum { TAG_NONE, TAG_BANG, TAG_STR, TAG_NULL, TAG_BOOL, TAG_INT,
-               TAG_FLOAT, TAG_MAP, TAG_SEQ, TAG_OTHER } yj_tag;
-
-static yj_tag tag_kind(const yaml_char_t *t)
-{
-    static const struct { const char *name; yj_tag tag; } core[] = {
-        { "str", TAG_STR }, { "null", TAG_NULL }, { "bool", TAG_BOOL },
-        { "int", TAG_INT }, { "float", TAG_FLOAT }, { "map", TAG_MAP },
-        { "seq", TAG_SEQ },
-    };
-    const char *s = (const char *)t;
-    if (!s)
-        return TAG_NONE;
-    if (strcmp(s, "!") == 0)
-        return TAG_BANG;
-    if (strncmp(s, CORE_TAG, strlen(CORE_TAG)) != 0)
-        return TAG_OTHER;
-    for (size_t i = 0; i < sizeof core / sizeof core[0]; i++)
-        if (strcmp(s + strlen(CORE_TAG), core[i].name) == 0)
-            return core[i].tag;
-    return TAG_OTHER;
-}
-
-/* The tag as written, shortened back to "!!x" for core tags. */
-static void tag_show(const yaml_char_t *t, char *out, size_t n)
-{
-    const char *s = (const char *)t;
-    if (strncmp(s, CORE_TAG, strlen(CORE_TAG)) == 0)
-        snprintf(out, n, "!!%.60s", s + strlen(CORE_TAG));
-    else
-        snprintf(out, n, "%.60s", s);
-}
-
-typedef enum { S_NULL, S_BOOL, S_INT, S_FLOAT, S_NONFINITE, S_STR } yj_scalar;
-
-static int all_in(const char *s, size_t n, const char *set)
-{
-    if (n == 0)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!s[i] || !strchr(set, s[i]))
-            return 0;
-    return 1;
-}
-
-static int one_of(const char *s, size_t n, const char *const *words)
-{
-    for (; *words; words++)
-        if (strlen(*words) == n && memcmp(s, *words, n) == 0)
-            return 1;
-    return 0;
-}
-
-#define DIGITS "0123456789"
-
-/* [-+]? ( "." [0-9]+ | [0-9]+ ( "." [0-9]* )? ) ( [eE] [-+]? [0-9]+ )? */
-static int is_float(const char *s, size_t n)
-{
-    size_t i = 0, a, b = 0;
-    if (i < n && (s[i] == '-' || s[i] == '+'))
-        i++;
-    for (a = i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
-    a = i - a;
-    if (i < n && s[i] == '.') {
-        i++;
-        size_t f = i;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
-        b = i - f;
-    }
-    if (a == 0 && b == 0)
-        return 0;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < n && (s[i] == '-' || s[i] == '+'))
-            i++;
-        size_t e = i;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
-        if (i == e)
-            return 0;
-    }
-    return i == n;
-}
-
-/* YAML 1.2 core schema resolution of a plain scalar. */
-static yj_scalar classify(const char *s, size_t n)
-{
-    static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
-    static const char *const bools[] = { "true", "True", "TRUE", "false", "False",
-                                         "FALSE", NULL };
-    static const char *const nonfinite[] = {
-        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf",
-        "-.INF", ".nan", ".NaN", ".NAN", NULL };
-    if (one_of(s, n, nulls))
-        return S_NULL;
-    if (one_of(s, n, bools))
-        return S_BOOL;
-    size_t sign = n > 0 && (s[0] == '-' || s[0] == '+');
-    if (all_in(s + sign, n - sign, DIGITS))
-        return S_INT;
-    if (n > 2 && s[0] == '0' && s[1] == 'o' && all_in(s + 2, n - 2, "01234567"))
-        return S_INT;
-    if (n > 2 && s[0] == '0' && s[1] == 'x' && all_in(s + 2, n - 2, DIGITS "abcdefABCDEF"))
-        return S_INT;
-    if (one_of(s, n, nonfinite))
-        return S_NONFINITE;
-    if (is_float(s, n))
-        return S_FLOAT;
-    return S_STR;
-}
-
-/* Value of an S_INT text; -1 when its magnitude passes 2^53. */
-static int int_value(const char *s, size_t n, double *out)
-{
-    unsigned base = 10;
-    int neg = 0;
-    size_t i = 0;
-    if (n > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'x')) {
-        base = s[1] == 'o' ? 8 : 16;
-        i = 2;
-    } else if (s[0] == '-' || s[0] == '+') {
-        neg = s[0] == '-';
-        i = 1;
-    }
-    unsigned long long v = 0;
-    for (; i < n; i++) {
-        char c = s[i];
-        unsigned dgt = c <= '9' ? (unsigned)(c - '0')
-                     : c <= 'F' ? (unsigned)(c - 'A' + 10) : (unsigned)(c - 'a' + 10);
-        v = v * base + dgt;
-        if (v > YJ_MAX_SAFE_INT)
-            return -1;   /* checked every digit, so v never wraps */
-    }
-    *out = neg ? -(double)v : (double)v;
-    return 0;
-}
-
 static cJSON *number_node(yj_parser *p, const char *s, size_t n, yj_scalar k,
                           int line, int col)
 {
     double v;
     if (k == S_INT) {
-        if (int_value(s, n, &v) != 0) {
+        if (yj_int_value(s, n, &v) != 0) {
             fail(p, ERR_INVALID, line, col, "integer out of range (max magnitude 2^53)");
             return NULL;
         }
@@ -319,14 +179,14 @@ static cJSON *scalar_node(yj_parser *p, const yaml_event_t *ev, int line, int co
 {
     const char *s = (const char *)ev->data.scalar.value;
     size_t n = ev->data.scalar.length;
-    yj_tag tag = tag_kind(ev->data.scalar.tag);
+    yj_tag tag = yj_tag_kind(ev->data.scalar.tag);
     if (memchr(s, '\0', n)) {
         fail(p, ERR_INVALID, line, col, "a NUL character is not allowed in a value");
         return NULL;
     }
     if (tag == TAG_OTHER || tag == TAG_MAP || tag == TAG_SEQ) {
         char t[80];
-        tag_show(ev->data.scalar.tag, t, sizeof t);
+        yj_tag_show(ev->data.scalar.tag, t, sizeof t);
         fail(p, ERR_INVALID, line, col, "tag '%s' is not allowed on a scalar "
              "(only !!str, !!null, !!bool, !!int, !!float)", t);
         return NULL;
@@ -335,7 +195,7 @@ static cJSON *scalar_node(yj_parser *p, const yaml_event_t *ev, int line, int co
     yj_scalar k = S_STR;
     if ((tag == TAG_NONE && plain) || tag == TAG_NULL || tag == TAG_BOOL ||
         tag == TAG_INT || tag == TAG_FLOAT)
-        k = classify(s, n);
+        k = yj_classify(s, n);
     if (k == S_NONFINITE) {
         fail(p, ERR_INVALID, line, col, "'%.*s': infinite and NaN numbers are not allowed",
              (int)(n < 16 ? n : 16), s);
@@ -347,7 +207,7 @@ static cJSON *scalar_node(yj_parser *p, const yaml_event_t *ev, int line, int co
              (tag == TAG_FLOAT && (k == S_INT || k == S_FLOAT));
     if (!ok) {
         char t[80];
-        tag_show(ev->data.scalar.tag, t, sizeof t);
+        yj_tag_show(ev->data.scalar.tag, t, sizeof t);
         fail(p, ERR_INVALID, line, col, "value does not match its tag '%s'", t);
         return NULL;
     }
@@ -378,11 +238,11 @@ static int no_anchor(yj_parser *p, const yaml_char_t *anchor, int line, int col)
 
 static int collection_tag(yj_parser *p, const yaml_char_t *t, yj_tag want, int line, int col)
 {
-    yj_tag k = tag_kind(t);
+    yj_tag k = yj_tag_kind(t);
     if (k == TAG_NONE || k == TAG_BANG || k == want)
         return 0;
     char s[80];
-    tag_show(t, s, sizeof s);
+    yj_tag_show(t, s, sizeof s);
     fail(p, ERR_INVALID, line, col, "tag '%s' is not allowed here", s);
     return -1;
 }
@@ -466,7 +326,7 @@ static char *read_key(yj_parser *p, yaml_event_t *ev, int line, int col)
              "not sequences or mappings");
         return NULL;
     }
-    yj_tag tag = tag_kind(ev->data.scalar.tag);
+    yj_tag tag = yj_tag_kind(ev->data.scalar.tag);
     if (no_anchor(p, ev->data.scalar.anchor, line, col) != 0)
         return NULL;
     if (tag != TAG_NONE && tag != TAG_BANG && tag != TAG_STR) {
