@@ -356,21 +356,25 @@ static int ad_slice_view(call_ctx *c, err *e)
     return rc;
 }
 
+/* The adapters, once: the loader's list of names and the dispatch table
+ * both come from here. */
+#define ADAPTERS(X)                           \
+    X("node_list",     ad_node_list)          \
+    X("volume_info",   ad_volume_info)        \
+    X("slice_view",    ad_slice_view)         \
+    X("markups_place", adapter_markups_place) \
+    X("markups_get",   adapter_markups_get)   \
+    X("volume_stats",  adapter_volume_stats)
+
+#define AS_ENTRY(name, fn) { name, fn },
+#define AS_NAME(name, fn) name,
+
 static const struct {
     const char *name;
     int (*fn)(call_ctx *c, err *e);
-} table[] = {
-    { "node_list",     ad_node_list },
-    { "volume_info",   ad_volume_info },
-    { "slice_view",    ad_slice_view },
-    { "markups_place", adapter_markups_place },
-    { "markups_get",   adapter_markups_get },
-    { "volume_stats",  adapter_volume_stats },
-};
+} table[] = { ADAPTERS(AS_ENTRY) };
 
-const char *const adapter_names[] = {
-    "node_list", "volume_info", "slice_view", "markups_place", "markups_get", "volume_stats", NULL
-};
+const char *const adapter_names[] = { ADAPTERS(AS_NAME) NULL };
 
 int adapter_run(const char *name, call_ctx *c, err *e)
 {
