@@ -4,10 +4,11 @@
  * call in flight and lines never interleave, even with several gateways
  * sharing one file.  The line then reaches the disk by fsync: in strict
  * mode before the reply (an OS crash loses at most the call in flight), in
- * background mode (the default) on a writer thread that batches the
- * fsyncs of consecutive calls, which keeps about 150 microseconds of
- * fsync off every call (an OS crash may then also lose the last
- * milliseconds of lines).  The file is created 0600, its folder 0700. */
+ * background mode (the default) on a writer thread, one fsync for all the
+ * lines of a 10 ms window, which keeps the ~150 microseconds an fsync
+ * costs off every call (an OS crash or power loss may then also lose the
+ * last 10 ms of lines; a kill -9 still loses nothing written).  The file
+ * is created 0600, its folder 0700. */
 #ifndef AUDIT_H
 #define AUDIT_H
 
