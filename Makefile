@@ -32,7 +32,7 @@ TEST_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%) \
             $(SIMT_SRC:tests/sim/%.c=$(BUILD)/tests/%) \
             $(E2E_SRC:tests/e2e/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test asan demo bench clean install deps check-deps
+.PHONY: all test asan demo bench clean install deps check-deps fuzz soak valgrind
 # Test objects are intermediates of pattern rules; keep them between runs.
 .SECONDARY:
 all: check-deps $(BUILD)/slicer-mcp $(BUILD)/slicer-sim
@@ -105,6 +105,21 @@ $(BUILD)/slicer-mcp-demo: $(BUILD)/tests/demo/demo.o $(TLIB_OBJ) $(BUILD)/libsli
 bench: all
 	@sh tests/bench/run.sh $(BUILD)
 
+# libFuzzer harnesses of every parser of outside input (clang), each run for
+# FUZZ_SECONDS; FUZZ_JOBS runs several at once.
+FUZZ_SECONDS ?= 60
+fuzz:
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# 100,000 mixed calls over stdio and HTTP with random Slicer faults; not
+# part of make test (about 20 minutes).
+soak: all
+	sh tests/soak/run.sh $(BUILD)
+
+# Every end-to-end program with each gateway under valgrind memcheck.
+valgrind: all $(TEST_BIN)
+	sh tests/valgrind.sh $(BUILD)
+
 install: $(BUILD)/slicer-mcp
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/slicer-mcp $(DESTDIR)$(PREFIX)/bin/slicer-mcp
@@ -112,6 +127,6 @@ install: $(BUILD)/slicer-mcp
 PREFIX ?= /usr/local
 
 clean:
-	rm -rf build build-asan tests/out
+	rm -rf build build-asan build-fuzz tests/out
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -89,7 +89,7 @@ static enum MHD_Result sub_listen(http_srv *S, struct MHD_Connection *c, const c
     http_sess_stream_open(S->sessions, s);
     cJSON *p = cJSON_CreateObject();
     cJSON *meta = cJSON_AddObjectToObject(p, "_meta");
-    cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", cJSON_Duplicate(id, 1));
+    cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", rpc_id_dup(id));
     cJSON *agreed = cJSON_AddObjectToObject(p, "notifications");
     if (tools)
         cJSON_AddBoolToObject(agreed, "toolsListChanged", 1);

@@ -114,7 +114,7 @@ static int listen_event(stream_ctx *st, const char *msg)
         cJSON *meta = cJSON_GetObjectItemCaseSensitive(params, "_meta");
         if (!meta)
             meta = cJSON_AddObjectToObject(params, "_meta");
-        cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", cJSON_Duplicate(st->listen_id, 1));
+        cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", rpc_id_dup(st->listen_id));
         char *out = cJSON_PrintUnformatted(j);
         if (out)
             buf_printf(&st->out, "event: message\ndata: %s\n\n", out);
@@ -144,7 +144,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *dst, size_t max)
             cJSON *res = cJSON_CreateObject();
             cJSON_AddStringToObject(res, "resultType", "complete");
             cJSON *meta = cJSON_AddObjectToObject(res, "_meta");
-            cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", cJSON_Duplicate(st->listen_id, 1));
+            cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", rpc_id_dup(st->listen_id));
             cJSON *rep = rpc_result_reply(st->listen_id, res);
             char *out = cJSON_PrintUnformatted(rep);
             cJSON_Delete(rep);

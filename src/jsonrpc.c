@@ -62,6 +62,16 @@ static int prescan(const unsigned char *s, size_t len, int max_depth, rpc_error 
             continue;
         }
         if (in_str) {
+            /* cJSON keeps strings NUL-terminated, so "a\u0000b" would be read
+             * as "a": an id echoed back changed (a mis-routed answer) and a
+             * tool name matching another tool.  Refused, as are raw control
+             * characters, which JSON does not allow in strings. */
+            if (c < 0x20)
+                return rpc_fail(er, RPC_PARSE_ERROR, "Parse error: control character in a "
+                                "string at byte %zu", i);
+            if (c == '\\' && len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
+                return rpc_fail(er, RPC_PARSE_ERROR, "Parse error: \\u0000 (NUL) in a string "
+                                "at byte %zu is not supported", i);
             if (c == '\\')
                 i++;
             else if (c == '"')
@@ -150,11 +160,26 @@ int rpc_parse_request(const cJSON *msg, const cJSON **id, const char **method,
     return 0;
 }
 
+cJSON *rpc_id_dup(const cJSON *id)
+{
+    /* cJSON prints numbers with 15 significant digits when that reads back
+     * "close enough", so 9007199254740991 would go out as
+     * 9.00719925474099e+15: a different id.  Whole numbers are written
+     * exactly instead. */
+    if (cJSON_IsNumber(id) && isfinite(id->valuedouble) &&
+        id->valuedouble == floor(id->valuedouble) && fabs(id->valuedouble) <= 9007199254740992.0) {
+        char num[32];
+        snprintf(num, sizeof num, "%.0f", id->valuedouble == 0 ? 0.0 : id->valuedouble);
+        return cJSON_CreateRaw(num);
+    }
+    return id ? cJSON_Duplicate(id, 0) : cJSON_CreateNull();
+}
+
 static cJSON *envelope(const cJSON *id)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "jsonrpc", "2.0");
-    cJSON_AddItemToObject(o, "id", id ? cJSON_Duplicate(id, 0) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "id", rpc_id_dup(id));
     return o;
 }
 

@@ -134,7 +134,7 @@ static int on_tick(void *ud, size_t now, size_t total)
     ts->last = t;
     ts->reported = value;
     cJSON *p = cJSON_CreateObject();
-    cJSON_AddItemToObject(p, "progressToken", cJSON_Duplicate(ts->token, 0));
+    cJSON_AddItemToObject(p, "progressToken", rpc_id_dup(ts->token));
     cJSON_AddNumberToObject(p, "progress", value);
     char msg[128];
     if (total) {
@@ -249,7 +249,7 @@ static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *arg
     const char *client = r->client_name ? r->client_name : r->s->client_name;
     cJSON_AddStringToObject(rec, "client", client ? client : "");
     cJSON_AddStringToObject(rec, "protocol", r->modern ? MCP_MODERN_VERSION : r->s->version);
-    cJSON_AddItemToObject(rec, "request_id", cJSON_Duplicate(r->id, 0));
+    cJSON_AddItemToObject(rec, "request_id", rpc_id_dup(r->id));
     cJSON_AddStringToObject(rec, "tool", tool_name);
     cJSON *ac = args ? cJSON_Duplicate(args, 1) : cJSON_CreateNull();
     redact_json(r->m->cfg.redact, ac);

@@ -252,6 +252,89 @@ static char *re_translate(const char *in, const char **why)
     return out;
 }
 
+/* glibc's regcomp copies a repeated subexpression once per repetition
+ * ("x{3}" is three copies, "x+" two) before it builds its automaton, so
+ * stacked or nested repetitions such as "a++++++++++++++++++++++++++++++"
+ * or "((a{100}){100}){100}" take memory exponential in the pattern length
+ * (found by tests/fuzz/fuzz_tools_doc: gigabytes from a 700-byte file).
+ * This estimates the copied size of an ERE and refuses past
+ * SCHEMA_MAX_RE_NODES.  It walks the translated ERE: an escape or a
+ * bracket expression is one atom, a group's size is its content's. */
+#define SCHEMA_MAX_RE_NODES 20000
+static int re_too_big(const char *ere)
+{
+    enum { MAXN = SCHEMA_MAX_RE_NODES + 1, MAXD = 64 };
+    unsigned long sum[MAXD + 1] = { 0 }, last[MAXD + 1] = { 0 };
+    int d = 0;
+    for (const char *p = ere; *p; p++) {
+        unsigned long f = 0;    /* repetition factor, 0 = not a quantifier */
+        if (*p == '\\' && p[1]) {
+            p++;
+            sum[d] += 1, last[d] = 1;
+        } else if (*p == '[') {
+            const char *q = p + 1;
+            if (*q == '^')
+                q++;
+            if (*q == ']')
+                q++;
+            while (*q && *q != ']') {
+                if (*q == '[' && q[1] && strchr(":.=", q[1])) {
+                    const char *close = strstr(q + 2, (char[]){ q[1], ']', 0 });
+                    q = close ? close + 2 : q + strlen(q);
+                } else {
+                    q++;
+                }
+            }
+            p = *q ? q : q - 1;
+            sum[d] += 1, last[d] = 1;
+        } else if (*p == '(') {
+            if (d == MAXD)
+                return 1;
+            d++;
+            sum[d] = last[d] = 0;
+        } else if (*p == ')' && d > 0) {
+            d--;
+            sum[d] += sum[d + 1], last[d] = sum[d + 1];
+        } else if (*p == '+') {
+            f = 2;
+        } else if (*p == '*' || *p == '?') {
+            f = 1;
+        } else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+            unsigned long m = 0, n = 0;
+            const char *q = p + 1;
+            for (; *q >= '0' && *q <= '9'; q++)
+                m = m < MAXN ? m * 10 + (unsigned long)(*q - '0') : MAXN;
+            n = m;
+            if (*q == ',') {
+                n = m + 1;
+                if (q[1] >= '0' && q[1] <= '9')
+                    for (n = 0, q++; *q >= '0' && *q <= '9'; q++)
+                        n = n < MAXN ? n * 10 + (unsigned long)(*q - '0') : MAXN;
+                else
+                    q++;
+            }
+            if (*q == '}') {
+                f = (m > n ? m : n) ? (m > n ? m : n) : 1;
+                p = q;
+            } else {
+                sum[d] += 1, last[d] = 1;
+            }
+        } else if (*p != '|' && *p != '^' && *p != '$') {
+            sum[d] += 1, last[d] = 1;
+        }
+        if (f > 1) {
+            unsigned long grown = last[d] * f;   /* both <= MAXN: no overflow */
+            sum[d] += grown - last[d];
+            last[d] = grown > MAXN ? MAXN : grown;
+        }
+        if (sum[d] > MAXN)
+            sum[d] = MAXN;
+        if (sum[d] >= MAXN)
+            return 1;
+    }
+    return 0;
+}
+
 static int kw_pattern(cctx *c, snode *n, const cJSON *v, const kwdef *k, int d)
 {
     (void)d;
@@ -264,6 +347,11 @@ static int kw_pattern(cctx *c, snode *n, const cJSON *v, const kwdef *k, int d)
     if (!ere)
         return why ? cerr(c, n, k->name, "unsupported regular expression: %s", why)
                    : err_set(c->e, ERR_INTERNAL, "out of memory");
+    if (re_too_big(ere)) {
+        free(ere);
+        return cerr(c, n, k->name, "regular expression too complex: its repetitions expand "
+                    "to more than %d elements", SCHEMA_MAX_RE_NODES);
+    }
     int rc = regcomp(&n->re, ere, REG_EXTENDED | REG_NOSUB);
     free(ere);
     if (rc != 0) {

@@ -44,13 +44,19 @@ t_mcp *t_mcp_start(const char *const *args)
         close(pin[0]); close(pin[1]); close(pout[0]); close(pout[1]);
         /* The default audit log lands in the test folder, not in $HOME. */
         setenv("XDG_STATE_HOME", t_tmpdir(), 1);
-        char *argv[64];
+        char *argv[96];
         int a = 0;
+        /* SLICER_MCP_WRAPPER="valgrind --error-exitcode=99 ..." runs the
+         * gateway under a tool (tests/valgrind.sh); split on spaces. */
+        const char *wrap = getenv("SLICER_MCP_WRAPPER");
+        char *wcopy = wrap && *wrap ? strdup(wrap) : NULL;
+        for (char *tok = wcopy ? strtok(wcopy, " ") : NULL; tok && a < 32; tok = strtok(NULL, " "))
+            argv[a++] = tok;
         argv[a++] = strdup(t_bin("slicer-mcp"));
-        for (int i = 0; args && args[i] && a < 63; i++)
+        for (int i = 0; args && args[i] && a < 95; i++)
             argv[a++] = strdup(args[i]);
         argv[a] = NULL;
-        execv(argv[0], argv);
+        execvp(argv[0], argv);
         _exit(127);
     }
     close(pin[0]);
@@ -92,10 +98,19 @@ static long ms_now(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* SLICER_MCP_TIME_SCALE (an integer, default 1) stretches every wait for
+ * the gateway, for runs under a slow wrapper such as valgrind. */
+static long time_scale(void)
+{
+    const char *s = getenv("SLICER_MCP_TIME_SCALE");
+    long k = s ? atol(s) : 1;
+    return k >= 1 && k <= 100 ? k : 1;
+}
+
 /* Next complete line (malloc'd) or NULL on time-out / EOF. */
 static char *read_line(t_mcp *m, int timeout_ms)
 {
-    long deadline = ms_now() + timeout_ms;
+    long deadline = ms_now() + timeout_ms * time_scale();
     for (;;) {
         char *nl = m->len ? memchr(m->buf, '\n', m->len) : NULL;
         if (nl) {
@@ -147,12 +162,12 @@ cJSON *t_mcp_request(t_mcp *m, const char *method, const char *params, int timeo
     free(line);
     if (rc != 0)
         return NULL;
-    long deadline = ms_now() + timeout_ms;
+    long deadline = ms_now() + timeout_ms * time_scale();
     for (;;) {
         long left = deadline - ms_now();
         if (left <= 0)
             return NULL;
-        cJSON *j = t_mcp_recv(m, (int)left);
+        cJSON *j = t_mcp_recv(m, (int)(left / time_scale() + 1));
         if (!j)
             return NULL;
         const cJSON *jid = cJSON_GetObjectItemCaseSensitive(j, "id");
@@ -207,7 +222,7 @@ int t_mcp_close(t_mcp *m, int timeout_ms)
         close(m->in);
         m->in = -1;
     }
-    long deadline = ms_now() + timeout_ms;
+    long deadline = ms_now() + timeout_ms * time_scale();
     while (ms_now() < deadline) {
         int st;
         if (waitpid(m->pid, &st, WNOHANG) == m->pid) {
@@ -232,6 +247,14 @@ void t_mcp_kill(t_mcp *m)
     }
 }
 
+void t_mcp_close_stdout(t_mcp *m)
+{
+    if (m->out >= 0) {
+        close(m->out);
+        m->out = -1;
+    }
+}
+
 int t_mcp_pid(const t_mcp *m) { return (int)m->pid; }
 const char *t_mcp_stderr_path(const t_mcp *m) { return m->err_path; }
 
@@ -243,7 +266,8 @@ void t_mcp_free(t_mcp *m)
         t_mcp_close(m, 2000);
     if (m->in >= 0)
         close(m->in);
-    close(m->out);
+    if (m->out >= 0)
+        close(m->out);
     free(m->buf);
     cJSON_Delete(m->notes);
     free(m);

@@ -10,7 +10,9 @@
 typedef struct t_mcp t_mcp;
 
 /* Starts build/slicer-mcp with args (NULL-terminated, may be NULL);
- * stderr goes to a file in the test tmpdir. */
+ * stderr goes to a file in the test tmpdir.  The environment variable
+ * SLICER_MCP_WRAPPER, when set, is a space-separated command put in front
+ * (e.g. valgrind and its options). */
 t_mcp *t_mcp_start(const char *const *args);
 /* Sends one line (a newline is added). */
 int    t_mcp_send(t_mcp *m, const char *line);
@@ -36,6 +38,8 @@ int    t_mcp_is_error(const cJSON *resp);   /* result.isError true */
  * status, or -1 if it had to be killed. */
 int    t_mcp_close(t_mcp *m, int timeout_ms);
 void   t_mcp_kill(t_mcp *m);
+/* Closes our read end of the gateway's stdout (its next write fails). */
+void   t_mcp_close_stdout(t_mcp *m);
 int    t_mcp_pid(const t_mcp *m);
 const char *t_mcp_stderr_path(const t_mcp *m);
 void   t_mcp_free(t_mcp *m);
