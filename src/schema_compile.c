@@ -258,19 +258,37 @@ static char *re_translate(const char *in, const char **why)
  * or "((a{100}){100}){100}" take memory exponential in the pattern length
  * (found by tests/fuzz/fuzz_tools_doc: gigabytes from a 700-byte file).
  * This estimates the copied size of an ERE and refuses past
- * SCHEMA_MAX_RE_NODES.  It walks the translated ERE: an escape or a
- * bracket expression is one atom, a group's size is its content's. */
+ * SCHEMA_MAX_RE_NODES (returning RE_TOO_BIG).  Stacked quantifiers
+ * ("a*+", "a?*") are refused outright (RE_STACKED): POSIX leaves them
+ * undefined, and glibc's epsilon closure over them is exponential even
+ * when the copied size is small ("a*+++*++" ran for minutes, found by
+ * tests/fuzz/fuzz_schema_compile).  So is a quantifier on a group that can
+ * match the empty string ("(a?)*", RE_NESTED): its epsilon loops are what
+ * glibc's closure computation explodes on; "(/[a-z]+)+" stays fine.  It
+ * walks the translated ERE: an
+ * escape or a bracket expression is one atom, a group's size is its
+ * content's. */
 #define SCHEMA_MAX_RE_NODES 20000
+enum { RE_OK, RE_TOO_BIG, RE_STACKED, RE_NESTED };
 static int re_too_big(const char *ere)
 {
     enum { MAXN = SCHEMA_MAX_RE_NODES + 1, MAXD = 64 };
     unsigned long sum[MAXD + 1] = { 0 }, last[MAXD + 1] = { 0 };
-    int d = 0;
+    int d = 0, prev_quant = 0;
+    /* Nullability, to refuse repeating a group that can match nothing:
+     * before[d], the atoms of the current alternative before the last all
+     * can match empty; lastn[d], so can the last atom; altn[d], some
+     * finished alternative of group d can; closed_null, the group that
+     * just closed can match empty. */
+    int before[MAXD + 1] = { 1 }, lastn[MAXD + 1] = { 1 }, altn[MAXD + 1] = { 0 };
+    int closed_null = 0;
     for (const char *p = ere; *p; p++) {
         unsigned long f = 0;    /* repetition factor, 0 = not a quantifier */
+        int quant = 0, atom = 0, closing = 0, makes_null = 0;
         if (*p == '\\' && p[1]) {
             p++;
             sum[d] += 1, last[d] = 1;
+            atom = 1;
         } else if (*p == '[') {
             const char *q = p + 1;
             if (*q == '^')
@@ -287,18 +305,27 @@ static int re_too_big(const char *ere)
             }
             p = *q ? q : q - 1;
             sum[d] += 1, last[d] = 1;
+            atom = 1;
         } else if (*p == '(') {
             if (d == MAXD)
-                return 1;
+                return RE_TOO_BIG;
+            before[d] = before[d] && lastn[d];
             d++;
             sum[d] = last[d] = 0;
+            before[d] = lastn[d] = 1, altn[d] = 0;
         } else if (*p == ')' && d > 0) {
+            int g = altn[d] || (before[d] && lastn[d]);
             d--;
             sum[d] += sum[d + 1], last[d] = sum[d + 1];
+            lastn[d] = g;
+            closing = g;
+        } else if (*p == '|') {
+            altn[d] |= before[d] && lastn[d];
+            before[d] = lastn[d] = 1;
         } else if (*p == '+') {
-            f = 2;
+            f = 2, quant = 1;
         } else if (*p == '*' || *p == '?') {
-            f = 1;
+            f = 1, quant = 1, makes_null = 1;
         } else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
             unsigned long m = 0, n = 0;
             const char *q = p + 1;
@@ -315,13 +342,28 @@ static int re_too_big(const char *ere)
             }
             if (*q == '}') {
                 f = (m > n ? m : n) ? (m > n ? m : n) : 1;
+                quant = 1, makes_null = m == 0;
                 p = q;
             } else {
                 sum[d] += 1, last[d] = 1;
+                atom = 1;
             }
-        } else if (*p != '|' && *p != '^' && *p != '$') {
+        } else if (*p != '^' && *p != '$') {
             sum[d] += 1, last[d] = 1;
+            atom = 1;
         }
+        if (atom) {
+            before[d] = before[d] && lastn[d];
+            lastn[d] = 0;
+        }
+        if (quant && prev_quant)
+            return RE_STACKED;
+        if (quant && closed_null)
+            return RE_NESTED;
+        if (makes_null)
+            lastn[d] = 1;
+        prev_quant = quant;
+        closed_null = closing;
         if (f > 1) {
             unsigned long grown = last[d] * f;   /* both <= MAXN: no overflow */
             sum[d] += grown - last[d];
@@ -330,9 +372,9 @@ static int re_too_big(const char *ere)
         if (sum[d] > MAXN)
             sum[d] = MAXN;
         if (sum[d] >= MAXN)
-            return 1;
+            return RE_TOO_BIG;
     }
-    return 0;
+    return RE_OK;
 }
 
 static int kw_pattern(cctx *c, snode *n, const cJSON *v, const kwdef *k, int d)
@@ -347,8 +389,16 @@ static int kw_pattern(cctx *c, snode *n, const cJSON *v, const kwdef *k, int d)
     if (!ere)
         return why ? cerr(c, n, k->name, "unsupported regular expression: %s", why)
                    : err_set(c->e, ERR_INTERNAL, "out of memory");
-    if (re_too_big(ere)) {
+    int big = re_too_big(ere);
+    if (big != RE_OK) {
         free(ere);
+        if (big == RE_STACKED)
+            return cerr(c, n, k->name, "stacked repetition operators (such as \"a*+\") are "
+                        "undefined in POSIX regular expressions; write one");
+        if (big == RE_NESTED)
+            return cerr(c, n, k->name, "a repeated group that can match nothing (such as "
+                        "\"(a?)*\" or \"(a|)+\") is refused: glibc compiles it in "
+                        "exponential time; make the group match at least one character");
         return cerr(c, n, k->name, "regular expression too complex: its repetitions expand "
                     "to more than %d elements", SCHEMA_MAX_RE_NODES);
     }

@@ -515,8 +515,8 @@ static void test_hostile_tools_file(void)
     snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
     T_ASSERT(system(cmd) == 0, "mkdir");
     static const char *const pats[] = { "a++++++++++++++++++++++++++++++++", "((a{100}){100}){100}",
-                                        "(((((x+)+)+)+)+){1000}" };
-    for (int i = 0; i < 3; i++) {
+                                        "(((((x+)+)+)+)+){1000}", "$a*+++*++" };
+    for (int i = 0; i < 4; i++) {
         snprintf(file, sizeof file, "%s/bomb%d.yaml", dir, i);
         char y[600];
         snprintf(y, sizeof y, "name: bomb%d\ndescription: d\ninputSchema:\n  type: object\n  properties:\n"
@@ -535,7 +535,9 @@ static void test_hostile_tools_file(void)
     int n = 0;
     for (const char *p = text; p && (p = strstr(p, "too complex")) != NULL; p++)
         n++;
-    T_CHECK(n == 3, "each file refused as too complex, with its position: %s", text ? text : "");
+    for (const char *p = text; p && (p = strstr(p, "stacked repetition")) != NULL; p++)
+        n++;
+    T_CHECK(n == 4, "each file refused as too complex or stacked, with its position: %s", text ? text : "");
     free(text);
 }
 

@@ -293,6 +293,12 @@ static const ccase ccases[] = {
       "/properties/a/$ref: \"#/$defs/nope\" does not resolve" },
     { "{\"x-a\":[1],\"$ref\":\"#/x-a/0\"}", "/x-a/0: a schema must be an object or a boolean" },
     { "{\"x-a\":[1],\"$ref\":\"#/x-a/9\"}", "/$ref: \"#/x-a/9\" does not resolve" },
+    /* Stacked quantifiers: undefined in POSIX, exponential in glibc. */
+    { "{\"pattern\":\"$a*+++*++\"}", "/pattern: stacked repetition operators" },
+    { "{\"pattern\":\"x?*\"}", "/pattern: stacked repetition operators" },
+    { "{\"pattern\":\"((a?)*)*\"}", "/pattern: a repeated group that can match nothing" },
+    { "{\"pattern\":\"^(ab|c|)+$\"}", "/pattern: a repeated group that can match nothing" },
+    { "{\"pattern\":\"(x{0,3})*\"}", "/pattern: a repeated group that can match nothing" },
     /* Unknown keywords are refused: a typo must not pass for a rule. */
     { "{\"properties\":{\"s\":{\"maxLenght\":3}}}", "/properties/s/maxLenght: unknown keyword 'maxLenght'" },
     { "{\"x\":1}", "/x: unknown keyword 'x'" },
