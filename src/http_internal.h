@@ -42,6 +42,9 @@ enum MHD_Result http_respond_error(struct MHD_Connection *c, unsigned status, co
 const char *http_header(struct MHD_Connection *c, const char *name);
 /* Whether the Accept header (absent: yes) admits this media type. */
 int http_accepts(struct MHD_Connection *c, const char *type);
+/* Queues resp as a 200 text/event-stream (no caching, no proxy
+ * buffering) and releases the caller's reference to it. */
+enum MHD_Result http_queue_sse(struct MHD_Connection *c, struct MHD_Response *resp);
 
 /* Queues an SSE response that streams session s's queued messages until
  * it ends; takes over the caller's reference to s and the stream flag

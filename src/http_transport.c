@@ -201,12 +201,7 @@ enum MHD_Result http_stream(http_srv *S, struct MHD_Connection *c, http_sess *s,
         }
         return MHD_NO;
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    MHD_add_response_header(resp, "X-Accel-Buffering", "no");
-    enum MHD_Result r = MHD_queue_response(c, 200, resp);
-    MHD_destroy_response(resp);
-    return r;
+    return http_queue_sse(c, resp);
 }
 
 /* Era of a GET or DELETE from its version header (they carry no body):
@@ -564,4 +559,14 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     pthread_mutex_destroy(&S.workers_mu);
     free(S.token);
     return rc;
+}
+
+enum MHD_Result http_queue_sse(struct MHD_Connection *c, struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+    enum MHD_Result r = MHD_queue_response(c, 200, resp);
+    MHD_destroy_response(resp);
+    return r;
 }

@@ -15,12 +15,6 @@
 
 static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 
-static long ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static int tool_listed(t_mcp *m, const char *name)
 {
@@ -130,9 +124,9 @@ static void fault_case(const char *fault, const char *tool, const char *args, co
     e2e x;
     const char *sim[] = { "--fault", fault, NULL };
     T_ASSERT(e2e_start(&x, sim, extra_mcp) == 0, "start");
-    long t0 = ms_now();
+    long t0 = t_now_ms();
     cJSON *r = t_mcp_call(x.mcp, tool, args, 10000);
-    long took = ms_now() - t0;
+    long took = t_now_ms() - t0;
     T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), msg_part), "%s: isError naming '%s': %s", fault, msg_part,
             t_mcp_text(r));
     T_CHECK(took < 2500, "%s: answered in %ld ms", fault, took);
@@ -181,11 +175,11 @@ static void test_slicer_down(void)
     const char *args[] = { "--slicer-url", "http://127.0.0.1:9", "--tools-dir", "tools.d", NULL };
     t_mcp *m = t_mcp_start(args);
     t_mcp_handshake(m, "2025-11-25");
-    long t0 = ms_now();
+    long t0 = t_now_ms();
     cJSON *r = t_mcp_call(m, "list_volumes", "{}", 5000);
     T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "connection refused") && strstr(t_mcp_text(r), "Web Server"),
             "a message a model can act on: %s", t_mcp_text(r));
-    T_CHECK(ms_now() - t0 < 2000, "fast");
+    T_CHECK(t_now_ms() - t0 < 2000, "fast");
     cJSON_Delete(r);
     t_mcp_free(m);
 }
@@ -322,9 +316,9 @@ static void test_redaction(void)
 
 static int wait_note(t_mcp *m, const char *method, int timeout_ms, cJSON **out)
 {
-    long end = ms_now() + timeout_ms;
-    while (ms_now() < end) {
-        cJSON *j = t_mcp_recv(m, (int)(end - ms_now()));
+    long end = t_now_ms() + timeout_ms;
+    while (t_now_ms() < end) {
+        cJSON *j = t_mcp_recv(m, (int)(end - t_now_ms()));
         if (!j)
             break;
         const cJSON *meth = get(j, "method");
@@ -385,9 +379,9 @@ static void test_cancellation(void)
     struct timespec ts = { 0, 200 * 1000 * 1000 };
     nanosleep(&ts, NULL);
     t_mcp_send(x.mcp, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":77,\"reason\":\"user\"}}");
-    long t0 = ms_now();
+    long t0 = t_now_ms();
     cJSON *r = t_mcp_request(x.mcp, "ping", NULL, 3000);
-    T_CHECK(r && get(r, "result") && ms_now() - t0 < 1500, "the gateway is free again at once (%ld ms)", ms_now() - t0);
+    T_CHECK(r && get(r, "result") && t_now_ms() - t0 < 1500, "the gateway is free again at once (%ld ms)", t_now_ms() - t0);
     cJSON_Delete(r);
     const cJSON *n;
     int got77 = 0;
@@ -438,9 +432,9 @@ static void test_sigterm_exits_cleanly(void)
     e2e x;
     T_ASSERT(e2e_start(&x, NULL, NULL) == 0, "start");
     kill(t_mcp_pid(x.mcp), SIGTERM);
-    long t0 = ms_now();
+    long t0 = t_now_ms();
     int st = t_mcp_close(x.mcp, 3000);
-    T_CHECK(st == 0 && ms_now() - t0 < 1500, "SIGTERM: exit 0 at once (status %d, %ld ms)", st, ms_now() - t0);
+    T_CHECK(st == 0 && t_now_ms() - t0 < 1500, "SIGTERM: exit 0 at once (status %d, %ld ms)", st, t_now_ms() - t0);
     char *err = t_read_file(t_mcp_stderr_path(x.mcp), NULL);
     T_CHECK(err && strstr(err, "stopping on a signal"), "says why it stopped");
     free(err);

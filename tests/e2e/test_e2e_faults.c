@@ -27,18 +27,7 @@
 
 static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 
-static long ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
 
 /* POST /__sim/fault?spec=... (spec NULL: clear). */
 static int sim_fault(const char *url, const char *route, const char *kind)
@@ -127,9 +116,9 @@ static int run_matrix_for(const tool_case *tc, int *cases)
         const fault_case *f = &faults[i];
         const char *want = !strcmp(tc->want_kind, "image") ? f->image_msg : f->json_msg;
         T_CHECK(sim_fault(t_sim_url(x.sim), tc->route, f->kind) == 0, "%s: fault set", f->kind);
-        long t0 = ms_now();
+        long t0 = t_now_ms();
         cJSON *r = t_mcp_call(x.mcp, tc->tool, tc->args, 10000);
-        long took = ms_now() - t0;
+        long took = t_now_ms() - t0;
         (*cases)++;
         if (want) {
             T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), want), "%s %s: isError naming '%s': %s",
@@ -209,7 +198,7 @@ static pid_t sim_on_port(int port, const char *log)
         close(s);
         if (ok)
             return pid;
-        sleep_ms(10);
+        t_sleep_ms(10);
     }
     return pid;
 }
@@ -241,9 +230,9 @@ static void test_refused_and_restart(void)
             x.sim = NULL;
         }
         for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++) {
-            long t0 = ms_now();
+            long t0 = t_now_ms();
             cJSON *r = t_mcp_call(x.mcp, tools[i][0], tools[i][1], 5000);
-            long took = ms_now() - t0;
+            long took = t_now_ms() - t0;
             fault_cases_run++;
             T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "connection refused"), "round %d %s: %s", round,
                     tools[i][0], t_mcp_text(r));
@@ -409,9 +398,9 @@ static void test_malformed_answers(void)
     t_mcp *m = t_mcp_start(args);
     T_CHECK(t_mcp_handshake(m, "2025-11-25") == 0, "handshake");
     for (int i = 0; i < n; i++) {
-        long t0 = ms_now();
+        long t0 = t_now_ms();
         cJSON *r = t_mcp_call(m, "get_slicer_info", "{}", 5000);
-        long took = ms_now() - t0;
+        long took = t_now_ms() - t0;
         fault_cases_run++;
         if (i == 3)   /* HTTP/1.0, read to the close: a valid answer */
             T_CHECK(r && !t_mcp_is_error(r), "answer %d: works: %s", i, t_mcp_text(r));

@@ -37,18 +37,7 @@ static const char *err_msg(const cJSON *r)
     return cJSON_IsString(m) ? m->valuestring : "";
 }
 
-static long ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
 
 /* The gateway still answers ping, and nothing else is waiting in its
  * output (no stray answer to an earlier line). */
@@ -133,7 +122,7 @@ static void test_100mib_line(void)
     memset(buf, 'a', chunk);
     buf[0] = '{';
     buf[1] = '"';
-    long t0 = ms_now();
+    long t0 = t_now_ms();
     int ok = 1;
     for (int i = 0; i < 100 && ok; i++) {
         ok = t_mcp_send_raw(m, buf, chunk) == 0;
@@ -145,7 +134,7 @@ static void test_100mib_line(void)
     cJSON *r = t_mcp_recv(m, 10000);
     T_CHECK(err_code(r) == -32600 && cJSON_IsNull(get(r, "id")), "one -32600 for the line: %s", err_msg(r));
     cJSON_Delete(r);
-    T_CHECK(alive(m), "ping after the 100 MiB line (%ld ms)", ms_now() - t0);
+    T_CHECK(alive(m), "ping after the 100 MiB line (%ld ms)", t_now_ms() - t0);
     t_mcp_free(m);
 }
 
@@ -458,10 +447,10 @@ static void test_stdout_closed(void)
     t_mcp_close_stdout(m);
     t_mcp_send(m, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
     t_mcp_send(m, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
-    long t0 = ms_now();
+    long t0 = t_now_ms();
     int st = -2;
     /* It must exit on its own (EPIPE, SIGPIPE ignored) without stdin closing. */
-    while (ms_now() - t0 < 5000) {
+    while (t_now_ms() - t0 < 5000) {
         if (kill(t_mcp_pid(m), 0) != 0)
             break;
         int status;
@@ -469,10 +458,10 @@ static void test_stdout_closed(void)
             st = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
             break;
         }
-        sleep_ms(10);
+        t_sleep_ms(10);
     }
     T_CHECK(st == 0 || st == 1, "exits by itself with a status, not a signal (status %d, %ld ms)", st,
-            ms_now() - t0);
+            t_now_ms() - t0);
     if (st < 0)
         t_mcp_kill(m);
     t_mcp_free(m);
@@ -486,17 +475,17 @@ static void test_stdout_closed_during_call(void)
     T_ASSERT(e2e_start(&x, sim, mcp) == 0, "start");
     t_mcp_send(x.mcp, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"get_slicer_info\","
                       "\"arguments\":{},\"_meta\":{\"progressToken\":1}}}");
-    sleep_ms(100);
+    t_sleep_ms(100);
     t_mcp_close_stdout(x.mcp);
-    long t0 = ms_now();
+    long t0 = t_now_ms();
     int st = -2;
-    while (ms_now() - t0 < 5000) {
+    while (t_now_ms() - t0 < 5000) {
         int status;
         if (waitpid(t_mcp_pid(x.mcp), &status, WNOHANG) == t_mcp_pid(x.mcp)) {
             st = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
             break;
         }
-        sleep_ms(10);
+        t_sleep_ms(10);
     }
     T_CHECK(st == 0 || st == 1, "exits after the call it could not answer (status %d)", st);
     if (st < 0)
@@ -526,9 +515,9 @@ static void test_hostile_tools_file(void)
     }
     snprintf(out, sizeof out, "%s/bomb.out", t_tmpdir());
     snprintf(cmd, sizeof cmd, "timeout 30 %s check %s >%s 2>&1", t_bin("slicer-mcp"), dir, out);
-    long t0 = ms_now();
+    long t0 = t_now_ms();
     int st = system(cmd);
-    long took = ms_now() - t0;
+    long took = t_now_ms() - t0;
     T_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1, "check fails with status 1 (got %d)", WEXITSTATUS(st));
     T_CHECK(took < 5000, "quickly (%ld ms)", took);
     char *text = t_read_file(out, NULL);

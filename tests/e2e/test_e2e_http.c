@@ -67,11 +67,6 @@ static pid_t spawn(const char *listen, const char *const *extra, const char *por
     return pid;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
 
 /* Exit status after up to timeout_ms, or -1 (then it is killed). */
 static int wait_exit(pid_t pid, long timeout_ms)
@@ -81,7 +76,7 @@ static int wait_exit(pid_t pid, long timeout_ms)
         pid_t r = waitpid(pid, &st, WNOHANG);
         if (r == pid)
             return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        sleep_ms(20);
+        t_sleep_ms(20);
     }
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
@@ -103,7 +98,7 @@ static gw *gw_start_at(const char *listen, const char *const *extra)
             g->port = atoi(s);
         free(s);
         if (!g->port)
-            sleep_ms(20);
+            t_sleep_ms(20);
     }
     if (!g->port) {
         printf("  slicer-mcp --http did not start; stderr in %s\n", g->err_path);
@@ -694,7 +689,7 @@ static void test_get_stream_list_changed(void)
     pthread_t th;
     pthread_create(&th, NULL, stream_thread, &a);
     for (int i = 0; i < 100 && !a.started; i++)
-        sleep_ms(20);
+        t_sleep_ms(20);
     T_CHECK(a.started, "stream opened");
     hr r;
     char h[192];
@@ -731,7 +726,7 @@ static void test_sigterm_with_open_stream(void)
     pthread_t th;
     pthread_create(&th, NULL, stream_thread, &a);
     for (int i = 0; i < 100 && !a.started; i++)
-        sleep_ms(20);
+        t_sleep_ms(20);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = gw_stop(g);
@@ -798,10 +793,10 @@ static void test_subscriptions_listen(void)
     pthread_create(&t1, NULL, listen_thread, &tools);
     pthread_create(&t2, NULL, listen_thread, &prompts);
     for (int i = 0; i < 100 && !(tools.started && prompts.started); i++)
-        sleep_ms(20);
+        t_sleep_ms(20);
     kill(g->pid, SIGHUP);        /* a reload: tools/list_changed for listeners who asked */
     pthread_join(t1, NULL);
-    sleep_ms(300);
+    t_sleep_ms(300);
     T_CHECK(gw_stop(g) == 0, "clean stop with a listen stream open");
     pthread_join(t2, NULL);
     const char *ack = "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/subscriptions/acknowledged\","
@@ -859,7 +854,7 @@ static void test_session_idle_timeout(void)
     T_ASSERT(g, "start");
     char sid[64];
     T_ASSERT(open_session(g->port, sid, sizeof sid) == 0, "session");
-    sleep_ms(900);
+    t_sleep_ms(900);
     hr r;
     session_call(g->port, sid, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}", &r);
     T_CHECK(r.status == 404,
@@ -1040,7 +1035,7 @@ typedef struct {
 static void *slow_thread(void *ud)
 {
     slow_arg *a = ud;
-    sleep_ms(a->delay_ms);
+    t_sleep_ms(a->delay_ms);
     char *b = modern(1, "tools/call", "\"name\":\"get_slicer_info\",\"arguments\":{}");
     const char *hs[] = { "MCP-Protocol-Version: 2026-07-28", "Mcp-Method: tools/call", "Mcp-Name: get_slicer_info", NULL };
     req(&a->r, "POST", a->port, "/mcp", b, hs);
@@ -1092,7 +1087,7 @@ static void test_cancel_legacy(void)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pid_t child = fork();
     if (child == 0) {   /* the client that cancels, 400 ms in */
-        sleep_ms(400);
+        t_sleep_ms(400);
         hr r;
         session_call(g->port, sid, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":77}}", &r);
         _exit(r.status == 202 ? 0 : 1);

@@ -91,12 +91,6 @@ int t_mcp_send(t_mcp *m, const char *line)
     return t_mcp_send_raw(m, "\n", 1);
 }
 
-static long ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* SLICER_MCP_TIME_SCALE (an integer, default 1) stretches every wait for
  * the gateway, for runs under a slow wrapper such as valgrind. */
@@ -110,7 +104,7 @@ static long time_scale(void)
 /* Next complete line (malloc'd) or NULL on time-out / EOF. */
 static char *read_line(t_mcp *m, int timeout_ms)
 {
-    long deadline = ms_now() + timeout_ms * time_scale();
+    long deadline = t_now_ms() + timeout_ms * time_scale();
     for (;;) {
         char *nl = m->len ? memchr(m->buf, '\n', m->len) : NULL;
         if (nl) {
@@ -122,7 +116,7 @@ static char *read_line(t_mcp *m, int timeout_ms)
             m->len -= n + 1;
             return line;
         }
-        long left = deadline - ms_now();
+        long left = deadline - t_now_ms();
         if (left <= 0)
             return NULL;
         struct pollfd p = { .fd = m->out, .events = POLLIN };
@@ -162,9 +156,9 @@ cJSON *t_mcp_request(t_mcp *m, const char *method, const char *params, int timeo
     free(line);
     if (rc != 0)
         return NULL;
-    long deadline = ms_now() + timeout_ms * time_scale();
+    long deadline = t_now_ms() + timeout_ms * time_scale();
     for (;;) {
-        long left = deadline - ms_now();
+        long left = deadline - t_now_ms();
         if (left <= 0)
             return NULL;
         cJSON *j = t_mcp_recv(m, (int)(left / time_scale() + 1));
@@ -222,8 +216,8 @@ int t_mcp_close(t_mcp *m, int timeout_ms)
         close(m->in);
         m->in = -1;
     }
-    long deadline = ms_now() + timeout_ms * time_scale();
-    while (ms_now() < deadline) {
+    long deadline = t_now_ms() + timeout_ms * time_scale();
+    while (t_now_ms() < deadline) {
         int st;
         if (waitpid(m->pid, &st, WNOHANG) == m->pid) {
             m->exited = 1;

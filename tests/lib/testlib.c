@@ -274,11 +274,17 @@ void t_resp_free(t_resp *resp)
     resp->body = NULL;
 }
 
-static long now_ms(void)
+long t_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+void t_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
 }
 
 long t_raw(int port, const char *req, size_t len, int half_close,
@@ -307,9 +313,9 @@ long t_raw(int port, const char *req, size_t len, int half_close,
     if (half_close)
         shutdown(fd, SHUT_WR);
     struct membuf m = { calloc(1, 1), 0 };
-    long deadline = now_ms() + timeout_ms;
+    long deadline = t_now_ms() + timeout_ms;
     for (;;) {
-        long left = deadline - now_ms();
+        long left = deadline - t_now_ms();
         if (left <= 0)
             break;
         struct pollfd p = { .fd = fd, .events = POLLIN };

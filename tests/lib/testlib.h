@@ -62,6 +62,10 @@ void t_resp_free(t_resp *resp);
 long t_raw(int port, const char *req, size_t len, int half_close,
            int timeout_ms, char **out, int *closed);
 
+/* Monotonic milliseconds, and a sleep of ms milliseconds. */
+long t_now_ms(void);
+void t_sleep_ms(long ms);
+
 /* Reads a whole file; NULL on error.  Caller frees. */
 char *t_read_file(const char *path, size_t *len);
 int   t_write_file(const char *path, const void *data, size_t len);

@@ -153,11 +153,6 @@ static http_gate g_gate;
 static int g_order[8], g_n;
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
 
 static void *gate_user(void *arg)
 {
@@ -167,7 +162,7 @@ static void *gate_user(void *arg)
         pthread_mutex_lock(&g_mu);
         g_order[g_n++] = who;
         pthread_mutex_unlock(&g_mu);
-        sleep_ms(20);
+        t_sleep_ms(20);
         http_gate_leave(&g_gate);
     }
     return NULL;
@@ -181,7 +176,7 @@ static void test_gate(void)
     pthread_t th[2];
     for (long i = 0; i < 2; i++) {          /* two waiters, in this order */
         pthread_create(&th[i], NULL, gate_user, (void *)i);
-        sleep_ms(30);
+        t_sleep_ms(30);
     }
     T_CHECK(http_gate_waiting(&g_gate) == 2, "two waiting");
     T_CHECK(http_gate_enter(&g_gate, 100, &q) == GATE_FULL && q == 2, "third refused: queue full");
