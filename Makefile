@@ -7,9 +7,10 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 OPT     ?= -O2 -g
 SAN     ?=
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# slicer-mcp loads libcurl itself on first use (see src/backend.c), so it
-# links every library but that one; the tests use libcurl directly.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
+# slicer-mcp loads libcurl on its first REST call and libmicrohttpd when
+# --http starts (src/backend.c, src/http_mhd.c): their dependency trees cost
+# milliseconds of every start.  It links the rest; the tests use libcurl.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl libmicrohttpd,$(PKGS)) 2>/dev/null)
 CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null)
 ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread $(OPT) $(SAN) $(WARN) \
               $(PKG_CFLAGS) -Isrc -Itests/lib -MMD -MP $(CFLAGS)

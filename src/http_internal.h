@@ -6,7 +6,7 @@
 #define HTTP_INTERNAL_H
 
 #include <cjson/cJSON.h>
-#include <microhttpd.h>
+#include "http_mhd.h"
 
 #include "buf.h"
 #include "http_gate.h"

@@ -471,6 +471,8 @@ static void idle_tick(http_srv *S)
 
 int http_run(mcp *m, const http_opts *opts, err *e)
 {
+    if (http_mhd_load(e) != 0)
+        return -1;
     http_srv S = { .m = m, .o = *opts };
     fill_defaults(&S.o);
     if (S.o.token_file) {
