@@ -150,8 +150,6 @@ void backend_set_tick(backend *b, backend_tick_fn fn, void *ud)
     b->tick_ud = ud;
 }
 
-const char *backend_url(const backend *b) { return b->base; }
-long backend_timeout_ms(const backend *b) { return b->total_ms; }
 
 static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
 {

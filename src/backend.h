@@ -48,8 +48,6 @@ typedef int (*backend_tick_fn)(void *ud, size_t now, size_t total);
 backend *backend_new(const backend_opts *o, err *e);
 void     backend_free(backend *b);
 void     backend_set_tick(backend *b, backend_tick_fn fn, void *ud);
-const char *backend_url(const backend *b);
-long     backend_timeout_ms(const backend *b);
 
 /* Sends method target (origin-form, e.g. "/slicer/slice?view=red") with
  * an optional body.  0 when an HTTP response arrived (any status: the

@@ -26,20 +26,25 @@ const char *log_level_name(log_level l)
 }
 
 void log_set_level(log_level l) { g_level = l; }
-log_level log_get_level(void) { return g_level; }
+
+void log_timestamp(char *out, size_t n)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L);
+}
 
 void log_msg(log_level l, const char *fmt, ...)
 {
     if (l < g_level)
         return;
     char line[2048];
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    int n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ slicer-mcp %s: ",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L, log_level_name(l));
+    char when[80];
+    log_timestamp(when, sizeof when);
+    int n = snprintf(line, sizeof line, "%s slicer-mcp %s: ", when, log_level_name(l));
     va_list ap;
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof line)

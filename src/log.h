@@ -3,6 +3,8 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include <stddef.h>
+
 typedef enum {
     LOG_DEBUG, LOG_INFO, LOG_NOTICE, LOG_WARNING,
     LOG_ERROR, LOG_CRITICAL, LOG_ALERT, LOG_EMERGENCY
@@ -12,7 +14,9 @@ typedef enum {
 int         log_level_parse(const char *name);
 const char *log_level_name(log_level l);
 void        log_set_level(log_level l);
-log_level   log_get_level(void);
+/* Now as UTC ISO 8601 with milliseconds ("2026-11-25T08:23:55.544Z"),
+ * the form of log lines and audit records. */
+void        log_timestamp(char *out, size_t n);
 void        log_msg(log_level l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -12,6 +12,7 @@
 #include "backend.h"
 #include "catalog.h"
 #include "http_transport.h"
+#include "jsonrpc.h"
 #include "log.h"
 #include "mcp.h"
 #include "redact.h"
@@ -74,7 +75,7 @@ static char *reload_step(serve_state *st)
         mcp_set_tools(st->m, fresh);
         tools_free(st->current);
         st->current = fresh;
-        return strdup("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}");
+        return rpc_notification("notifications/tools/list_changed", NULL);
     }
     if (r == RELOAD_FAILED) {
         cJSON *p = cJSON_CreateObject();
@@ -83,14 +84,8 @@ static char *reload_step(serve_state *st)
         cJSON *d = cJSON_AddObjectToObject(p, "data");
         cJSON_AddStringToObject(d, "message", "tools.d reload failed; the previous tools stay in service");
         cJSON_AddStringToObject(d, "problems", problems ? problems : "");
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "jsonrpc", "2.0");
-        cJSON_AddStringToObject(o, "method", "notifications/message");
-        cJSON_AddItemToObject(o, "params", p);
-        char *out = cJSON_PrintUnformatted(o);
-        cJSON_Delete(o);
         free(problems);
-        return out;
+        return rpc_notification("notifications/message", p);
     }
     return NULL;
 }

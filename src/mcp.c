@@ -45,7 +45,6 @@ void mcp_free(mcp *m)
 }
 
 void mcp_set_tools(mcp *m, const toolset *tools) { m->tools = tools; }
-const toolset *mcp_tools(const mcp *m) { return m->tools; }
 
 int mcp_policy_enabled(const mcp *m, const char *policy)
 {
@@ -70,13 +69,6 @@ void mcp_session_free(mcp_session *s) { free(s); }
 const char *mcp_session_version(const mcp_session *s)
 {
     return s->version[0] ? s->version : NULL;
-}
-
-char *mcp_session_list_changed(mcp_session *s)
-{
-    if (!s->version[0])
-        return NULL;
-    return strdup("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}");
 }
 
 /* ---- per-era handlers ---- */

@@ -66,16 +66,12 @@ mcp *mcp_new(const mcp_config *cfg, const toolset *tools, backend *b, err *e);
 void mcp_free(mcp *m);
 /* Replaces the tool set between requests (hot reload); borrowed. */
 void mcp_set_tools(mcp *m, const toolset *tools);
-const toolset *mcp_tools(const mcp *m);
 int  mcp_policy_enabled(const mcp *m, const char *policy);
 
 mcp_session *mcp_session_new(mcp *m);
 void mcp_session_free(mcp_session *s);
 /* Negotiated legacy version, or NULL before initialize. */
 const char *mcp_session_version(const mcp_session *s);
-/* Sends notifications/tools/list_changed to this session if it asked
- * for tools (legacy era); returns the JSON or NULL (caller frees). */
-char *mcp_session_list_changed(mcp_session *s);
 
 /* Handles one message of len bytes (need not be NUL-terminated). */
 void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,

@@ -222,16 +222,6 @@ static double content_bytes(const cJSON *res)
     return n;
 }
 
-static void iso_time(char *out, size_t n)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L);
-}
-
 /* One audit line: who asked what, what reached Slicer, what came back. */
 static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *args,
                        const char *outcome, const char *reason, const cJSON *res, double t0)
@@ -241,7 +231,7 @@ static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *arg
         return;
     cJSON *rec = cJSON_CreateObject();
     char when[80];
-    iso_time(when, sizeof when);
+    log_timestamp(when, sizeof when);
     cJSON_AddStringToObject(rec, "time", when);
     cJSON_AddStringToObject(rec, "transport", r->io && r->io->transport ? r->io->transport : "stdio");
     if (r->io && r->io->peer)
