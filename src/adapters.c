@@ -73,19 +73,22 @@ static int ad_node_list(call_ctx *c, err *e)
     }
     cJSON *res = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(res, "nodes");
-    for (int i = 0; i < cJSON_GetArraySize(ids); i++) {
-        const cJSON *id = cJSON_GetArrayItem(ids, i), *nm = cJSON_GetArrayItem(names, i);
+    int count = 0;
+    /* Both lists walked in step: indexing a cJSON array is linear, and a
+     * scene can hold thousands of nodes.  Constant keys are not copied. */
+    for (const cJSON *id = ids->child, *nm = names->child; id && nm; id = id->next, nm = nm->next) {
         if (!cJSON_IsString(id))
             continue;
         cJSON *n = cJSON_CreateObject();
-        cJSON_AddStringToObject(n, "id", id->valuestring);
-        cJSON_AddStringToObject(n, "name", cJSON_IsString(nm) ? nm->valuestring : "");
         char *cls = class_from_id(id->valuestring);
-        cJSON_AddStringToObject(n, "class", cls ? cls : "");
+        cJSON_AddItemToObjectCS(n, "id", cJSON_CreateString(id->valuestring));
+        cJSON_AddItemToObjectCS(n, "name", cJSON_CreateString(cJSON_IsString(nm) ? nm->valuestring : ""));
+        cJSON_AddItemToObjectCS(n, "class", cJSON_CreateString(cls ? cls : ""));
         free(cls);
         cJSON_AddItemToArray(arr, n);
+        count++;
     }
-    cJSON_AddNumberToObject(res, "count", cJSON_GetArraySize(arr));
+    cJSON_AddNumberToObject(res, "count", count);
     rc = call_set_structured(c, res);
 out:
     buf_free(&tids);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "props.h"
+#include "jsonw.h"
 
 #define MARKUPS_SCHEMA "https://raw.githubusercontent.com/slicer/slicer/master/Modules/" \
                        "Loadable/Markups/Resources/Schema/markups-schema-v1.0.3.json#"
@@ -125,7 +126,7 @@ int adapter_markups_place(call_ctx *c, err *e)
     if (!c->spool_dir)
         return call_fail(c, "the gateway has no markups spool folder configured");
     cJSON *doc = mrk_document(k, name, pts);
-    char *text = cJSON_PrintUnformatted(doc);
+    char *text = jsonw_print(doc, NULL);
     cJSON_Delete(doc);
     char path[1024];
     err ce = { 0 };

@@ -1,5 +1,6 @@
 /* audit: durable JSON-lines appends. */
 #include "audit.h"
+#include "jsonw.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -135,7 +136,7 @@ const char *audit_path(const audit *a) { return a->path; }
 
 int audit_write(audit *a, const cJSON *record, err *e)
 {
-    char *s = cJSON_PrintUnformatted(record);
+    char *s = jsonw_print(record, NULL);
     if (!s)
         return err_set(e, ERR_INTERNAL, "audit: out of memory");
     size_t n = strlen(s);
@@ -144,7 +145,7 @@ int audit_write(audit *a, const cJSON *record, err *e)
         cJSON *copy = cJSON_Duplicate(record, 1);
         cJSON_ReplaceItemInObject(copy, "arguments", cJSON_CreateString("(omitted: too large)"));
         free(s);
-        s = cJSON_PrintUnformatted(copy);
+        s = jsonw_print(copy, NULL);
         cJSON_Delete(copy);
         if (!s)
             return err_set(e, ERR_INTERNAL, "audit: out of memory");

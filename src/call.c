@@ -10,6 +10,7 @@
 #include "base64.h"
 #include "guard.h"
 #include "img.h"
+#include "jsonw.h"
 
 #define CALL_MAX_TARGET 8192
 
@@ -170,7 +171,7 @@ int call_fail(call_ctx *c, const char *msg)
 
 int call_set_structured(call_ctx *c, cJSON *obj)
 {
-    char *txt = cJSON_PrintUnformatted(obj);
+    char *txt = jsonw_print(obj, NULL);
     if (!txt) {
         cJSON_Delete(obj);
         return -1;

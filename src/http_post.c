@@ -11,6 +11,7 @@
 #include "http_access.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "jsonw.h"
 
 static const char *const retry_after[] = { "Retry-After", "1", NULL };
 
@@ -180,7 +181,7 @@ enum MHD_Result http_post(http_srv *S, struct MHD_Connection *c, http_req *rq)
     cJSON *root = rpc_parse(rq->body.data ? rq->body.data : "", rq->body.len, S->o.max_body, MCP_MAX_DEPTH, &er);
     if (!root) {
         cJSON *rep = rpc_error_reply(NULL, &er);
-        char *s = cJSON_PrintUnformatted(rep);
+        char *s = jsonw_print(rep, NULL);
         cJSON_Delete(rep);
         enum MHD_Result r = http_respond(c, 400, "application/json", s, s ? strlen(s) : 0, NULL);
         free(s);
@@ -190,7 +191,7 @@ enum MHD_Result http_post(http_srv *S, struct MHD_Connection *c, http_req *rq)
     const char *method = NULL;
     if (cJSON_IsObject(root) && rpc_parse_request(root, &id, &method, &params, &er) != 0) {
         cJSON *rep = rpc_error_reply(id, &er);
-        char *s = cJSON_PrintUnformatted(rep);
+        char *s = jsonw_print(rep, NULL);
         cJSON_Delete(rep);
         enum MHD_Result r = http_respond(c, 400, "application/json", s, s ? strlen(s) : 0, NULL);
         free(s);

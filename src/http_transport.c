@@ -18,6 +18,7 @@
 #include "http_access.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "jsonw.h"
 
 #define HTTP_ENDPOINT          "/mcp"
 #define HTTP_KEEPALIVE_MS      15000   /* SSE comment on a quiet GET stream */
@@ -52,7 +53,7 @@ enum MHD_Result http_respond_error(struct MHD_Connection *c, unsigned status, co
     rpc_error er = { .code = code };
     snprintf(er.msg, sizeof er.msg, "%s", msg);
     cJSON *rep = rpc_error_reply(id, &er);
-    char *s = cJSON_PrintUnformatted(rep);
+    char *s = jsonw_print(rep, NULL);
     cJSON_Delete(rep);
     enum MHD_Result r = http_respond(c, status, "application/json", s, s ? strlen(s) : 0, extra);
     free(s);
@@ -115,7 +116,7 @@ static int listen_event(stream_ctx *st, const char *msg)
         if (!meta)
             meta = cJSON_AddObjectToObject(params, "_meta");
         cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", rpc_id_dup(st->listen_id));
-        char *out = cJSON_PrintUnformatted(j);
+        char *out = jsonw_print(j, NULL);
         if (out)
             buf_printf(&st->out, "event: message\ndata: %s\n\n", out);
         free(out);
@@ -146,7 +147,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *dst, size_t max)
             cJSON *meta = cJSON_AddObjectToObject(res, "_meta");
             cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", rpc_id_dup(st->listen_id));
             cJSON *rep = rpc_result_reply(st->listen_id, res);
-            char *out = cJSON_PrintUnformatted(rep);
+            char *out = jsonw_print(rep, NULL);
             cJSON_Delete(rep);
             if (out)
                 buf_printf(&st->out, "event: message\ndata: %s\n\n", out);

@@ -1,5 +1,6 @@
 /* jsonrpc: envelopes and bounded parsing of JSON-RPC 2.0 messages. */
 #include "jsonrpc.h"
+#include "jsonw.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -210,7 +211,7 @@ char *rpc_notification(const char *method, cJSON *params)
     cJSON_AddStringToObject(o, "method", method);
     if (params)
         cJSON_AddItemToObject(o, "params", params);
-    char *s = cJSON_PrintUnformatted(o);
+    char *s = jsonw_print(o, NULL);
     cJSON_Delete(o);
     return s;
 }

@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "mcp_tools.h"
+#include "jsonw.h"
 
 static const char *const legacy_versions[] = {
     "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", NULL
@@ -330,7 +331,7 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
     }
     cJSON_Delete(root);
     if (reply) {
-        out->json = cJSON_PrintUnformatted(reply);
+        out->json = jsonw_print(reply, NULL);
         cJSON_Delete(reply);
     }
 }

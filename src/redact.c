@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "yamljson.h"
+#include "jsonw.h"
 
 typedef struct {
     char *name;
@@ -252,7 +253,7 @@ int redact_json(const redact *r, cJSON *node)
     if (s[0] == '{' || s[0] == '[') {
         cJSON *inner = cJSON_Parse(s);
         if (inner && (hits = redact_node(r, inner)) > 0) {
-            char *re = cJSON_PrintUnformatted(inner);
+            char *re = jsonw_print(inner, NULL);
             if (re)
                 cJSON_SetValuestring(node, re);
             free(re);

@@ -8,6 +8,7 @@
  * refuses schemas that would loop forever. */
 #include "schema_int.h"
 #include "schema_regex.h"
+#include "jsonw.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -205,7 +206,7 @@ static char *list_text(const char *lead, const cJSON *first, const cJSON *end)
         return NULL;
     size_t o = strlen(strcpy(out, lead));
     for (const cJSON *v = first; v && v != end; v = v->next) {
-        char *t = cJSON_PrintUnformatted(v);
+        char *t = jsonw_print(v, NULL);
         if (!t) {
             free(out);
             return NULL;

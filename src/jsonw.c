@@ -1,0 +1,268 @@
+/* jsonw: compact JSON text from cJSON trees, as cJSON_PrintUnformatted
+ * writes it (tests/unit/test_jsonw.c compares the two on every shape). */
+#include "jsonw.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int failed;
+} out;
+
+static int grow(out *o, size_t n)
+{
+    if (o->failed)
+        return -1;
+    size_t cap = o->cap * 2;
+    if (cap - o->len - 1 < n)
+        cap = o->len + n + 1;
+    char *p = realloc(o->p, cap);
+    if (!p) {
+        o->failed = 1;
+        return -1;
+    }
+    o->p = p;
+    o->cap = cap;
+    return 0;
+}
+
+/* Room for n more bytes and the final NUL. */
+static inline int reserve(out *o, size_t n)
+{
+    return n < o->cap - o->len ? 0 : grow(o, n);
+}
+
+static inline void put(out *o, const void *s, size_t n)
+{
+    if (reserve(o, n) == 0) {
+        memcpy(o->p + o->len, s, n);
+        o->len += n;
+    }
+}
+
+static inline void put_char(out *o, char c)
+{
+    if (reserve(o, 1) == 0)
+        o->p[o->len++] = c;
+}
+
+/* 1 for the bytes a JSON string cannot hold as they are (NUL ends it). */
+static const unsigned char escaped[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+/* cJSON's escapes: the short forms where JSON has one, \u00xx otherwise;
+ * '/', DEL and bytes past 0x7f go out as they are.  Each run of plain
+ * bytes is one copy, with room reserved for the escape after it. */
+static void put_string(out *o, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    put_char(o, '"');
+    for (;;) {
+        const unsigned char *run = p;
+        while (!escaped[*p])
+            p++;
+        size_t n = (size_t)(p - run);
+        if (reserve(o, n + 6) != 0)
+            return;
+        memcpy(o->p + o->len, run, n);
+        o->len += n;
+        if (!*p)
+            break;
+        char *w = o->p + o->len;
+        w[0] = '\\';
+        o->len += 2;
+        switch (*p) {
+        case '"':  w[1] = '"'; break;
+        case '\\': w[1] = '\\'; break;
+        case '\b': w[1] = 'b'; break;
+        case '\f': w[1] = 'f'; break;
+        case '\n': w[1] = 'n'; break;
+        case '\r': w[1] = 'r'; break;
+        case '\t': w[1] = 't'; break;
+        default:
+            memcpy(w + 1, "u00", 3);
+            w[4] = hex[*p >> 4];
+            w[5] = hex[*p & 15];
+            o->len += 4;
+        }
+        p++;
+    }
+    o->p[o->len++] = '"';   /* reserved with the last run: n + 6 >= 1 */
+}
+
+/* cJSON's test for "%1.15g read back is the same number". */
+static int same_double(double a, double b)
+{
+    double max = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+    return fabs(a - b) <= max * DBL_EPSILON;
+}
+
+/* Writes u's decimal digits; returns where they start in the buffer that
+ * ends at end. */
+static char *digits(char *end, unsigned long long u)
+{
+    do
+        *--end = (char)('0' + u % 10);
+    while (u /= 10);
+    return end;
+}
+
+/* "%1.15g" without printf, for 1e-4 <= |d| < 1e15 (where %g writes no
+ * exponent), when the 15 digits read back as d exactly; 0 otherwise.
+ * m = |d| * 10^p rounded is a 15-digit candidate.  m and 10^p (p <= 22)
+ * are exact doubles, so m / 10^p is the correctly rounded value of the
+ * decimal, which is what strtod would return: equality means the
+ * candidate reads back as d.  Only one 15-digit decimal can (their
+ * spacing is wider than a double's rounding interval), and it is then the
+ * nearest one to d, which is what printf writes. */
+static int put_fixed15(out *o, double d)
+{
+    static const double pow10[] = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    };
+    double a = fabs(d);
+    if (!(a >= 1e-4 && a < 1e15))
+        return 0;
+    int e10 = (int)floor(log10(a));
+    int p = 14 - e10;
+    if (p < 0 || p > 22)
+        return 0;
+    double m = nearbyint(a * pow10[p]);
+    if (m < 1e14 || m >= 1e15 || m / pow10[p] != a)
+        return 0;
+    char nb[48], *end = nb + sizeof nb;
+    char *q = digits(end, (unsigned long long)m);   /* 15 digits */
+    /* Trailing zeros of the fraction go, as %g drops them. */
+    int frac = p;
+    while (frac > 0 && end[-1] == '0') {
+        end--;
+        frac--;
+    }
+    int ndig = (int)(end - q);
+    char text[48];
+    size_t n = 0;
+    if (d < 0)
+        text[n++] = '-';
+    if (frac < ndig) {                          /* digits before the point */
+        memcpy(text + n, q, (size_t)(ndig - frac));
+        n += (size_t)(ndig - frac);
+        if (frac) {
+            text[n++] = '.';
+            memcpy(text + n, q + ndig - frac, (size_t)frac);
+            n += (size_t)frac;
+        }
+    } else {                                    /* 0.000ddd */
+        text[n++] = '0';
+        text[n++] = '.';
+        memset(text + n, '0', (size_t)(frac - ndig));
+        n += (size_t)(frac - ndig);
+        memcpy(text + n, q, (size_t)ndig);
+        n += (size_t)ndig;
+    }
+    put(o, text, n);
+    return 1;
+}
+
+/* cJSON writes "%1.15g", or "%1.17g" when that does not read back.  Whole
+ * numbers under 1e15 (ids, counts, sizes) and decimals that 15 digits
+ * hold exactly (what Slicer sends) are written here without printf. */
+static void put_number(out *o, double d)
+{
+    char nb[32];
+    int n;
+    if (isnan(d) || isinf(d)) {
+        put(o, "null", 4);
+        return;
+    }
+    if (fabs(d) < 1e15 && d == trunc(d) && !(d == 0 && signbit(d))) {
+        long long v = (long long)d;
+        char *q = digits(nb + sizeof nb, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
+        if (v < 0)
+            *--q = '-';
+        put(o, q, (size_t)(nb + sizeof nb - q));
+        return;
+    }
+    if (put_fixed15(o, d))
+        return;
+    n = snprintf(nb, sizeof nb, "%1.15g", d);
+    if (!same_double(strtod(nb, NULL), d))
+        n = snprintf(nb, sizeof nb, "%1.17g", d);
+    put(o, nb, (size_t)n);
+}
+
+static int put_value(out *o, const cJSON *it)
+{
+    const cJSON *c;
+    switch (it->type & 0xFF) {
+    case cJSON_NULL:
+        put(o, "null", 4);
+        break;
+    case cJSON_False:
+        put(o, "false", 5);
+        break;
+    case cJSON_True:
+        put(o, "true", 4);
+        break;
+    case cJSON_Number:
+        put_number(o, it->valuedouble);
+        break;
+    case cJSON_Raw:
+        if (!it->valuestring)
+            return -1;
+        put(o, it->valuestring, strlen(it->valuestring));
+        break;
+    case cJSON_String:
+        put_string(o, it->valuestring);
+        break;
+    case cJSON_Array:
+        put_char(o, '[');
+        for (c = it->child; c; c = c->next) {
+            if (put_value(o, c) != 0)
+                return -1;
+            if (c->next)
+                put_char(o, ',');
+        }
+        put_char(o, ']');
+        break;
+    case cJSON_Object:
+        put_char(o, '{');
+        for (c = it->child; c; c = c->next) {
+            put_string(o, c->string);
+            put_char(o, ':');
+            if (put_value(o, c) != 0)
+                return -1;
+            if (c->next)
+                put_char(o, ',');
+        }
+        put_char(o, '}');
+        break;
+    default:
+        return -1;
+    }
+    return o->failed ? -1 : 0;
+}
+
+char *jsonw_print(const cJSON *item, size_t *len)
+{
+    out o = { .cap = 1024 };
+    if (!item || !(o.p = malloc(o.cap)))
+        return NULL;
+    if (put_value(&o, item) != 0) {
+        free(o.p);
+        return NULL;
+    }
+    o.p[o.len] = '\0';
+    if (len)
+        *len = o.len;
+    return o.p;
+}

@@ -1,0 +1,201 @@
+/* Unit tests of jsonw: its text must be cJSON_PrintUnformatted's, byte for
+ * byte, for every number, string and shape (a differential test: cJSON is
+ * the reference), and it must read back as the same tree. */
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+#include "testlib.h"
+
+static int mismatches;
+
+/* Compares the two printers on one tree; reports the first few misses. */
+static void same(const cJSON *j, const char *what)
+{
+    size_t n = 0;
+    char *ours = jsonw_print(j, &n);
+    char *ref = cJSON_PrintUnformatted(j);
+    int ok = (!ours && !ref) || (ours && ref && !strcmp(ours, ref) && n == strlen(ref));
+    if (!ok && mismatches++ < 5)
+        T_CHECK(0, "%s: jsonw '%.200s' vs cJSON '%.200s'", what, ours ? ours : "(null)",
+                ref ? ref : "(null)");
+    free(ours);
+    free(ref);
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static void test_numbers(void)
+{
+    static const double fixed[] = {
+        0, 1, -1, 5, 42, 1e14, 999999999999999, -999999999999999, 1e15, -1e15, 1e16,
+        9007199254740992.0, 9007199254740994.0, 0.1, 1.0 / 3, -2.5, 1e-7, 4.35, 0.30000000000000004,
+        5e-324, DBL_MIN, DBL_MAX, -DBL_MAX, 1e300, 1e21, 123456789012345.6, 2147483647.0,
+        2147483648.0, -2147483649.0, 1.2999954, -86.6449, 133.929,
+        /* Where %g changes notation, and 15-digit rounding that carries. */
+        1e-4, 0.0001000000000000001, 9.99999999999999e-5, 0.00009999999999999999, 1e-5,
+        999999999999999.9, 99999999999999.99, 9.999999999999999, 0.1 + 0.2, 0.7, 1.1, 2.675,
+    };
+    mismatches = 0;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        cJSON *j = cJSON_CreateNumber(fixed[i]);
+        same(j, "fixed number");
+        cJSON_Delete(j);
+    }
+    cJSON *z = cJSON_CreateNumber(0);
+    z->valuedouble = -0.0;
+    same(z, "negative zero");
+    char *s = jsonw_print(z, NULL);
+    T_CHECK(s && !strcmp(s, "-0"), "-0 stays -0: %s", s ? s : "(null)");
+    free(s);
+    double odd[] = { NAN, INFINITY, -INFINITY };
+    for (int i = 0; i < 3; i++) {
+        z->valuedouble = odd[i];
+        s = jsonw_print(z, NULL);
+        T_CHECK(s && !strcmp(s, "null"), "NaN and infinities print as null");
+        free(s);
+    }
+    cJSON_Delete(z);
+    /* Random bit patterns, whole numbers of every size, short decimals,
+     * decimals of 14 to 17 digits over the range %g writes without an
+     * exponent, and doubles with all 53 bits set at random there. */
+    for (int i = 0; i < 20000; i++) {
+        double m = (double)(next() % 100000000000000000ULL) / pow(10, (double)(14 + next() % 4));
+        double d = m * pow(10, (double)((int)(next() % 24) - 6)) * (next() & 1 ? 1 : -1);
+        cJSON *j = cJSON_CreateNumber(d);
+        same(j, "long decimal");
+        cJSON_Delete(j);
+        uint64_t bits = (next() & 0x000fffffffffffffULL) | ((uint64_t)(1010 + next() % 50) << 52);
+        memcpy(&d, &bits, sizeof d);
+        j = cJSON_CreateNumber(d);
+        same(j, "random mantissa");
+        cJSON_Delete(j);
+    }
+    for (int i = 0; i < 20000; i++) {
+        uint64_t bits = next();
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        if (i % 3 == 1)
+            d = (double)(int64_t)(next() >> (next() % 64)) * (next() & 1 ? 1 : -1);
+        else if (i % 3 == 2)
+            d = (double)(int64_t)(next() % 2000001 - 1000000) / pow(10, (double)(next() % 8));
+        cJSON *j = cJSON_CreateNumber(d);
+        j->valuedouble = d;     /* cJSON_CreateNumber keeps NaN; set it as is */
+        same(j, "random number");
+        cJSON_Delete(j);
+    }
+    T_CHECK(mismatches == 0, "%d of 60,000+ numbers differ", mismatches);
+}
+
+static void test_strings(void)
+{
+    mismatches = 0;
+    char one[4];
+    for (int c = 1; c < 256; c++) {
+        snprintf(one, sizeof one, "%c", c);
+        cJSON *j = cJSON_CreateString(one);
+        same(j, "one byte");
+        cJSON_Delete(j);
+    }
+    cJSON *j = cJSON_CreateString("");
+    same(j, "empty string");
+    free(j->valuestring);
+    j->valuestring = NULL;
+    same(j, "string without text");
+    cJSON_Delete(j);
+    /* Long strings with escapes in runs, at the ends, and none at all. */
+    for (int i = 0; i < 500; i++) {
+        size_t n = next() % 5000;
+        char *s = malloc(n + 1);
+        for (size_t k = 0; k < n; k++) {
+            unsigned r = (unsigned)(next() % 100);
+            s[k] = (char)(r < 5 ? 1 + next() % 31 : r < 10 ? '"' : r < 12 ? '\\' : r < 15 ? 128 + next() % 128 : 32 + next() % 95);
+        }
+        s[n] = '\0';
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, s, s);
+        same(o, "random string");
+        cJSON_Delete(o);
+        free(s);
+    }
+    T_CHECK(mismatches == 0, "%d strings differ", mismatches);
+    char *p = jsonw_print(cJSON_GetArrayItem(NULL, 0), NULL);
+    T_CHECK(p == NULL, "NULL item: NULL");
+}
+
+static cJSON *random_tree(int depth)
+{
+    unsigned k = (unsigned)(next() % (depth > 0 ? 9 : 6));
+    switch (k) {
+    case 0: return cJSON_CreateNull();
+    case 1: return cJSON_CreateBool(next() & 1);
+    case 2: return cJSON_CreateNumber((double)(int64_t)(next() % 100000) / (double)(1 + next() % 1000));
+    case 3: return cJSON_CreateNumber((double)(int64_t)next());
+    case 4: return cJSON_CreateString(next() & 1 ? "plain" : "a \"quoted\"\n\ttab\\ \x01 \xc3\xa9");
+    case 5: return cJSON_CreateRaw("{\"raw\":[1,2]}");
+    case 6:
+    case 7: {
+        cJSON *a = cJSON_CreateArray();
+        for (unsigned n = (unsigned)(next() % 5); n; n--)
+            cJSON_AddItemToArray(a, random_tree(depth - 1));
+        return a;
+    }
+    default: {
+        cJSON *o = cJSON_CreateObject();
+        char key[16];
+        for (unsigned n = (unsigned)(next() % 5); n; n--) {
+            snprintf(key, sizeof key, "k%u\"\\", (unsigned)(next() % 100));
+            cJSON_AddItemToObject(o, key, random_tree(depth - 1));
+        }
+        return o;
+    }
+    }
+}
+
+static void test_trees(void)
+{
+    int unparsed = 0;
+    mismatches = 0;
+    for (int i = 0; i < 3000; i++) {
+        cJSON *t = random_tree(6);
+        same(t, "random tree");
+        /* The raw items hold valid JSON, so the whole text parses. */
+        char *s = jsonw_print(t, NULL);
+        cJSON *back = s ? cJSON_Parse(s) : NULL;
+        if (!back && unparsed++ == 0)
+            T_CHECK(0, "jsonw text does not parse: %.200s", s ? s : "(null)");
+        cJSON_Delete(back);
+        free(s);
+        cJSON_Delete(t);
+    }
+    T_CHECK(unparsed == 0, "%d of 3,000 texts do not parse", unparsed);
+    T_CHECK(mismatches == 0, "%d of 3,000 trees differ", mismatches);
+    cJSON *bad = cJSON_CreateObject();
+    cJSON *raw = cJSON_CreateRaw("1");
+    free(raw->valuestring);
+    raw->valuestring = NULL;
+    cJSON_AddItemToObject(bad, "r", raw);
+    same(bad, "raw without text");
+    T_CHECK(jsonw_print(bad, NULL) == NULL, "a raw item without text cannot be printed");
+    raw->type = cJSON_Invalid;
+    T_CHECK(jsonw_print(bad, NULL) == NULL, "an invalid item cannot be printed");
+    cJSON_Delete(bad);
+}
+
+int main(void)
+{
+    t_run("jsonw_numbers", test_numbers);
+    t_run("jsonw_strings", test_strings);
+    t_run("jsonw_trees", test_trees);
+    return t_done();
+}
