@@ -163,9 +163,13 @@ int audit_write(audit *a, const cJSON *record, err *e)
     else if (a->sync == AUDIT_SYNC_STRICT && fsync(a->fd) != 0)
         rc = err_set(e, ERR_INTERNAL, "audit log %s: fsync failed: %s", a->path, strerror(errno));
     else if (a->sync == AUDIT_SYNC_BACKGROUND) {
+        /* Only the first line of a window wakes the syncer: waking it for
+         * every line cost a thread switch per call. */
         pthread_mutex_lock(&a->mu);
-        a->dirty = 1;
-        pthread_cond_signal(&a->cv);
+        if (!a->dirty) {
+            a->dirty = 1;
+            pthread_cond_signal(&a->cv);
+        }
         pthread_mutex_unlock(&a->mu);
     }
     free(s);

@@ -147,16 +147,22 @@ int call_slicer_json(call_ctx *c, const char *method, const char *target,
     return *out ? 0 : -1;
 }
 
-int call_add_text(call_ctx *c, const char *text)
+/* The text item of a new text block, or NULL when out of memory. */
+static const char *add_text_block(call_ctx *c, const char *text)
 {
     cJSON *blk = cJSON_CreateObject();
-    if (!blk || !cJSON_AddStringToObject(blk, "type", "text") ||
-        !cJSON_AddStringToObject(blk, "text", text)) {
+    cJSON *t = blk && cJSON_AddStringToObject(blk, "type", "text") ? cJSON_AddStringToObject(blk, "text", text) : NULL;
+    if (!t) {
         cJSON_Delete(blk);
-        return -1;
+        return NULL;
     }
     cJSON_AddItemToArray(c->content, blk);
-    return 0;
+    return t->valuestring;
+}
+
+int call_add_text(call_ctx *c, const char *text)
+{
+    return add_text_block(c, text) ? 0 : -1;
 }
 
 int call_fail(call_ctx *c, const char *msg)
@@ -164,6 +170,7 @@ int call_fail(call_ctx *c, const char *msg)
     c->is_error = 1;
     cJSON_Delete(c->structured);
     c->structured = NULL;
+    c->structured_text = NULL;
     cJSON_Delete(c->content);
     c->content = cJSON_CreateArray();
     return c->content ? call_add_text(c, msg) : -1;
@@ -178,9 +185,9 @@ int call_set_structured(call_ctx *c, cJSON *obj)
     }
     cJSON_Delete(c->structured);
     c->structured = obj;
-    int rc = call_add_text(c, txt);
+    c->structured_text = add_text_block(c, txt);
     free(txt);
-    return rc;
+    return c->structured_text ? 0 : -1;
 }
 
 int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
@@ -372,4 +379,5 @@ void call_ctx_clear(call_ctx *c)
     cJSON_Delete(c->structured);
     c->content = NULL;
     c->structured = NULL;
+    c->structured_text = NULL;
 }

@@ -22,6 +22,7 @@ typedef struct {
     /* outputs (owned by the ctx until call_ctx_clear) */
     cJSON *content;               /* array of content blocks */
     cJSON *structured;            /* object or NULL */
+    const char *structured_text;  /* its JSON, held by a text block in content */
     int    is_error;
     int    denied;                /* the guard refused a request */
 } call_ctx;

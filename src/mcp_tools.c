@@ -173,7 +173,12 @@ static cJSON *call_result(const rpc_req *r, call_ctx *c)
     cJSON_AddItemToObject(o, "content", c->content);
     c->content = NULL;
     if (c->structured && version_at_least(r, "2025-06-18")) {
-        cJSON_AddItemToObject(o, "structuredContent", c->structured);
+        /* Unless redaction will edit it, structuredContent goes out as the
+         * text its text block already holds rather than printed again. */
+        cJSON *sc = !r->m->cfg.redact && c->structured_text ? cJSON_CreateRaw(c->structured_text) : NULL;
+        if (sc)
+            cJSON_Delete(c->structured);
+        cJSON_AddItemToObject(o, "structuredContent", sc ? sc : c->structured);
         c->structured = NULL;
     }
     if (c->is_error)

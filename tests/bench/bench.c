@@ -16,6 +16,7 @@
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -237,6 +238,38 @@ static void rss_kb(pid_t pid, long *hwm, long *rss)
         fclose(f);
 }
 
+/* CPU time (user + system) of every thread of pid, in microseconds, from
+ * the scheduler's nanosecond counters (/proc/PID/task/TID/schedstat). */
+static double proc_cpu_us(pid_t pid)
+{
+    char path[300];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    double ns = 0;
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat", (int)pid, de->d_name);
+        FILE *f = fopen(path, "r");
+        unsigned long long run = 0;
+        if (f && fscanf(f, "%llu", &run) == 1)
+            ns += (double)run;
+        if (f)
+            fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return ns / 1e3;
+}
+
+static double thread_cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
 /* ---- direct REST calls --------------------------------------------------- */
 
 static size_t discard(char *p, size_t s, size_t n, void *ud)
@@ -308,29 +341,33 @@ static void bench_calls(const char *build, int n)
         proc_end(&cat);
     }
     printf("audit log %s\n", g_audit_off ? "off" : "on (a file in /tmp)");
-    printf("per-call overhead (%d calls each, after 100 warm-up; microseconds)\n", n);
-    printf("  %-16s %10s %10s %10s %10s %10s %8s\n", "tool", "mcp med", "mcp p99", "rest med",
-           "rest p99", "overhead", "ratio");
+    printf("per-call overhead (%d calls each, after 100 warm-up; microseconds; CPU is user +\n"
+           "system time per call: slicer-mcp's threads, and the bench's own for the direct calls)\n", n);
+    printf("  %-16s %9s %9s %9s %9s %9s %6s %9s %9s\n", "tool", "mcp med", "mcp p99", "rest med",
+           "rest p99", "overhead", "ratio", "mcp CPU", "rest CPU");
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         int bad = 0;
         for (int i = 0; i < 100; i++)
             mcp_call(&mcp, id++, cases[k].tool, cases[k].args, NULL);
+        double mcp_cpu = proc_cpu_us(mcp.pid), rest_cpu = 0;
         /* Interleave so drift in the machine affects both alike. */
         for (int i = 0; i < n; i++) {
             a[i] = mcp_call(&mcp, id++, cases[k].tool, cases[k].args, NULL);
-            double t = 0;
+            double t = 0, c0 = thread_cpu_us();
             for (int r = 0; cases[k].rest[r]; r++) {
                 double x = direct_get(c, port, cases[k].rest[r], NULL, NULL);
                 t = x < 0 || t < 0 ? -1 : t + x;
             }
+            rest_cpu += thread_cpu_us() - c0;
             b[i] = t;
             bad += a[i] < 0 || b[i] < 0;
         }
+        mcp_cpu = (proc_cpu_us(mcp.pid) - mcp_cpu) / n;
         double am, ap, bm, bp;
         summary(a, n, &am, &ap);
         summary(b, n, &bm, &bp);
-        printf("  %-16s %10.1f %10.1f %10.1f %10.1f %10.1f %8.2f%s\n", cases[k].tool, am, ap, bm, bp,
-               am - bm, am / bm, bad ? "  (some calls failed)" : "");
+        printf("  %-16s %9.1f %9.1f %9.1f %9.1f %9.1f %6.2f %9.1f %9.1f%s\n", cases[k].tool, am, ap,
+               bm, bp, am - bm, am / bm, mcp_cpu, rest_cpu / n, bad ? "  (some calls failed)" : "");
     }
     free(a);
     free(b);

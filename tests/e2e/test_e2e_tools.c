@@ -259,6 +259,31 @@ static void test_set_layout(void)
     cJSON_Delete(r);
 }
 
+/* structuredContent is sent as the text of a content block rather than
+ * printed twice; the two must still say the same thing. */
+static void test_structured_matches_text(void)
+{
+    static const char *calls[][2] = {
+        { "get_slicer_info", "{}" },
+        { "list_nodes", "{}" },
+        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}" },
+        { "get_node_properties", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}" },
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        cJSON *r = t_mcp_call(X.mcp, calls[i][0], calls[i][1], 5000);
+        const cJSON *sc = e2e_structured(r), *blk;
+        int same = 0;
+        cJSON_ArrayForEach(blk, get(get(r, "result"), "content")) {
+            cJSON *parsed = cJSON_Parse(cJSON_GetStringValue(get(blk, "text")));
+            same |= parsed && cJSON_Compare(parsed, sc, 1);
+            cJSON_Delete(parsed);
+        }
+        T_CHECK(cJSON_IsObject(sc) && cJSON_GetArraySize(sc) > 0 && same,
+                "%s: structuredContent is an object equal to a text block's JSON", calls[i][0]);
+        cJSON_Delete(r);
+    }
+}
+
 static void test_no_exec_reached(void)
 {
     cJSON *r = t_mcp_call(X.mcp, "execute_python_code", "{\"code\":\"import os\"}", 5000);
@@ -285,6 +310,7 @@ int main(void)
     t_run("tool_place_and_get_markups", test_markups);
     t_run("tool_capture_3d_view_and_screenshot", test_images_3d_and_screenshot);
     t_run("tool_set_layout", test_set_layout);
+    t_run("structured_content_matches_text", test_structured_matches_text);
     t_run("no_exec_without_the_flag", test_no_exec_reached);
     e2e_stop(&X);
     return t_done();
