@@ -16,6 +16,9 @@
 
 /* Editors save in several steps; wait for this much quiet. */
 #define RELOAD_QUIET_MS 150
+/* The event queue is read at most this often: the loop asks after every
+ * message, and a read that finds nothing is one system call per call. */
+#define RELOAD_LOOK_MS 20
 
 static volatile sig_atomic_t g_hup;
 
@@ -29,6 +32,7 @@ struct reloader {
     char *tools_dir, *schemas_dir;
     int fd;              /* inotify, or -1 */
     double pending_since;   /* ms; 0 = nothing pending */
+    double last_look;       /* ms; when the event queue was last read */
 };
 
 static double now_ms(void)
@@ -92,8 +96,11 @@ reload_result reloader_poll(reloader *r, toolset **fresh, char **problems)
     *fresh = NULL;
     *problems = NULL;
     double t = now_ms();
-    if (drain_events(r))
-        r->pending_since = t;
+    if (t - r->last_look >= RELOAD_LOOK_MS) {
+        r->last_look = t;
+        if (drain_events(r))
+            r->pending_since = t;
+    }
     int due = g_hup || (r->pending_since > 0 && t - r->pending_since >= RELOAD_QUIET_MS);
     if (!due)
         return RELOAD_NONE;
