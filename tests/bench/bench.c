@@ -5,7 +5,8 @@
  *   bench calls  BUILD [N]     per-call overhead: tools/call vs the same REST calls by libcurl
  *   bench cold   BUILD [N]     spawn to tools/list reply, shipped tools.d and 1,000 tools
  *   bench memory BUILD [N]     peak RSS idle and after N (100,000) calls
- *   bench images BUILD [N]     bytes and ms per slice, Slicer's PNG vs re-encoded
+ *   bench images BUILD [N]     bytes and ms per slice, Slicer's PNG vs re-encoded;
+ *                              decode + encode alone, in process
  *   bench volume BUILD SIZE    get_volume_statistics MB/s and peak RSS, SIZE^3 volume
  *   bench fold   [SIZE]        in-process NRRD+statistics MB/s vs memory bandwidth
  *
@@ -13,6 +14,7 @@
  * limit (direct REST call, spawning /bin/true, loopback transfer, memcpy). */
 #include "../slicer-sim/sim_image.c"
 #include "../slicer-sim/sim_phantom.c"
+#include "img.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -306,6 +308,40 @@ static double direct_get(CURL *c, int port, const char *target, size_t *bytes, d
     return rc == CURLE_OK && status == 200 ? t : -1;
 }
 
+struct body { unsigned char *p; size_t n; };
+
+static size_t keep(char *p, size_t s, size_t n, void *ud)
+{
+    struct body *b = ud;
+    unsigned char *q = realloc(b->p, b->n + s * n);
+    if (!q)
+        return 0;
+    memcpy(q + b->n, p, s * n);
+    b->p = q;
+    b->n += s * n;
+    return s * n;
+}
+
+/* The body of one GET (malloc'd; NULL on failure). */
+static unsigned char *fetch(int port, const char *target, size_t *len)
+{
+    char url[512];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, target);
+    struct body b = { NULL, 0 };
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    if (curl_easy_perform(c) != CURLE_OK) {
+        free(b.p);
+        b.p = NULL;
+    }
+    curl_easy_cleanup(c);
+    *len = b.n;
+    return b.p;
+}
+
 /* ---- calls --------------------------------------------------------------- */
 
 static void bench_calls(const char *build, int n)
@@ -565,6 +601,30 @@ static void bench_images(const char *build, int n)
         printf("  %-18s mcp median %6.2f ms p99 %6.2f | direct REST median %6.2f ms p99 %6.2f | ratio %.2f%s\n",
                "", am / 1e3, ap / 1e3, bm / 1e3, bp / 1e3, am / bm, bad ? " (failures)" : "");
     }
+    /* The re-encoding alone, in this process, on the PNG Slicer sent. */
+    size_t len = 0;
+    unsigned char *png = fetch(port, "/slicer/slice?view=red", &len);
+    int bad = !png;
+    for (int i = 0; i < n && !bad; i++) {
+        img_rgba im = { 0 };
+        void *out = NULL;
+        size_t out_len = 0;
+        img_format fmt;
+        err e = { 0 };
+        double t0 = now_us();
+        bad = img_decode_png(png, len, &im, &e) != 0 || img_encode_png(&im, &out, &out_len, &fmt, &e) != 0;
+        a[i] = now_us() - t0;
+        img_free(&im);
+        free(out);
+    }
+    if (!bad) {
+        double am, ap;
+        summary(a, n, &am, &ap);
+        printf("  %-18s decode + encode in-process: median %.2f ms p99 %.2f\n", "red, full size", am / 1e3, ap / 1e3);
+    } else {
+        printf("  decode + encode in-process: failed\n");
+    }
+    free(png);
     free(a);
     free(b);
     curl_easy_cleanup(c);
