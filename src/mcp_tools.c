@@ -2,6 +2,7 @@
  * (validation, running the tool, progress, cancellation, log messages). */
 #include "mcp_tools.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,13 @@ static double content_bytes(const cJSON *res)
     return n;
 }
 
+/* Milliseconds to the microsecond: what a clock read is worth, and a
+ * number that prints short (a full double takes printf and strtod). */
+static double ms_rounded(double ms)
+{
+    return round(ms * 1e3) / 1e3;
+}
+
 /* One audit line: who asked what, what reached Slicer, what came back. */
 static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *args,
                        const char *outcome, const char *reason, const cJSON *res, double t0)
@@ -265,11 +273,11 @@ static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *arg
         cJSON_AddItemToObject(c, "target", tg);
         cJSON_AddNumberToObject(c, "status", bt->status);
         cJSON_AddNumberToObject(c, "bytes", (double)bt->bytes);
-        cJSON_AddNumberToObject(c, "ms", bt->ms);
+        cJSON_AddNumberToObject(c, "ms", ms_rounded(bt->ms));
         cJSON_AddItemToArray(calls, c);
     }
     cJSON_AddNumberToObject(rec, "bytes_returned", res ? content_bytes(res) : 0);
-    cJSON_AddNumberToObject(rec, "latency_ms", now_ms() - t0);
+    cJSON_AddNumberToObject(rec, "latency_ms", ms_rounded(now_ms() - t0));
     err e = { 0 };
     if (audit_write(a, rec, &e) != 0)
         log_msg(LOG_ERROR, "%s", e.msg);

@@ -227,6 +227,9 @@ static void test_audit_log(void)
     T_CHECK(call && !strcmp(get(call, "method")->valuestring, "GET") &&
             strstr(get(call, "target")->valuestring, "/slicer/mrml/properties") &&
             cJSON_GetNumberValue(get(call, "status")) == 200, "the REST call with method, path and status");
+    double ms = cJSON_GetNumberValue(get(call, "ms")), lat = cJSON_GetNumberValue(get(ok, "latency_ms"));
+    T_CHECK(ms > 0 && lat >= ms && fabs(ms * 1e3 - round(ms * 1e3)) < 1e-6 &&
+            fabs(lat * 1e3 - round(lat * 1e3)) < 1e-6, "times in ms to the microsecond (%.17g, %.17g)", ms, lat);
     static const char *const reasons[] = { "must be one of", "--allow-exec", "Unknown tool" };
     for (int i = 1; i < 4; i++) {
         const cJSON *rf = cJSON_GetArrayItem(recs, i);
