@@ -150,9 +150,15 @@ static int on_tick(void *ud, size_t now, size_t total)
 }
 
 /* notifications/message when the client asked for this level. */
+/* Whether the client asked (logging/setLevel) for notes of this level. */
+static int note_wanted(const rpc_req *r, log_level level)
+{
+    return r->log_level >= 0 && (int)level >= r->log_level;
+}
+
 static void log_note(const rpc_req *r, log_level level, const char *tool_name, const char *text)
 {
-    if (r->log_level < 0 || (int)level < r->log_level)
+    if (!note_wanted(r, level))
         return;
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "level", log_level_name(level));
@@ -362,7 +368,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     const char *outcome = r->cancelled ? "cancelled" : c.denied ? "refused" : c.is_error ? "tool_error" : "ok";
     log_msg(LOG_INFO, "tools/call %s: %s (%zu REST calls, %.1f ms)%s%s", t->name, outcome,
             backend_trace_count(m->b), now_ms() - t0, err_text ? ": " : "", err_text ? err_text : "");
-    for (size_t i = 0; i < backend_trace_count(m->b); i++) {
+    for (size_t i = 0; note_wanted(r, LOG_DEBUG) && i < backend_trace_count(m->b); i++) {
         const backend_trace *bt = backend_trace_at(m->b, i);
         char line[400];
         snprintf(line, sizeof line, "%s %s -> %ld (%zu bytes, %.1f ms)", bt->method,
