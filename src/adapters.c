@@ -15,15 +15,15 @@
  * ("vtkMRMLScalarVolumeNode1", "vtkMRMLSliceNodeRed",
  * "vtkMRMLLayoutNodevtkMRMLLayoutNode"): every MRML class name ends in
  * "Node", so the class is the id up to the first "Node". */
-static char *class_from_id(const char *id)
+/* The MRML class of a node id ("vtkMRMLColorTableNodeGrey" ->
+ * "vtkMRMLColorTableNode"), as a string item; the whole id if it does not
+ * look like one. */
+static cJSON *class_of_id(const char *id)
 {
     const char *n = strncmp(id, "vtkMRML", 7) == 0 ? strstr(id + 7, "Node") : NULL;
-    size_t len = n ? (size_t)(n - id) + 4 : strlen(id);
-    char *c = malloc(len + 1);
-    if (c) {
-        memcpy(c, id, len);
-        c[len] = '\0';
-    }
+    cJSON *c = cJSON_CreateString(id);
+    if (c && n)
+        c->valuestring[n - id + 4] = '\0';
     return c;
 }
 
@@ -75,16 +75,19 @@ static int ad_node_list(call_ctx *c, err *e)
     cJSON *arr = cJSON_AddArrayToObject(res, "nodes");
     int count = 0;
     /* Both lists walked in step: indexing a cJSON array is linear, and a
-     * scene can hold thousands of nodes.  Constant keys are not copied. */
-    for (const cJSON *id = ids->child, *nm = names->child; id && nm; id = id->next, nm = nm->next) {
+     * scene can hold thousands of nodes.  Ids and names move from Slicer's
+     * lists into the nodes; constant keys are not copied. */
+    cJSON *id, *nm, *next_id, *next_nm;
+    for (id = ids->child, nm = names->child; id && nm; id = next_id, nm = next_nm) {
+        next_id = id->next;
+        next_nm = nm->next;
         if (!cJSON_IsString(id))
             continue;
         cJSON *n = cJSON_CreateObject();
-        char *cls = class_from_id(id->valuestring);
-        cJSON_AddItemToObjectCS(n, "id", cJSON_CreateString(id->valuestring));
-        cJSON_AddItemToObjectCS(n, "name", cJSON_CreateString(cJSON_IsString(nm) ? nm->valuestring : ""));
-        cJSON_AddItemToObjectCS(n, "class", cJSON_CreateString(cls ? cls : ""));
-        free(cls);
+        cJSON_AddItemToObjectCS(n, "id", cJSON_DetachItemViaPointer(ids, id));
+        cJSON_AddItemToObjectCS(n, "name", cJSON_IsString(nm) ? cJSON_DetachItemViaPointer(names, nm)
+                                                              : cJSON_CreateString(""));
+        cJSON_AddItemToObjectCS(n, "class", class_of_id(id->valuestring));
         cJSON_AddItemToArray(arr, n);
         count++;
     }
