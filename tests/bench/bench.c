@@ -281,8 +281,11 @@ static size_t discard(char *p, size_t s, size_t n, void *ud)
     return s * n;
 }
 
-/* One GET like the gateway's backend makes it (fresh connection). */
-static double direct_get(CURL *c, int port, const char *target, size_t *bytes, double *ttfb_us)
+/* One GET like the gateway's backend makes it (fresh connection; bufsize
+ * is libcurl's receive buffer, 0 for its default, as for the gateway's
+ * JSON and image calls). */
+static double direct_get(CURL *c, int port, const char *target, long bufsize, size_t *bytes,
+                         double *ttfb_us)
 {
     char url[512];
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, target);
@@ -293,6 +296,8 @@ static double direct_get(CURL *c, int port, const char *target, size_t *bytes, d
     curl_easy_setopt(c, CURLOPT_PROXY, "");
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
+    if (bufsize)
+        curl_easy_setopt(c, CURLOPT_BUFFERSIZE, bufsize);
     double t0 = now_us();
     CURLcode rc = curl_easy_perform(c);
     double t = now_us() - t0;
@@ -393,7 +398,7 @@ static void bench_calls(const char *build, int n)
             a[i] = mcp_call(&mcp, id++, cases[k].tool, cases[k].args, NULL);
             double t = 0, c0 = thread_cpu_us();
             for (int r = 0; cases[k].rest[r]; r++) {
-                double x = direct_get(c, port, cases[k].rest[r], NULL, NULL);
+                double x = direct_get(c, port, cases[k].rest[r], 0, NULL, NULL);
                 t = x < 0 || t < 0 ? -1 : t + x;
             }
             rest_cpu += thread_cpu_us() - c0;
@@ -597,8 +602,8 @@ static void bench_images(const char *build, int n)
                 before = cJSON_IsNumber(sb) ? (size_t)sb->valuedouble : 0;
                 cJSON_Delete(j);
             }
-            double t1 = direct_get(c, port, "/slicer/slice?view=red", NULL, NULL);
-            double t2 = direct_get(c, port, "/slicer/mrml/properties?id=vtkMRMLSliceNodeRed", NULL, NULL);
+            double t1 = direct_get(c, port, "/slicer/slice?view=red", 0, NULL, NULL);
+            double t2 = direct_get(c, port, "/slicer/mrml/properties?id=vtkMRMLSliceNodeRed", 0, NULL, NULL);
             b[i] = t1 < 0 || t2 < 0 ? -1 : t1 + t2;
             bad += a[i] < 0 || b[i] < 0;
         }
@@ -663,7 +668,7 @@ static void bench_volume(const char *build, const char *size, int n)
     int id = 10, bad = 0;
     for (int i = 0; i < n; i++) {
         double ttfb = 0;
-        d[i] = direct_get(c, port, "/slicer/volume?id=vtkMRMLScalarVolumeNode1", &bytes, &ttfb);
+        d[i] = direct_get(c, port, "/slicer/volume?id=vtkMRMLScalarVolumeNode1", 256L * 1024, &bytes, &ttfb);
         f[i] = ttfb;
         x[i] = d[i] - ttfb;     /* the transfer alone */
         a[i] = mcp_call(&mcp, id++, "get_volume_statistics", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", NULL);
