@@ -5,6 +5,8 @@
 #include "buf.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,38 +37,54 @@ typedef struct {
     int   name_col;
 } tools_file;
 
+/* Files are read by up to LOAD_THREADS threads when there are at least
+ * LOAD_PARALLEL_FROM of them: libyaml is most of a cold start with many
+ * tool files, and each file stands alone. */
+#define LOAD_THREADS       4
+#define LOAD_PARALLEL_FROM 32
+
 typedef struct {
     const tools_opts *o;
     tools_meta *meta;     /* tool.schema.json, compiled once per load */
+    pthread_mutex_t mu;   /* guards probs, nprobs, aprobs and oom */
     tools_problem *probs;
     size_t nprobs, aprobs;
-    size_t fidx;          /* file the next problems belong to */
-    const char *file;
-    tools_file *files;
+    char **names;         /* the folder's tool file names, sorted */
+    tools_file *files;    /* one per name */
     size_t nfiles;
+    atomic_size_t next;   /* the next file a loading thread takes */
     int oom;              /* a problem could not be recorded */
 } loader;
 
+/* Where problems are reported: the folder (fidx 0) or file fidx - 1. */
+typedef struct {
+    loader *L;
+    size_t fidx;
+    const char *file;
+} where;
+
 static void add_problem(void *ud, int line, int col, const char *msg)
 {
-    loader *L = ud;
-    if (L->nprobs == L->aprobs) {
+    where *w = ud;
+    loader *L = w->L;
+    char *m = strdup(msg);
+    pthread_mutex_lock(&L->mu);
+    if (m && L->nprobs == L->aprobs) {
         size_t n = L->aprobs ? L->aprobs * 2 : 16;
         tools_problem *p = realloc(L->probs, n * sizeof *p);
-        if (!p) {
-            L->oom = 1;
-            return;
+        if (p) {
+            L->probs = p;
+            L->aprobs = n;
         }
-        L->probs = p;
-        L->aprobs = n;
     }
-    char *m = strdup(msg);
-    if (!m) {
+    if (m && L->nprobs < L->aprobs) {
+        L->probs[L->nprobs] = (tools_problem){ w->fidx, line, col, L->nprobs, w->file, m };
+        L->nprobs++;
+    } else {
+        free(m);
         L->oom = 1;
-        return;
     }
-    L->probs[L->nprobs] = (tools_problem){ L->fidx, line, col, L->nprobs, L->file, m };
-    L->nprobs++;
+    pthread_mutex_unlock(&L->mu);
 }
 
 /* The file is read through a capped buf, so a file that grows after the
@@ -136,7 +154,7 @@ static int is_tool_file(const char *name)
 }
 
 /* The *.yaml / *.yml names of dir, sorted; NULL after reporting. */
-static char **list_dir(loader *L, const char *dir, size_t *count)
+static char **list_dir(where *w, const char *dir, size_t *count)
 {
     DIR *dp = opendir(dir);
     char **names = NULL;
@@ -145,12 +163,12 @@ static char **list_dir(loader *L, const char *dir, size_t *count)
     if (!dp) {
         char msg[512];
         snprintf(msg, sizeof msg, "cannot open tools folder: %s", strerror(errno));
-        add_problem(L, 0, 0, msg);
+        add_problem(w, 0, 0, msg);
         return NULL;
     }
     names = calloc(TOOLS_MAX_FILES, sizeof *names);
     if (!names)
-        add_problem(L, 0, 0, "out of memory");
+        add_problem(w, 0, 0, "out of memory");
     const struct dirent *de;
     while (names && (de = readdir(dp)) != NULL) {
         if (!is_tool_file(de->d_name))
@@ -158,14 +176,14 @@ static char **list_dir(loader *L, const char *dir, size_t *count)
         if (n == TOOLS_MAX_FILES) {
             char msg[128];
             snprintf(msg, sizeof msg, "more than %d tool files", TOOLS_MAX_FILES);
-            add_problem(L, 0, 0, msg);
+            add_problem(w, 0, 0, msg);
             break;
         }
         if (!(names[n++] = strdup(de->d_name)))
-            add_problem(L, 0, 0, "out of memory");
+            add_problem(w, 0, 0, "out of memory");
     }
     closedir(dp);
-    if (L->nprobs) {
+    if (w->L->nprobs) {
         for (size_t i = 0; names && i < n; i++)
             free(names[i]);
         free(names);
@@ -177,17 +195,17 @@ static char **list_dir(loader *L, const char *dir, size_t *count)
 }
 
 /* "FILE:LINE:COL: MSG" from yj_parse back into its parts. */
-static void add_yaml_error(loader *L, const char *file, const char *msg)
+static void add_yaml_error(where *w, const char *file, const char *msg)
 {
     size_t n = strlen(file);
     int line = 0, col = 0, used = 0;
     if (strncmp(msg, file, n) == 0 &&
         sscanf(msg + n, ":%d:%d: %n", &line, &col, &used) == 2 && used > 0)
         msg += n + (size_t)used;
-    add_problem(L, line, col, msg);
+    add_problem(w, line, col, msg);
 }
 
-static void load_file(loader *L, tools_file *f)
+static void load_file(where *w, tools_file *f)
 {
     char why[256];
     size_t len = 0;
@@ -195,18 +213,18 @@ static void load_file(loader *L, tools_file *f)
     if (!text) {
         char msg[400];
         snprintf(msg, sizeof msg, "cannot read: %s", why);
-        add_problem(L, 0, 0, msg);
+        add_problem(w, 0, 0, msg);
         return;
     }
     err e = { 0 };
     yj_doc *d = yj_parse(text, len, f->path, &e);
     free(text);
     if (!d) {
-        add_yaml_error(L, f->path, e.msg);
+        add_yaml_error(w, f->path, e.msg);
         return;
     }
-    tools_sink sink = { add_problem, L };
-    tools_parse_doc(L->o, L->meta, f->path, d, &sink, &f->t, &f->name_col);
+    tools_sink sink = { add_problem, w };
+    tools_parse_doc(w->L->o, w->L->meta, f->path, d, &sink, &f->t, &f->name_col);
     yj_free(d);
 }
 
@@ -238,9 +256,8 @@ static void check_duplicates(loader *L)
         char msg[512];
         snprintf(msg, sizeof msg, "duplicate tool name '%s' (first defined in %s)",
                  named[i]->t->name, named[first]->path);
-        L->fidx = (size_t)(named[i] - L->files) + 1;
-        L->file = named[i]->path;
-        add_problem(L, named[i]->t->line, named[i]->name_col, msg);
+        where w = { L, (size_t)(named[i] - L->files) + 1, named[i]->path };
+        add_problem(&w, named[i]->t->line, named[i]->name_col, msg);
     }
     free(named);
 }
@@ -278,6 +295,40 @@ static char *join_path(const char *dir, const char *name)
     return p;
 }
 
+/* A loading thread: takes files until none are left. */
+static void *load_files(void *arg)
+{
+    loader *L = arg;
+    size_t i;
+    while ((i = atomic_fetch_add(&L->next, 1)) < L->nfiles) {
+        tools_file *f = &L->files[i];
+        where w = { L, i + 1, NULL };
+        w.file = f->path = join_path(L->o->tools_dir, L->names[i]);
+        if (!f->path) {
+            w.file = L->names[i];
+            add_problem(&w, 0, 0, "out of memory");
+        } else {
+            load_file(&w, f);
+        }
+    }
+    return NULL;
+}
+
+static void load_all(loader *L)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t want = L->nfiles < LOAD_PARALLEL_FROM || cpus < 2 ? 1
+                : cpus < LOAD_THREADS ? (size_t)cpus : LOAD_THREADS;
+    pthread_t th[LOAD_THREADS];
+    size_t started = 0;
+    /* A thread that cannot start leaves its share to the others. */
+    while (started + 1 < want && pthread_create(&th[started], NULL, load_files, L) == 0)
+        started++;
+    load_files(L);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+}
+
 toolset *tools_load(const tools_opts *o, int *nproblems)
 {
     if (!o || !o->tools_dir) {
@@ -287,38 +338,31 @@ toolset *tools_load(const tools_opts *o, int *nproblems)
             o->report(o->report_ud, "tools", 0, 0, "no tools folder given");
         return NULL;
     }
-    loader L = { .o = o, .file = o->tools_dir };
+    loader L = { .o = o };
+    pthread_mutex_init(&L.mu, NULL);
+    atomic_init(&L.next, 0);
+    where folder = { &L, 0, o->tools_dir };
     toolset *ts = NULL;
     size_t nnames = 0;
-    char **names = list_dir(&L, o->tools_dir, &nnames);
-    if (names && nnames == 0)
-        add_problem(&L, 0, 0, "no tool files (*.yaml) found");
+    L.names = list_dir(&folder, o->tools_dir, &nnames);
+    if (L.names && nnames == 0)
+        add_problem(&folder, 0, 0, "no tool files (*.yaml) found");
     if (nnames && !(L.files = calloc(nnames, sizeof *L.files)))
-        add_problem(&L, 0, 0, "out of memory");
+        add_problem(&folder, 0, 0, "out of memory");
     err e = { 0 };
     if (L.files && !(L.meta = tools_meta_new(&e))) {
-        add_problem(&L, 0, 0, e.msg);
+        add_problem(&folder, 0, 0, e.msg);
         free(L.files);
         L.files = NULL;
     }
-    for (size_t i = 0; L.files && i < nnames; i++) {
-        tools_file *f = &L.files[L.nfiles++];
-        L.fidx = i + 1;
-        L.file = f->path = join_path(o->tools_dir, names[i]);
-        if (!f->path) {
-            L.file = names[i];
-            add_problem(&L, 0, 0, "out of memory");
-        } else {
-            load_file(&L, f);
-        }
+    if (L.files) {
+        L.nfiles = nnames;
+        load_all(&L);
     }
     check_duplicates(&L);
 
-    if (L.oom && L.nprobs == 0) {
-        L.fidx = 0;
-        L.file = o->tools_dir;
-        add_problem(&L, 0, 0, "out of memory");
-    }
+    if (L.oom && L.nprobs == 0)
+        add_problem(&folder, 0, 0, "out of memory");
     if (L.nprobs)
         qsort(L.probs, L.nprobs, sizeof *L.probs, cmp_problem);
     for (size_t i = 0; i < L.nprobs; i++)
@@ -345,8 +389,9 @@ toolset *tools_load(const tools_opts *o, int *nproblems)
     free(L.files);
     tools_meta_free(L.meta);
     for (size_t i = 0; i < nnames; i++)
-        free(names[i]);
-    free(names);
+        free(L.names[i]);
+    free(L.names);
+    pthread_mutex_destroy(&L.mu);
     return ts;
 }
 

@@ -171,6 +171,39 @@ static void test_find_many(void)
     tools_free(ts);
 }
 
+/* Enough files that several threads read them: problems still come out
+ * in file order, then line order, the same on every load. */
+static void test_many_files_problems_in_order(void)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/manyprobs", t_tmpdir());
+    mkdir(dir, 0700);
+    char *want = calloc(1, 65536);
+    size_t w = 0;
+    for (int i = 0; i < 120; i++) {
+        char path[600], body[400];
+        int bad = i % 7 == 0, n;
+        snprintf(path, sizeof path, "%s/t%03d.yaml", dir, i);
+        n = snprintf(body, sizeof body, "name: t%03d\n%sdescription: d\ninputSchema: {type: object}\n"
+                     "request: {method: GET, path: /slicer/a}\nresult: {type: text}\n%s",
+                     i == 118 ? 5 : i, bad ? "zz1: 1\n" : "", bad ? "zz2: 1\n" : "");
+        t_write_file(path, body, (size_t)n);
+        if (bad)
+            w += (size_t)snprintf(want + w, 65536 - w, "%s:2:1: unknown key 'zz1'\n%s:7:1: unknown key 'zz2'\n",
+                                  path, path);
+        if (i == 118)
+            w += (size_t)snprintf(want + w, 65536 - w, "%s:1:1: duplicate tool name 't005' (first "
+                                  "defined in %s/t005.yaml)\n", path, dir);
+    }
+    for (int round = 0; round < 5; round++) {
+        reports r;
+        int n = -1;
+        T_CHECK(load(dir, NULL, &r, &n) == NULL && n == 18 * 2 + 1, "round %d: %d problems", round, n);
+        T_CHECK(strcmp(r.text, want) == 0, "round %d: problems in order:\n%s", round, r.text);
+    }
+    free(want);
+}
+
 static void test_trailing_slash(void)
 {
     reports r;
@@ -506,6 +539,7 @@ int main(void)
 {
     t_run("tools_valid", test_valid);
     t_run("tools_find_many", test_find_many);
+    t_run("tools_many_files_problems_in_order", test_many_files_problems_in_order);
     t_run("tools_trailing_slash", test_trailing_slash);
     t_run("tools_errors_fixture", test_errors_fixture);
     t_run("tools_mixed_loads_nothing", test_mixed_loads_nothing);
