@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "props.h"
+#include "jsonr.h"
 #include "jsonw.h"
 
 #define MARKUPS_SCHEMA "https://raw.githubusercontent.com/slicer/slicer/master/Modules/" \
@@ -149,7 +150,7 @@ int adapter_markups_place(call_ctx *c, err *e)
     buf_free(&t);
     if (rc != 0)
         return call_fail(c, ce.msg);
-    cJSON *j = cJSON_ParseWithLength(r.body.data ? r.body.data : "", r.body.len);
+    cJSON *j = jsonr_parse(r.body.data ? r.body.data : "", r.body.len, NULL);
     backend_resp_free(&r);
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(j, "loadedNodeIDs");
     const cJSON *id = cJSON_GetArrayItem(ids, 0);

@@ -10,6 +10,7 @@
 #include "base64.h"
 #include "guard.h"
 #include "img.h"
+#include "jsonr.h"
 #include "jsonw.h"
 
 #define CALL_MAX_TARGET 8192
@@ -64,7 +65,7 @@ static void slicer_error(const backend_resp *r, const char *method,
                 method, target);
         return;
     }
-    cJSON *j = r->body.len ? cJSON_ParseWithLength(r->body.data, r->body.len) : NULL;
+    cJSON *j = r->body.len ? jsonr_parse(r->body.data, r->body.len, NULL) : NULL;
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
     if (cJSON_IsString(msg)) {
         const char *m = msg->valuestring;
@@ -124,7 +125,7 @@ int call_slicer_stream(call_ctx *c, const char *method, const char *target,
 /* Slicer's POST /volume answers the Python repr {'status': 'success'}. */
 static cJSON *parse_slicer_json(const char *s, size_t n)
 {
-    cJSON *j = cJSON_ParseWithLength(s, n);
+    cJSON *j = jsonr_parse(s, n, NULL);
     if (!j && n == 21 && memcmp(s, "{'status': 'success'}", 21) == 0) {
         j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "status", "success");

@@ -18,6 +18,7 @@
 #include "http_access.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "jsonr.h"
 #include "jsonw.h"
 
 #define HTTP_ENDPOINT          "/mcp"
@@ -104,7 +105,7 @@ typedef struct {
  * nothing is to be sent. */
 static int listen_event(stream_ctx *st, const char *msg)
 {
-    cJSON *j = cJSON_Parse(msg);
+    cJSON *j = jsonr_parse(msg, strlen(msg) + 1, NULL);   /* as cJSON_Parse */
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(j, "method");
     int send = st->want_tools && cJSON_IsString(method) &&
                strcmp(method->valuestring, "notifications/tools/list_changed") == 0;

@@ -7,6 +7,7 @@
 
 #include "log.h"
 #include "mcp_tools.h"
+#include "jsonr.h"
 #include "jsonw.h"
 
 static const char *const legacy_versions[] = {
@@ -358,7 +359,7 @@ int mcp_is_cancel_for(const char *line, size_t len, const cJSON *id)
 {
     if (!id || len > 65536 || !contains(line, len, "notifications/cancelled"))
         return 0;
-    cJSON *j = cJSON_ParseWithLength(line, len);
+    cJSON *j = jsonr_parse(line, len, NULL);
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(j, "method");
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(j, "params");
     const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "yamljson.h"
+#include "jsonr.h"
 #include "jsonw.h"
 
 typedef struct {
@@ -251,7 +252,7 @@ int redact_json(const redact *r, cJSON *node)
     const char *s = node->valuestring;
     int hits = 0;
     if (s[0] == '{' || s[0] == '[') {
-        cJSON *inner = cJSON_Parse(s);
+        cJSON *inner = jsonr_parse(s, strlen(s) + 1, NULL);   /* as cJSON_Parse */
         if (inner && (hits = redact_node(r, inner)) > 0) {
             char *re = jsonw_print(inner, NULL);
             if (re)
