@@ -334,3 +334,11 @@ long t_raw(int port, const char *req, size_t len, int half_close,
     *out = m.p;
     return (long)m.n;
 }
+
+unsigned long long t_rand(unsigned long long *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}

@@ -66,6 +66,10 @@ long t_raw(int port, const char *req, size_t len, int half_close,
 long t_now_ms(void);
 void t_sleep_ms(long ms);
 
+/* The next of a reproducible pseudo-random sequence (xorshift64; *state
+ * must start non-zero), for generated test inputs. */
+unsigned long long t_rand(unsigned long long *state);
+
 /* Reads a whole file; NULL on error.  Caller frees. */
 char *t_read_file(const char *path, size_t *len);
 int   t_write_file(const char *path, const void *data, size_t len);

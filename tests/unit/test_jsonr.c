@@ -29,13 +29,10 @@ static void check_str(const char *s, const char *what)
     check(s, strlen(s), what);
 }
 
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static unsigned long long rng = 0x2545f4914f6cdd1dULL;
 static uint64_t next(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return t_rand(&rng);
 }
 
 static unsigned pick(unsigned n)
@@ -175,6 +172,27 @@ static void gen_string(text *t)
     puts_(t, "\"");
 }
 
+static void gen_value(text *t, int depth);
+
+static void gen_container(text *t, int depth, int object)
+{
+    puts_(t, object ? "{" : "[");
+    for (unsigned k = pick(5), i = 0; i < k; i++) {
+        ws(t);
+        if (object) {
+            gen_string(t);
+            ws(t);
+            puts_(t, ":");
+            ws(t);
+        }
+        gen_value(t, depth - 1);
+        ws(t);
+        if (i + 1 < k)
+            puts_(t, ",");
+    }
+    puts_(t, object ? "}" : "]");
+}
+
 static void gen_value(text *t, int depth)
 {
     switch (pick(depth > 0 ? 8 : 6)) {
@@ -184,31 +202,8 @@ static void gen_value(text *t, int depth)
     case 3:
     case 4:
     case 5: gen_string(t); break;
-    case 6:
-        puts_(t, "[");
-        for (unsigned k = pick(5), i = 0; i < k; i++) {
-            ws(t);
-            gen_value(t, depth - 1);
-            ws(t);
-            if (i + 1 < k)
-                puts_(t, ",");
-        }
-        puts_(t, "]");
-        break;
-    default:
-        puts_(t, "{");
-        for (unsigned k = pick(5), i = 0; i < k; i++) {
-            ws(t);
-            gen_string(t);
-            ws(t);
-            puts_(t, ":");
-            ws(t);
-            gen_value(t, depth - 1);
-            ws(t);
-            if (i + 1 < k)
-                puts_(t, ",");
-        }
-        puts_(t, "}");
+    case 6: gen_container(t, depth, 0); break;
+    default: gen_container(t, depth, 1);
     }
 }
 

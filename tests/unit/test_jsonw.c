@@ -26,13 +26,10 @@ static void same(const cJSON *j, const char *what)
     free(ref);
 }
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
 static uint64_t next(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return t_rand(&rng);
 }
 
 static void test_numbers(void)
