@@ -14,10 +14,8 @@
 /* A node id is its class name plus a number or singleton tag
  * ("vtkMRMLScalarVolumeNode1", "vtkMRMLSliceNodeRed",
  * "vtkMRMLLayoutNodevtkMRMLLayoutNode"): every MRML class name ends in
- * "Node", so the class is the id up to the first "Node". */
-/* The MRML class of a node id ("vtkMRMLColorTableNodeGrey" ->
- * "vtkMRMLColorTableNode"), as a string item; the whole id if it does not
- * look like one. */
+ * "Node", so the class is the id up to the first "Node".  Returned as a
+ * string item; the whole id if it does not look like one. */
 static cJSON *class_of_id(const char *id)
 {
     const char *n = strncmp(id, "vtkMRML", 7) == 0 ? strstr(id + 7, "Node") : NULL;

@@ -149,13 +149,13 @@ static int on_tick(void *ud, size_t now, size_t total)
     return 0;
 }
 
-/* notifications/message when the client asked for this level. */
 /* Whether the client asked (logging/setLevel) for notes of this level. */
 static int note_wanted(const rpc_req *r, log_level level)
 {
     return r->log_level >= 0 && (int)level >= r->log_level;
 }
 
+/* notifications/message when the client asked for this level. */
 static void log_note(const rpc_req *r, log_level level, const char *tool_name, const char *text)
 {
     if (!note_wanted(r, level))

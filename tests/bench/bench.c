@@ -15,6 +15,7 @@
 #include "../slicer-sim/sim_image.c"
 #include "../slicer-sim/sim_phantom.c"
 #include "img.h"
+#include "testlib.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
@@ -313,40 +314,6 @@ static double direct_get(CURL *c, int port, const char *target, long bufsize, si
     return rc == CURLE_OK && status == 200 ? t : -1;
 }
 
-struct body { unsigned char *p; size_t n; };
-
-static size_t keep(char *p, size_t s, size_t n, void *ud)
-{
-    struct body *b = ud;
-    unsigned char *q = realloc(b->p, b->n + s * n);
-    if (!q)
-        return 0;
-    memcpy(q + b->n, p, s * n);
-    b->p = q;
-    b->n += s * n;
-    return s * n;
-}
-
-/* The body of one GET (malloc'd; NULL on failure). */
-static unsigned char *fetch(int port, const char *target, size_t *len)
-{
-    char url[512];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, target);
-    struct body b = { NULL, 0 };
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    if (curl_easy_perform(c) != CURLE_OK) {
-        free(b.p);
-        b.p = NULL;
-    }
-    curl_easy_cleanup(c);
-    *len = b.n;
-    return b.p;
-}
-
 /* ---- calls --------------------------------------------------------------- */
 
 static void bench_calls(const char *build, int n)
@@ -616,9 +583,10 @@ static void bench_images(const char *build, int n)
                "", am / 1e3, ap / 1e3, bm / 1e3, bp / 1e3, am / bm, bad ? " (failures)" : "");
     }
     /* The re-encoding alone, in this process, on the PNG Slicer sent. */
-    size_t len = 0;
-    unsigned char *png = fetch(port, "/slicer/slice?view=red", &len);
-    int bad = !png;
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/slicer/slice?view=red", port);
+    t_resp png;
+    int bad = t_http("GET", url, NULL, 0, 10000, &png) != 200;
     for (int i = 0; i < n && !bad; i++) {
         img_rgba im = { 0 };
         void *out = NULL;
@@ -626,7 +594,8 @@ static void bench_images(const char *build, int n)
         img_format fmt;
         err e = { 0 };
         double t0 = now_us();
-        bad = img_decode_png(png, len, &im, &e) != 0 || img_encode_png(&im, &out, &out_len, &fmt, &e) != 0;
+        bad = img_decode_png(png.body, png.len, &im, &e) != 0 ||
+              img_encode_png(&im, &out, &out_len, &fmt, &e) != 0;
         a[i] = now_us() - t0;
         img_free(&im);
         free(out);
@@ -638,7 +607,7 @@ static void bench_images(const char *build, int n)
     } else {
         printf("  decode + encode in-process: failed\n");
     }
-    free(png);
+    t_resp_free(&png);
     free(a);
     free(b);
     curl_easy_cleanup(c);
