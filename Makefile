@@ -6,12 +6,15 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
 OPT     ?= -O2 -g
 SAN     ?=
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# The pkg-config answers are read when a recipe first needs them, then kept:
+# read when the Makefile is parsed, they would be empty on a fresh machine,
+# where check-deps installs the packages only after that.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
 # slicer-mcp loads libcurl on its first REST call and libmicrohttpd when
 # --http starts (src/backend.c, src/http_mhd.c): their dependency trees cost
 # milliseconds of every start.  It links the rest; the tests use libcurl.
-PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl libmicrohttpd,$(PKGS)) 2>/dev/null)
-CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null)
+PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl libmicrohttpd,$(PKGS)) 2>/dev/null))$(PKG_LIBS)
+CURL_LIBS  = $(eval CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null))$(CURL_LIBS)
 ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread $(OPT) $(SAN) $(WARN) \
               $(PKG_CFLAGS) -Isrc -Itests/lib -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
@@ -41,7 +44,8 @@ all: check-deps $(BUILD)/slicer-mcp $(BUILD)/slicer-sim
 check-deps:
 	@pkg-config --exists $(PKGS) || sh .ci/deps.sh
 
-$(BUILD)/%.o: %.c
+# Every object waits for check-deps (order only: it never forces a rebuild).
+$(BUILD)/%.o: %.c | check-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -61,7 +65,7 @@ $(BUILD)/gen/tool_schema.c: schemas/tool.schema.json
 	  echo 'const size_t tool_schema_json_len = sizeof tool_schema_json - 1;'; \
 	} > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/tool_schema.o: $(BUILD)/gen/tool_schema.c
+$(BUILD)/gen/tool_schema.o: $(BUILD)/gen/tool_schema.c | check-deps
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/slicer-mcp: $(BUILD)/src/main.o $(BUILD)/libslicermcp.a
