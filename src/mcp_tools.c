@@ -23,6 +23,9 @@ static int visible(const mcp *m, const tool *t)
     return !t->policy || mcp_policy_enabled(m, t->policy);
 }
 
+/* The schemas go in by reference, not copied: the reply is printed before
+ * mcp_handle returns, and a reload swaps the tools only between requests
+ * (copying them was a tenth of a cold start's instructions). */
 static cJSON *tool_entry(const rpc_req *r, const tool *t)
 {
     cJSON *o = cJSON_CreateObject();
@@ -30,11 +33,11 @@ static cJSON *tool_entry(const rpc_req *r, const tool *t)
     if (t->title && version_at_least(r, "2025-06-18"))
         cJSON_AddStringToObject(o, "title", t->title);
     cJSON_AddStringToObject(o, "description", t->description);
-    cJSON_AddItemToObject(o, "inputSchema", cJSON_Duplicate(t->input_schema, 1));
+    cJSON_AddItemToObject(o, "inputSchema", cJSON_CreateObjectReference(t->input_schema->child));
     if (t->output_schema && version_at_least(r, "2025-06-18"))
-        cJSON_AddItemToObject(o, "outputSchema", cJSON_Duplicate(t->output_schema, 1));
+        cJSON_AddItemToObject(o, "outputSchema", cJSON_CreateObjectReference(t->output_schema->child));
     if (t->annotations && version_at_least(r, "2025-03-26"))
-        cJSON_AddItemToObject(o, "annotations", cJSON_Duplicate(t->annotations, 1));
+        cJSON_AddItemToObject(o, "annotations", cJSON_CreateObjectReference(t->annotations->child));
     return o;
 }
 
