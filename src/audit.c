@@ -1,6 +1,5 @@
 /* audit: durable JSON-lines appends. */
 #include "audit.h"
-#include "jsonw.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -134,30 +133,14 @@ void audit_close(audit *a)
 
 const char *audit_path(const audit *a) { return a->path; }
 
-int audit_write(audit *a, const cJSON *record, err *e)
+int audit_write(audit *a, const char *line, size_t len, err *e)
 {
-    char *s = jsonw_print(record, NULL);
-    if (!s)
-        return err_set(e, ERR_INTERNAL, "audit: out of memory");
-    size_t n = strlen(s);
-    if (n + 1 > AUDIT_MAX_LINE) {
-        /* Keep the line whole and bounded: the arguments go, the facts stay. */
-        cJSON *copy = cJSON_Duplicate(record, 1);
-        cJSON_ReplaceItemInObject(copy, "arguments", cJSON_CreateString("(omitted: too large)"));
-        free(s);
-        s = jsonw_print(copy, NULL);
-        cJSON_Delete(copy);
-        if (!s)
-            return err_set(e, ERR_INTERNAL, "audit: out of memory");
-        n = strlen(s);
-    }
-    s[n] = '\n';   /* replaces the NUL: the line goes out in one write */
     ssize_t w;
     do
-        w = write(a->fd, s, n + 1);
+        w = write(a->fd, line, len);
     while (w < 0 && errno == EINTR);
     int rc = 0;
-    if (w != (ssize_t)(n + 1))
+    if (w != (ssize_t)len)
         rc = err_set(e, ERR_INTERNAL, "audit log %s: write failed: %s", a->path,
                      w < 0 ? strerror(errno) : "short write");
     else if (a->sync == AUDIT_SYNC_STRICT && fsync(a->fd) != 0)
@@ -172,6 +155,5 @@ int audit_write(audit *a, const cJSON *record, err *e)
         }
         pthread_mutex_unlock(&a->mu);
     }
-    free(s);
     return rc;
 }

@@ -12,10 +12,10 @@
 #ifndef AUDIT_H
 #define AUDIT_H
 
-#include <cjson/cJSON.h>
+#include <stddef.h>
 #include "err.h"
 
-#define AUDIT_MAX_LINE (1u << 20)   /* longer records drop their arguments */
+#define AUDIT_MAX_LINE (1u << 20)   /* callers drop a longer record's arguments */
 
 typedef struct audit audit;
 
@@ -25,8 +25,9 @@ audit *audit_open(const char *path, audit_sync sync, err *e);
 /* Flushes (fsync) what was written, stops the writer thread, closes. */
 void   audit_close(audit *a);
 const char *audit_path(const audit *a);
-/* Appends record as one line.  -1 with e when the write or fsync failed
- * (the caller logs it; the call itself is not failed). */
-int    audit_write(audit *a, const cJSON *record, err *e);
+/* Appends one record: line is len bytes of JSON ending in '\n', written
+ * with one write().  -1 with e when the write or fsync failed (the caller
+ * logs it; the call itself is not failed). */
+int    audit_write(audit *a, const char *line, size_t len, err *e);
 
 #endif

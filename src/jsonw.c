@@ -8,11 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int failed;
-} out;
+typedef jsonw_out out;
 
 static int grow(out *o, size_t n)
 {
@@ -252,17 +248,45 @@ static int put_value(out *o, const cJSON *it)
     return o->failed ? -1 : 0;
 }
 
-char *jsonw_print(const cJSON *item, size_t *len)
+void jsonw_begin(jsonw_out *o, size_t cap)
 {
-    out o = { .cap = 1024 };
-    if (!item || !(o.p = malloc(o.cap)))
-        return NULL;
-    if (put_value(&o, item) != 0) {
-        free(o.p);
+    o->len = 0;
+    o->cap = cap ? cap : 1;
+    o->p = malloc(o->cap);
+    o->failed = o->p == NULL;
+    if (o->failed)
+        o->cap = 0;
+}
+
+void jsonw_raw(jsonw_out *o, const char *s, size_t n) { put(o, s, n); }
+void jsonw_string(jsonw_out *o, const char *s) { put_string(o, s); }
+void jsonw_number(jsonw_out *o, double d) { put_number(o, d); }
+
+void jsonw_value(jsonw_out *o, const cJSON *item)
+{
+    if (!item || put_value(o, item) != 0)
+        o->failed = 1;
+}
+
+char *jsonw_end(jsonw_out *o, size_t *len)
+{
+    if (o->failed || reserve(o, 0) != 0) {
+        free(o->p);
+        o->p = NULL;
         return NULL;
     }
-    o.p[o.len] = '\0';
+    o->p[o->len] = '\0';
     if (len)
-        *len = o.len;
-    return o.p;
+        *len = o->len;
+    return o->p;
+}
+
+char *jsonw_print(const cJSON *item, size_t *len)
+{
+    if (!item)
+        return NULL;
+    out o;
+    jsonw_begin(&o, 1024);
+    jsonw_value(&o, item);
+    return jsonw_end(&o, len);
 }

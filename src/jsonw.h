@@ -17,4 +17,25 @@
  * without text) or when memory runs out. */
 char *jsonw_print(const cJSON *item, size_t *len);
 
+/* Writing a text piece by piece, in jsonw_print's style, where building a
+ * cJSON tree first would cost more than the text (the audit line):
+ *   jsonw_out o;  jsonw_begin(&o, 512);
+ *   jsonw_raw(&o, "{\"a\":", 5);  jsonw_number(&o, 1);  jsonw_raw(&o, "}", 1);
+ *   char *s = jsonw_end(&o, &len);     NULL when memory ran out
+ * The fields are the writer's; callers only pass the struct around. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int failed;
+} jsonw_out;
+
+void  jsonw_begin(jsonw_out *o, size_t cap);
+void  jsonw_raw(jsonw_out *o, const char *s, size_t n);   /* as it is */
+void  jsonw_string(jsonw_out *o, const char *s);          /* quoted; NULL is "" */
+void  jsonw_number(jsonw_out *o, double d);
+void  jsonw_value(jsonw_out *o, const cJSON *item);       /* an invalid item fails the text */
+/* The NUL-terminated text (caller frees) and its length; NULL (and
+ * nothing to free) if anything failed. */
+char *jsonw_end(jsonw_out *o, size_t *len);
+
 #endif

@@ -17,6 +17,8 @@ void        log_set_level(log_level l);
 /* Now as UTC ISO 8601 with milliseconds ("2026-11-25T08:23:55.544Z"),
  * the form of log lines and audit records. */
 void        log_timestamp(char *out, size_t n);
+/* What log_timestamp writes for a given time: UTC, milliseconds, "Z". */
+void        log_format_time(long long secs, long nsec, char *out, size_t n);
 void        log_msg(log_level l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -212,11 +212,20 @@ static void test_audit_log(void)
     cJSON_Delete(t_mcp_call(x.mcp, "get_slice_png", "{\"view\":\"teal\"}", 5000));
     cJSON_Delete(t_mcp_call(x.mcp, "execute_python_code", "{\"code\":\"1\"}", 5000));
     cJSON_Delete(t_mcp_call(x.mcp, "no_such_tool", "{}", 5000));
+    /* Arguments past the 1 MiB line cap go; the line stays whole. */
+    size_t big = 1536 * 1024;
+    char *huge = malloc(big + 16);
+    T_ASSERT(huge != NULL, "memory");
+    memcpy(huge, "{\"name\":\"", 9);
+    memset(huge + 9, 'a', big);
+    memcpy(huge + 9 + big, "\"}", 3);
+    cJSON_Delete(t_mcp_call(x.mcp, "list_nodes", huge, 5000));
+    free(huge);
     struct stat st;
     T_CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "created 0600 (%o)", st.st_mode & 0777);
     int lines, bad;
     cJSON *recs = read_audit(path, &lines, &bad);
-    T_CHECK(lines == 4 && bad == 0, "one complete line per call (%d lines, %d bad)", lines, bad);
+    T_CHECK(lines == 5 && bad == 0, "one complete line per call (%d lines, %d bad)", lines, bad);
     const cJSON *ok = cJSON_GetArrayItem(recs, 0);
     T_CHECK(!strcmp(get(ok, "tool")->valuestring, "get_volume_info") && !strcmp(get(ok, "outcome")->valuestring, "ok") &&
             !strcmp(get(ok, "transport")->valuestring, "stdio") && !strcmp(get(ok, "client")->valuestring, "e2e") &&
@@ -237,6 +246,12 @@ static void test_audit_log(void)
                 strstr(get(rf, "reason")->valuestring, reasons[i - 1]) &&
                 cJSON_GetArraySize(get(rf, "slicer_calls")) == 0, "refusal %d logged with its reason", i);
     }
+    const cJSON *cut = cJSON_GetArrayItem(recs, 4);
+    T_CHECK(cut && st.st_size < (1 << 20) + 4096 && !strcmp(get(cut, "tool")->valuestring, "list_nodes") &&
+            !strcmp(get(cut, "outcome")->valuestring, "refused") &&
+            strstr(get(cut, "reason")->valuestring, "at most 256") &&
+            !strcmp(get(cut, "arguments")->valuestring, "(omitted: too large)"),
+            "an oversized record keeps its facts and drops its arguments (%lld bytes)", (long long)st.st_size);
     cJSON_Delete(recs);
     e2e_stop(&x);
 }

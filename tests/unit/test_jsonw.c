@@ -189,10 +189,43 @@ static void test_trees(void)
     cJSON_Delete(bad);
 }
 
+/* Piece by piece gives what jsonw_print gives for the same tree; an
+ * invalid item fails the whole text. */
+static void test_pieces(void)
+{
+    cJSON *tree = cJSON_Parse("{\"a\":\"x\\\"y\\n\",\"n\":0.1,\"v\":[1,{\"k\":null}]}");
+    char *want = jsonw_print(tree, NULL);
+    jsonw_out o;
+    jsonw_begin(&o, 1);   /* from one byte: every piece makes it grow */
+    jsonw_raw(&o, "{\"a\":", 5);
+    jsonw_string(&o, "x\"y\n");
+    jsonw_raw(&o, ",\"n\":", 5);
+    jsonw_number(&o, 0.1);
+    jsonw_raw(&o, ",\"v\":", 5);
+    jsonw_value(&o, cJSON_GetObjectItem(tree, "v"));
+    jsonw_raw(&o, "}", 1);
+    size_t len = 0;
+    char *got = jsonw_end(&o, &len);
+    T_CHECK(want && got && strcmp(got, want) == 0 && len == strlen(want), "%s vs %s", got, want);
+    free(got);
+    free(want);
+    cJSON_Delete(tree);
+
+    cJSON bad = { 0 };   /* type cJSON_Invalid */
+    jsonw_begin(&o, 16);
+    jsonw_raw(&o, "[", 1);
+    jsonw_value(&o, &bad);
+    T_CHECK(jsonw_end(&o, NULL) == NULL, "an invalid item fails the text");
+    jsonw_begin(&o, 16);
+    jsonw_value(&o, NULL);
+    T_CHECK(jsonw_end(&o, NULL) == NULL, "so does a missing one");
+}
+
 int main(void)
 {
     t_run("jsonw_numbers", test_numbers);
     t_run("jsonw_strings", test_strings);
     t_run("jsonw_trees", test_trees);
+    t_run("jsonw_pieces", test_pieces);
     return t_done();
 }
