@@ -211,7 +211,9 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
     return 0;
 }
 
-static void record(backend *b, const char *method, const char *target,
+/* The first byte splits a call into Slicer's work and the transfer (for
+ * a volume, what the gateway's statistics keep up with). */
+static void record(backend *b, CURL *c, const char *method, const char *target,
                    long status, size_t bytes, double ms)
 {
     if (b->ntrace >= BACKEND_MAX_TRACE)
@@ -222,6 +224,9 @@ static void record(backend *b, const char *method, const char *target,
     t->status = status;
     t->bytes = bytes;
     t->ms = ms;
+    curl_off_t us = 0;
+    api.easy_getinfo(c, CURLINFO_STARTTRANSFER_TIME_T, &us);
+    t->first_byte_ms = (double)us / 1e3;
 }
 
 static void describe_failure(const backend *b, CURLcode rc, const struct xfer *x,
@@ -337,7 +342,7 @@ static int perform(backend *b, const char *method, const char *target,
     if (rc != CURLE_OK) {
         if (rc == CURLE_FILESIZE_EXCEEDED)
             x.too_big = 1;
-        record(b, method, target, 0, r->body.len + r->streamed, ms);
+        record(b, c, method, target, 0, r->body.len + r->streamed, ms);
         describe_failure(b, rc, &x, errbuf, ms, e);
         err_prefix(e, "slicer: %s %s", method, target);
         backend_resp_free(r);
@@ -349,7 +354,7 @@ static int perform(backend *b, const char *method, const char *target,
     char *ct = NULL;
     api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
     snprintf(r->content_type, sizeof r->content_type, "%s", ct ? ct : "");
-    record(b, method, target, r->status, r->body.len + r->streamed, ms);
+    record(b, c, method, target, r->status, r->body.len + r->streamed, ms);
     api.easy_cleanup(c);
     b->curl = NULL;
     return 0;

@@ -38,6 +38,7 @@ typedef struct {
     long   status;
     size_t bytes;
     double ms;
+    double first_byte_ms;       /* to the answer's first byte; 0 if none came */
 } backend_trace;
 
 /* Called while a transfer runs (about every 50 ms and as data arrives):

@@ -325,6 +325,8 @@ static char *audit_line(const rpc_req *r, const char *tool_name, const cJSON *ar
         jsonw_number(&o, (double)bt->bytes);
         PUT_KEY(&o, ",\"ms\":");
         jsonw_number(&o, ms_rounded(bt->ms));
+        PUT_KEY(&o, ",\"first_byte_ms\":");
+        jsonw_number(&o, ms_rounded(bt->first_byte_ms));
         PUT_KEY(&o, "}");
     }
     PUT_KEY(&o, "],\"bytes_returned\":");

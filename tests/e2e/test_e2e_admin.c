@@ -237,6 +237,8 @@ static void test_audit_log(void)
             strstr(get(call, "target")->valuestring, "/slicer/mrml/properties") &&
             cJSON_GetNumberValue(get(call, "status")) == 200, "the REST call with method, path and status");
     double ms = cJSON_GetNumberValue(get(call, "ms")), lat = cJSON_GetNumberValue(get(ok, "latency_ms"));
+    double first = cJSON_GetNumberValue(get(call, "first_byte_ms"));
+    T_CHECK(first > 0 && first <= ms + 0.01, "time to the first byte %.3f within the call's %.3f ms", first, ms);
     T_CHECK(ms > 0 && lat >= ms && fabs(ms * 1e3 - round(ms * 1e3)) < 1e-6 &&
             fabs(lat * 1e3 - round(lat * 1e3)) < 1e-6, "times in ms to the microsecond (%.17g, %.17g)", ms, lat);
     static const char *const reasons[] = { "must be one of", "--allow-exec", "Unknown tool" };
@@ -252,6 +254,27 @@ static void test_audit_log(void)
             strstr(get(cut, "reason")->valuestring, "at most 256") &&
             !strcmp(get(cut, "arguments")->valuestring, "(omitted: too large)"),
             "an oversized record keeps its facts and drops its arguments (%lld bytes)", (long long)st.st_size);
+    cJSON_Delete(recs);
+    e2e_stop(&x);
+}
+
+/* Time to the first byte is Slicer's own work: a Slicer that thinks for
+ * 300 ms shows it there, and the rest of the call is short. */
+static void test_audit_first_byte(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/audit-first.jsonl", t_tmpdir());
+    e2e x;
+    const char *sim[] = { "--fault", "/slicer/mrml=delay:300", NULL };
+    const char *mcp[] = { "--audit-log", path, NULL };
+    T_ASSERT(e2e_start(&x, sim, mcp) == 0, "start");
+    cJSON_Delete(t_mcp_call(x.mcp, "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", 5000));
+    int lines, bad;
+    cJSON *recs = read_audit(path, &lines, &bad);
+    const cJSON *call = cJSON_GetArrayItem(get(cJSON_GetArrayItem(recs, 0), "slicer_calls"), 0);
+    double ms = cJSON_GetNumberValue(get(call, "ms")), first = cJSON_GetNumberValue(get(call, "first_byte_ms"));
+    T_CHECK(lines == 1 && first >= 300 && ms - first >= 0 && ms - first < 200,
+            "first byte after %.3f ms of a %.3f ms call", first, ms);
     cJSON_Delete(recs);
     e2e_stop(&x);
 }
@@ -469,6 +492,7 @@ int main(void)
     t_run("slicer_single_quoted_answer", test_single_quoted_answer);
     t_run("slicer_down", test_slicer_down);
     t_run("audit_log", test_audit_log);
+    t_run("audit_first_byte", test_audit_first_byte);
     t_run("audit_survives_kill9", test_audit_survives_kill9);
     t_run("redaction", test_redaction);
     t_run("reload", test_reload);
