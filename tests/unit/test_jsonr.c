@@ -223,6 +223,31 @@ static size_t mutate(char *s, size_t n)
     }
 }
 
+/* Plain decimals around the 15-digit limit of jsonr's exact path, read
+ * bit for bit as cJSON's strtod reads them. */
+static void test_decimals(void)
+{
+    for (int i = 0; i < 100000 && mismatches < 5; i++) {
+        char b[48];
+        size_t n = 0;
+        if (pick(2))
+            b[n++] = '-';
+        unsigned digits = pick(17) + 1, point = pick(digits + 1);
+        for (unsigned d = 0; d < digits; d++) {
+            if (d == point && d)
+                b[n++] = '.';
+            b[n++] = (char)('0' + (d == 0 && pick(4) ? pick(9) + 1 : pick(10)));
+        }
+        b[n] = '\0';
+        check(b, n, "decimal");
+    }
+    check_str("0.1", "decimal");
+    check_str("-0.0", "decimal");
+    check_str("123456789012345.6", "decimal");
+    check_str("0.000000000000001", "decimal");
+    check_str("9.99999999999999", "decimal");
+}
+
 static void test_generated(void)
 {
     mismatches = 0;
@@ -252,6 +277,7 @@ int main(void)
 {
     t_run("jsonr_quirks", test_quirks);
     t_run("jsonr_depth", test_depth);
+    t_run("jsonr_decimals", test_decimals);
     t_run("jsonr_generated", test_generated);
     return t_done();
 }

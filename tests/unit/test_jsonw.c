@@ -110,13 +110,16 @@ static void test_strings(void)
     j->valuestring = NULL;
     same(j, "string without text");
     cJSON_Delete(j);
-    /* Long strings with escapes in runs, at the ends, and none at all. */
-    for (int i = 0; i < 500; i++) {
-        size_t n = next() % 5000;
+    /* Strings with escapes in runs, at the ends, sparse (where whole 8-byte
+     * blocks are plain) and none at all; short ones of every length. */
+    for (int i = 0; i < 1500; i++) {
+        size_t n = i < 500 ? next() % 5000 : next() % 40;
+        unsigned rate = (unsigned[]){ 15, 1, 0 }[i % 3];   /* % of bytes escaped */
         char *s = malloc(n + 1);
         for (size_t k = 0; k < n; k++) {
-            unsigned r = (unsigned)(next() % 100);
-            s[k] = (char)(r < 5 ? 1 + next() % 31 : r < 10 ? '"' : r < 12 ? '\\' : r < 15 ? 128 + next() % 128 : 32 + next() % 95);
+            unsigned r = (unsigned)(next() % 1000), e = rate * 10;
+            s[k] = (char)(r < e / 3 ? 1 + next() % 31 : r < e * 2 / 3 ? '"' : r < e ? '\\'
+                          : r < e + 30 ? 128 + next() % 128 : 32 + next() % 95);
         }
         s[n] = '\0';
         cJSON *o = cJSON_CreateObject();
