@@ -14,6 +14,7 @@
 #include "http_transport.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "nodecache.h"
 #include "mcp.h"
 #include "redact.h"
 #include "reload.h"
@@ -223,11 +224,13 @@ static int serve(const settings *s, toolset **ts_inout)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
+    nodecache_install();
     settings s;
     err e = { 0 };
     if (settings_parse(&s, argc, argv, &e) != 0) {
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
         settings_free(&s);
+        nodecache_release();
         return EXIT_CONFIG;
     }
     if (s.cmd == CMD_HELP || s.cmd == CMD_VERSION) {
@@ -236,6 +239,7 @@ int main(int argc, char **argv)
         else
             printf("slicer-mcp %s\n", SLICER_MCP_VERSION);
         settings_free(&s);
+        nodecache_release();
         return EXIT_OK;
     }
     if (s.log_level)
@@ -256,5 +260,6 @@ int main(int argc, char **argv)
     }
     tools_free(ts);
     settings_free(&s);
+    nodecache_release();
     return rc;
 }
