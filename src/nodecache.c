@@ -18,9 +18,6 @@ typedef struct block { struct block *next; } block;
 
 static _Thread_local block *t_head;
 static _Thread_local size_t t_count;
-static _Thread_local int t_watched;     /* the exit destructor is armed */
-static size_t g_usable;                 /* malloc_usable_size of a node */
-static pthread_key_t g_key;
 
 void nodecache_release(void)
 {
@@ -33,6 +30,16 @@ void nodecache_release(void)
 }
 
 size_t nodecache_count(void) { return t_count; }
+
+#ifdef NODECACHE_OFF
+int nodecache_install(void)
+{
+    return 0;
+}
+#else
+static _Thread_local int t_watched;     /* the exit destructor is armed */
+static size_t g_usable;                 /* malloc_usable_size of a node */
+static pthread_key_t g_key;
 
 static void on_thread_exit(void *unused)
 {
@@ -71,9 +78,6 @@ static void node_free(void *p)
 
 int nodecache_install(void)
 {
-#ifdef NODECACHE_OFF
-    return 0;
-#else
     void *probe = malloc(sizeof(cJSON));
     if (!probe || pthread_key_create(&g_key, on_thread_exit) != 0) {
         free(probe);
@@ -84,5 +88,5 @@ int nodecache_install(void)
     cJSON_Hooks h = { node_malloc, node_free };
     cJSON_InitHooks(&h);
     return 1;
-#endif
 }
+#endif
