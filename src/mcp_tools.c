@@ -260,20 +260,25 @@ static void put_redacted(jsonw_out *o, const redact *rd, const char *s)
 
 #define PUT_KEY(o, k) jsonw_raw(o, k, sizeof k - 1)
 
+/* What one audit line says, taken once: a line written again without its
+ * arguments keeps the same time and numbers. */
+typedef struct {
+    const char *tool, *outcome, *reason;
+    const cJSON *args;
+    char when[40];
+    double bytes_returned, latency_ms;
+} audit_facts;
+
 /* The audit line's text, written directly: building a cJSON record and
  * printing it cost more than the rest of the line (callgrind: 27,000
  * instructions a call).  Without the arguments when they are too big. */
-static char *audit_line(const rpc_req *r, const char *tool_name, const cJSON *args,
-                        const char *outcome, const char *reason, const cJSON *res,
-                        double t0, int with_args, size_t *len)
+static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, size_t *len)
 {
     const redact *rd = r->m->cfg.redact;
     jsonw_out o;
     jsonw_begin(&o, 1024);
-    char when[80];
-    log_timestamp(when, sizeof when);
     PUT_KEY(&o, "{\"time\":");
-    jsonw_string(&o, when);
+    jsonw_string(&o, f->when);
     PUT_KEY(&o, ",\"transport\":");
     jsonw_string(&o, r->io && r->io->transport ? r->io->transport : "stdio");
     if (r->io && r->io->peer) {
@@ -290,25 +295,25 @@ static char *audit_line(const rpc_req *r, const char *tool_name, const cJSON *ar
     jsonw_value(&o, id);
     cJSON_Delete(id);
     PUT_KEY(&o, ",\"tool\":");
-    jsonw_string(&o, tool_name);
+    jsonw_string(&o, f->tool);
     PUT_KEY(&o, ",\"arguments\":");
     if (!with_args) {
         jsonw_string(&o, "(omitted: too large)");
-    } else if (args && rd) {
-        cJSON *ac = cJSON_Duplicate(args, 1);
+    } else if (f->args && rd) {
+        cJSON *ac = cJSON_Duplicate(f->args, 1);
         redact_json(rd, ac);
         jsonw_value(&o, ac);
         cJSON_Delete(ac);
-    } else if (args) {
-        jsonw_value(&o, args);
+    } else if (f->args) {
+        jsonw_value(&o, f->args);
     } else {
         PUT_KEY(&o, "null");
     }
     PUT_KEY(&o, ",\"outcome\":");
-    jsonw_string(&o, outcome);
-    if (reason) {
+    jsonw_string(&o, f->outcome);
+    if (f->reason) {
         PUT_KEY(&o, ",\"reason\":");
-        put_redacted(&o, rd, reason);
+        put_redacted(&o, rd, f->reason);
     }
     PUT_KEY(&o, ",\"slicer_calls\":[");
     for (size_t i = 0; i < backend_trace_count(r->m->b); i++) {
@@ -330,9 +335,9 @@ static char *audit_line(const rpc_req *r, const char *tool_name, const cJSON *ar
         PUT_KEY(&o, "}");
     }
     PUT_KEY(&o, "],\"bytes_returned\":");
-    jsonw_number(&o, res ? content_bytes(res) : 0);
+    jsonw_number(&o, f->bytes_returned);
     PUT_KEY(&o, ",\"latency_ms\":");
-    jsonw_number(&o, ms_rounded(now_ms() - t0));
+    jsonw_number(&o, f->latency_ms);
     PUT_KEY(&o, "}\n");
     return jsonw_end(&o, len);
 }
@@ -344,12 +349,16 @@ static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *arg
     audit *a = r->m->cfg.audit;
     if (!a)
         return;
+    audit_facts f = { .tool = tool_name, .outcome = outcome, .reason = reason, .args = args,
+                      .bytes_returned = res ? content_bytes(res) : 0,
+                      .latency_ms = ms_rounded(now_ms() - t0) };
+    log_timestamp(f.when, sizeof f.when);
     size_t len = 0;
-    char *line = audit_line(r, tool_name, args, outcome, reason, res, t0, 1, &len);
+    char *line = audit_line(r, &f, 1, &len);
     if (line && len > AUDIT_MAX_LINE) {
         /* Keep the line whole and bounded: the arguments go, the facts stay. */
         free(line);
-        line = audit_line(r, tool_name, args, outcome, reason, res, t0, 0, &len);
+        line = audit_line(r, &f, 0, &len);
     }
     err e = { 0 };
     if (!line)
