@@ -149,7 +149,7 @@ int call_slicer_json(call_ctx *c, const char *method, const char *target,
 }
 
 /* The text item of a new text block, or NULL when out of memory. */
-static const char *add_text_block(call_ctx *c, const char *text)
+static cJSON *add_text_block(call_ctx *c, const char *text)
 {
     cJSON *blk = cJSON_CreateObject();
     cJSON *t = blk && cJSON_AddStringToObject(blk, "type", "text") ? cJSON_AddStringToObject(blk, "text", text) : NULL;
@@ -158,7 +158,7 @@ static const char *add_text_block(call_ctx *c, const char *text)
         return NULL;
     }
     cJSON_AddItemToArray(c->content, blk);
-    return t->valuestring;
+    return t;
 }
 
 int call_add_text(call_ctx *c, const char *text)
@@ -166,12 +166,20 @@ int call_add_text(call_ctx *c, const char *text)
     return add_text_block(c, text) ? 0 : -1;
 }
 
-int call_fail(call_ctx *c, const char *msg)
+static void forget_structured(call_ctx *c)
 {
-    c->is_error = 1;
     cJSON_Delete(c->structured);
     c->structured = NULL;
     c->structured_text = NULL;
+    c->structured_item = NULL;
+    free(c->structured_quoted);
+    c->structured_quoted = NULL;
+}
+
+int call_fail(call_ctx *c, const char *msg)
+{
+    c->is_error = 1;
+    forget_structured(c);
     cJSON_Delete(c->content);
     c->content = cJSON_CreateArray();
     return c->content ? call_add_text(c, msg) : -1;
@@ -179,16 +187,19 @@ int call_fail(call_ctx *c, const char *msg)
 
 int call_set_structured(call_ctx *c, cJSON *obj)
 {
-    char *txt = jsonw_print(obj, NULL);
+    char *quoted = NULL;
+    char *txt = c->quote_text ? jsonw_print_quoted(obj, NULL, &quoted, NULL) : jsonw_print(obj, NULL);
     if (!txt) {
         cJSON_Delete(obj);
         return -1;
     }
-    cJSON_Delete(c->structured);
+    forget_structured(c);
     c->structured = obj;
-    c->structured_text = add_text_block(c, txt);
+    c->structured_quoted = quoted;
+    c->structured_item = add_text_block(c, txt);
+    c->structured_text = c->structured_item ? c->structured_item->valuestring : NULL;
     free(txt);
-    return c->structured_text ? 0 : -1;
+    return c->structured_item ? 0 : -1;
 }
 
 int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
@@ -377,8 +388,6 @@ int call_run(call_ctx *c, err *e)
 void call_ctx_clear(call_ctx *c)
 {
     cJSON_Delete(c->content);
-    cJSON_Delete(c->structured);
     c->content = NULL;
-    c->structured = NULL;
-    c->structured_text = NULL;
+    forget_structured(c);
 }

@@ -19,10 +19,13 @@ typedef struct {
     const char  *spool_dir;
     int (*policy_enabled)(const void *ud, const char *policy);
     const void  *policy_ud;
+    int quote_text;               /* make structured_quoted (nothing redacts the text) */
     /* outputs (owned by the ctx until call_ctx_clear) */
     cJSON *content;               /* array of content blocks */
     cJSON *structured;            /* object or NULL */
     const char *structured_text;  /* its JSON, held by a text block in content */
+    cJSON *structured_item;       /* that block's "text" item */
+    char  *structured_quoted;     /* the text as a quoted JSON string, or NULL */
     int    is_error;
     int    denied;                /* the guard refused a request */
 } call_ctx;

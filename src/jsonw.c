@@ -47,6 +47,22 @@ static inline void put_char(out *o, char c)
         o->p[o->len++] = c;
 }
 
+/* Punctuation, literals and numbers: text without quotes or backslashes,
+ * the same in the quoted twin (jsonw_print_quoted). */
+static inline void put_tok(out *o, const char *s, size_t n)
+{
+    put(o, s, n);
+    if (o->twin)
+        put(o->twin, s, n);
+}
+
+static inline void put_tok_char(out *o, char c)
+{
+    put_char(o, c);
+    if (o->twin)
+        put_char(o->twin, c);
+}
+
 /* 1 for the bytes a JSON string cannot hold as they are (NUL ends it). */
 static const unsigned char escaped[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -56,23 +72,30 @@ static const unsigned char escaped[256] = {
 
 /* cJSON's escapes: the short forms where JSON has one, \u00xx otherwise;
  * '/', DEL and bytes past 0x7f go out as they are.  Each run of plain
- * bytes is one copy, with room reserved for the escape after it. */
-static void put_string(out *o, const char *s)
+ * bytes is one copy, with room reserved for the escape after it, or at the
+ * end for a closing quote.  With a twin, what o gets is written there
+ * quoted once more: the same runs, and every escape with its backslash
+ * (and a quote) escaped.  -1 when memory ran out. */
+static inline int put_body(out *o, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    put_char(o, '"');
+    out *t = o->twin;
     for (;;) {
         const unsigned char *run = p;
         while (!escaped[*p])
             p++;
         size_t n = (size_t)(p - run);
-        if (reserve(o, n + 6) != 0)
-            return;
+        if (reserve(o, n + 6) != 0 || (t && reserve(t, n + 9) != 0))
+            return -1;
         memcpy(o->p + o->len, run, n);
         o->len += n;
+        if (t) {
+            memcpy(t->p + t->len, run, n);
+            t->len += n;
+        }
         if (!*p)
-            break;
+            return 0;
         char *w = o->p + o->len;
         w[0] = '\\';
         o->len += 2;
@@ -90,9 +113,39 @@ static void put_string(out *o, const char *s)
             w[5] = hex[*p & 15];
             o->len += 4;
         }
+        if (t) {
+            char *v = t->p + t->len;
+            size_t k = 0;
+            v[k++] = '\\';
+            v[k++] = '\\';
+            if (w[1] == '"' || w[1] == '\\')
+                v[k++] = '\\';
+            memcpy(v + k, w + 1, w[1] == 'u' ? 5 : 1);
+            t->len += k + (w[1] == 'u' ? 5 : 1);
+        }
         p++;
     }
-    o->p[o->len++] = '"';   /* reserved with the last run: n + 6 >= 1 */
+}
+
+/* The quotes a twin writes are \" (room for the closing ones was
+ * reserved with the last run). */
+static void put_string(out *o, const char *s)
+{
+    out *t = o->twin;
+    if (reserve(o, 1) != 0 || (t && reserve(t, 2) != 0))
+        return;
+    o->p[o->len++] = '"';
+    if (t) {
+        t->p[t->len++] = '\\';
+        t->p[t->len++] = '"';
+    }
+    if (put_body(o, s) != 0)
+        return;
+    o->p[o->len++] = '"';
+    if (t) {
+        t->p[t->len++] = '\\';
+        t->p[t->len++] = '"';
+    }
 }
 
 /* cJSON's test for "%1.15g read back is the same number". */
@@ -165,7 +218,7 @@ static int put_fixed15(out *o, double d)
         memcpy(text + n, q, (size_t)ndig);
         n += (size_t)ndig;
     }
-    put(o, text, n);
+    put_tok(o, text, n);
     return 1;
 }
 
@@ -177,7 +230,7 @@ static void put_number(out *o, double d)
     char nb[32];
     int n;
     if (isnan(d) || isinf(d)) {
-        put(o, "null", 4);
+        put_tok(o, "null", 4);
         return;
     }
     if (fabs(d) < 1e15 && d == trunc(d) && !(d == 0 && signbit(d))) {
@@ -185,7 +238,7 @@ static void put_number(out *o, double d)
         char *q = digits(nb + sizeof nb, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
         if (v < 0)
             *--q = '-';
-        put(o, q, (size_t)(nb + sizeof nb - q));
+        put_tok(o, q, (size_t)(nb + sizeof nb - q));
         return;
     }
     if (put_fixed15(o, d))
@@ -193,7 +246,7 @@ static void put_number(out *o, double d)
     n = snprintf(nb, sizeof nb, "%1.15g", d);
     if (!same_double(strtod(nb, NULL), d))
         n = snprintf(nb, sizeof nb, "%1.17g", d);
-    put(o, nb, (size_t)n);
+    put_tok(o, nb, (size_t)n);
 }
 
 static int put_value(out *o, const cJSON *it)
@@ -201,13 +254,13 @@ static int put_value(out *o, const cJSON *it)
     const cJSON *c;
     switch (it->type & 0xFF) {
     case cJSON_NULL:
-        put(o, "null", 4);
+        put_tok(o, "null", 4);
         break;
     case cJSON_False:
-        put(o, "false", 5);
+        put_tok(o, "false", 5);
         break;
     case cJSON_True:
-        put(o, "true", 4);
+        put_tok(o, "true", 4);
         break;
     case cJSON_Number:
         put_number(o, it->valuedouble);
@@ -216,31 +269,33 @@ static int put_value(out *o, const cJSON *it)
         if (!it->valuestring)
             return -1;
         put(o, it->valuestring, strlen(it->valuestring));
+        if (o->twin && put_body(o->twin, it->valuestring) != 0)
+            return -1;
         break;
     case cJSON_String:
         put_string(o, it->valuestring);
         break;
     case cJSON_Array:
-        put_char(o, '[');
+        put_tok_char(o, '[');
         for (c = it->child; c; c = c->next) {
             if (put_value(o, c) != 0)
                 return -1;
             if (c->next)
-                put_char(o, ',');
+                put_tok_char(o, ',');
         }
-        put_char(o, ']');
+        put_tok_char(o, ']');
         break;
     case cJSON_Object:
-        put_char(o, '{');
+        put_tok_char(o, '{');
         for (c = it->child; c; c = c->next) {
             put_string(o, c->string);
-            put_char(o, ':');
+            put_tok_char(o, ':');
             if (put_value(o, c) != 0)
                 return -1;
             if (c->next)
-                put_char(o, ',');
+                put_tok_char(o, ',');
         }
-        put_char(o, '}');
+        put_tok_char(o, '}');
         break;
     default:
         return -1;
@@ -250,6 +305,7 @@ static int put_value(out *o, const cJSON *it)
 
 void jsonw_begin(jsonw_out *o, size_t cap)
 {
+    o->twin = NULL;
     o->len = 0;
     o->cap = cap ? cap : 1;
     o->p = malloc(o->cap);
@@ -289,4 +345,27 @@ char *jsonw_print(const cJSON *item, size_t *len)
     jsonw_begin(&o, 1024);
     jsonw_value(&o, item);
     return jsonw_end(&o, len);
+}
+
+char *jsonw_print_quoted(const cJSON *item, size_t *len, char **quoted, size_t *qlen)
+{
+    *quoted = NULL;
+    if (!item)
+        return NULL;
+    out o, t;
+    jsonw_begin(&o, 1024);
+    jsonw_begin(&t, 1280);
+    put_char(&t, '"');
+    o.twin = &t;
+    jsonw_value(&o, item);
+    put_char(&t, '"');
+    char *plain = jsonw_end(&o, len);
+    *quoted = jsonw_end(&t, qlen);
+    if (!plain || !*quoted) {
+        free(plain);
+        free(*quoted);
+        *quoted = NULL;
+        return NULL;
+    }
+    return plain;
 }

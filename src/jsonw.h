@@ -17,16 +17,24 @@
  * without text) or when memory runs out. */
 char *jsonw_print(const cJSON *item, size_t *len);
 
+/* jsonw_print, and in *quoted (its length in *qlen) that text as a JSON
+ * string, quotes included: what jsonw_string would write for it.  Both
+ * come from one pass, for a tool's structured result, which goes out as
+ * structuredContent and again inside a text block.  NULL for both (and
+ * nothing to free) on failure. */
+char *jsonw_print_quoted(const cJSON *item, size_t *len, char **quoted, size_t *qlen);
+
 /* Writing a text piece by piece, in jsonw_print's style, where building a
  * cJSON tree first would cost more than the text (the audit line):
  *   jsonw_out o;  jsonw_begin(&o, 512);
  *   jsonw_raw(&o, "{\"a\":", 5);  jsonw_number(&o, 1);  jsonw_raw(&o, "}", 1);
  *   char *s = jsonw_end(&o, &len);     NULL when memory ran out
  * The fields are the writer's; callers only pass the struct around. */
-typedef struct {
+typedef struct jsonw_out {
     char *p;
     size_t len, cap;
     int failed;
+    struct jsonw_out *twin;
 } jsonw_out;
 
 void  jsonw_begin(jsonw_out *o, size_t cap);

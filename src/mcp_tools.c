@@ -197,6 +197,20 @@ static cJSON *call_result(const rpc_req *r, call_ctx *c)
     return o;
 }
 
+/* A structured result's text block goes out as the quoted text made in
+ * the same pass as the JSON (jsonw_print_quoted) rather than escaped again
+ * when the reply is printed.  Done last: the audit reads it as a string. */
+static void send_quoted(cJSON *item, char *quoted)
+{
+    if (!item || !quoted) {
+        free(quoted);
+        return;
+    }
+    free(item->valuestring);
+    item->valuestring = quoted;
+    item->type = cJSON_Raw;
+}
+
 static cJSON *error_result(const char *msg)
 {
     cJSON *o = cJSON_CreateObject();
@@ -425,7 +439,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     backend_set_tick(m->b, on_tick, &ts);
     backend_trace_reset(m->b);
     call_ctx c = { .b = m->b, .t = t, .args = args, .spool_dir = m->cfg.spool_dir,
-                   .policy_enabled = policy_cb, .policy_ud = m };
+                   .policy_enabled = policy_cb, .policy_ud = m, .quote_text = !m->cfg.redact };
     int rc = call_run(&c, &e);
     backend_set_tick(m->b, NULL, NULL);
     if (rc != 0) {
@@ -456,10 +470,14 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     if (err_text)
         log_note(r, LOG_WARNING, t->name, err_text);
     char *reason = err_text ? strdup(err_text) : NULL;
+    cJSON *item = c.structured_item;
+    char *quoted = c.structured_quoted;
+    c.structured_quoted = NULL;
     *res = call_result(r, &c);
     call_ctx_clear(&c);
     redact_result(m->cfg.redact, *res);
     audit_call(r, name, args, outcome, reason, *res, t0);
+    send_quoted(item, quoted);
     free(reason);
     cJSON_Delete(empty);
     return 0;

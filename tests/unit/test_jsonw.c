@@ -22,6 +22,25 @@ static void same(const cJSON *j, const char *what)
     if (!ok && mismatches++ < 5)
         T_CHECK(0, "%s: jsonw '%.200s' vs cJSON '%.200s'", what, ours ? ours : "(null)",
                 ref ? ref : "(null)");
+    /* The one-pass twin: the same text, and that text as a JSON string
+     * exactly as jsonw_string writes it. */
+    size_t tn = 0, qn = 0, wn = 0;
+    char *quoted = NULL, *twin = jsonw_print_quoted(j, &tn, &quoted, &qn), *want = NULL;
+    if (ours) {
+        jsonw_out w;
+        jsonw_begin(&w, 16);
+        jsonw_string(&w, ours);
+        want = jsonw_end(&w, &wn);
+    }
+    int tok = (!ours && !twin && !quoted) ||
+              (ours && twin && quoted && want && !strcmp(twin, ours) && tn == n &&
+               !strcmp(quoted, want) && qn == wn);
+    if (!tok && mismatches++ < 5)
+        T_CHECK(0, "%s: quoted twin '%.200s' vs '%.200s'", what, quoted ? quoted : "(null)",
+                want ? want : "(null)");
+    free(twin);
+    free(quoted);
+    free(want);
     free(ours);
     free(ref);
 }
