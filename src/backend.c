@@ -15,7 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "mono.h"
 
 /* The libcurl entry points used here, resolved once. */
 static struct {
@@ -108,13 +109,6 @@ struct xfer {
     void *sink_ud;
     int sink_failed;
 };
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 backend *backend_new(const backend_opts *o, err *e)
 {
@@ -344,9 +338,9 @@ static int perform(backend *b, const char *method, const char *target,
         api.easy_setopt(c, CURLOPT_POSTFIELDS, body_len ? (const char *)body : "");
         api.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     }
-    double t0 = now_ms();
+    double t0 = mono_ms();
     CURLcode rc = transfer(b, c, errbuf);
-    double ms = now_ms() - t0;
+    double ms = mono_ms() - t0;
     free(url);
     if (rc != CURLE_OK) {
         if (rc == CURLE_FILESIZE_EXCEEDED)

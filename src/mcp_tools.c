@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "call.h"
 #include "jsonw.h"
 #include "log.h"
+#include "mono.h"
 
 /* Fields of Tool by protocol version: annotations arrived in 2025-03-26,
  * title and outputSchema/structuredContent in 2025-06-18. */
@@ -85,13 +85,6 @@ int mcp_tools_list(rpc_req *r, cJSON **res, rpc_error *er)
     return 0;
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 /* While Slicer works: cancellation and progress for the request. */
 typedef struct {
     rpc_req *r;
@@ -130,7 +123,7 @@ static int on_tick(void *ud, size_t now, size_t total)
     if (now < ts->prev_now)         /* a new REST call started */
         ts->base += ts->prev_now;
     ts->prev_now = now;
-    double t = now_ms();
+    double t = mono_ms();
     if (!ts->token || t - ts->start < PROGRESS_AFTER_MS || t - ts->last < PROGRESS_EVERY_MS)
         return 0;
     double value = total ? (double)(ts->base + now) : ts->reported + 1;
@@ -365,7 +358,7 @@ static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *arg
         return;
     audit_facts f = { .tool = tool_name, .outcome = outcome, .reason = reason, .args = args,
                       .bytes_returned = res ? content_bytes(res) : 0,
-                      .latency_ms = ms_rounded(now_ms() - t0) };
+                      .latency_ms = ms_rounded(mono_ms() - t0) };
     log_timestamp(f.when, sizeof f.when);
     size_t len = 0;
     char *line = audit_line(r, &f, 1, &len);
@@ -395,7 +388,7 @@ static int refuse(rpc_req *r, rpc_error *er, const char *tool_name, const cJSON 
 int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
 {
     mcp *m = r->m;
-    double t0 = now_ms();
+    double t0 = mono_ms();
     char msg[1400];
     const cJSON *jname = cJSON_GetObjectItemCaseSensitive(r->params, "name");
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(r->params, "arguments");
@@ -459,7 +452,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     const char *err_text = c.is_error && cJSON_IsString(text) ? text->valuestring : NULL;
     const char *outcome = r->cancelled ? "cancelled" : c.denied ? "refused" : c.is_error ? "tool_error" : "ok";
     log_msg(LOG_INFO, "tools/call %s: %s (%zu REST calls, %.1f ms)%s%s", t->name, outcome,
-            backend_trace_count(m->b), now_ms() - t0, err_text ? ": " : "", err_text ? err_text : "");
+            backend_trace_count(m->b), mono_ms() - t0, err_text ? ": " : "", err_text ? err_text : "");
     for (size_t i = 0; note_wanted(r, LOG_DEBUG) && i < backend_trace_count(m->b); i++) {
         const backend_trace *bt = backend_trace_at(m->b, i);
         char line[400];

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "catalog.h"
 #include "log.h"
+#include "mono.h"
 
 /* Editors save in several steps; wait for this much quiet. */
 #define RELOAD_QUIET_MS 150
@@ -34,13 +34,6 @@ struct reloader {
     double pending_since;   /* ms; 0 = nothing pending */
     double last_look;       /* ms; when the event queue was last read */
 };
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 reloader *reloader_new(const char *tools_dir, const char *schemas_dir, int watch)
 {
@@ -95,7 +88,7 @@ reload_result reloader_poll(reloader *r, toolset **fresh, char **problems)
 {
     *fresh = NULL;
     *problems = NULL;
-    double t = now_ms();
+    double t = mono_ms();
     if (t - r->last_look >= RELOAD_LOOK_MS) {
         r->last_look = t;
         if (drain_events(r))
