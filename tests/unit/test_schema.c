@@ -552,6 +552,64 @@ static void test_odd_inputs(void)
     cJSON_Delete(obj);
 }
 
+/* A subschema that says its type and one more keyword applies that
+ * keyword wherever it sits: as a property, as additionalProperties and as
+ * items (the table above tests most keywords at the root only). */
+static void test_typed_subschemas(void)
+{
+    static const char *const rows[][3] = {   /* subschema, failing, passing */
+        { "{\"type\":\"string\"}", "1", "\"x\"" },
+        { "{\"type\":\"integer\"}", "2.5", "3" },
+        { "{\"type\":\"number\"}", "1e400", "1" },
+        { "{\"type\":\"number\",\"minimum\":0}", "-1", "1" },
+        { "{\"type\":\"number\",\"maximum\":0}", "1", "-1" },
+        { "{\"type\":\"number\",\"exclusiveMinimum\":0}", "0", "1" },
+        { "{\"type\":\"number\",\"exclusiveMaximum\":0}", "0", "-1" },
+        { "{\"type\":\"string\",\"minLength\":2}", "\"a\"", "\"ab\"" },
+        { "{\"type\":\"string\",\"maxLength\":1}", "\"ab\"", "\"a\"" },
+        { "{\"type\":\"string\",\"pattern\":\"^a\"}", "\"b\"", "\"a\"" },
+        { "{\"type\":\"string\",\"enum\":[\"a\"]}", "\"b\"", "\"a\"" },
+        { "{\"type\":\"string\",\"const\":\"a\"}", "\"b\"", "\"a\"" },
+        { "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"}}}", "{\"q\":1}", "{\"q\":\"x\"}" },
+        { "{\"type\":\"object\",\"required\":[\"q\"]}", "{}", "{\"q\":1}" },
+        { "{\"type\":\"object\",\"additionalProperties\":false}", "{\"q\":1}", "{}" },
+        { "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}", "[1]", "[\"x\"]" },
+        { "{\"type\":\"array\",\"minItems\":1}", "[]", "[1]" },
+        { "{\"type\":\"array\",\"maxItems\":0}", "[1]", "[]" },
+        { "{\"type\":\"number\",\"$ref\":\"#/$defs/pos\"}", "-1", "1" },
+        { "{\"type\":\"number\",\"allOf\":[{\"minimum\":0}]}", "-1", "1" },
+        { "{\"type\":\"number\",\"anyOf\":[{\"minimum\":0}]}", "-1", "1" },
+        { "{\"type\":\"number\",\"oneOf\":[{\"minimum\":0}]}", "-1", "1" },
+    };
+    /* Around the subschema, and around the value: before and after. */
+    static const char *const wraps[][4] = {
+        { "{\"$defs\":{\"pos\":{\"minimum\":0}},\"type\":\"object\",\"properties\":{\"p\":", "}}",
+          "{\"p\":", "}" },
+        { "{\"$defs\":{\"pos\":{\"minimum\":0}},\"type\":\"object\",\"additionalProperties\":", "}",
+          "{\"z\":", "}" },
+        { "{\"$defs\":{\"pos\":{\"minimum\":0}},\"type\":\"array\",\"items\":", "}", "[", "]" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        for (size_t w = 0; w < sizeof wraps / sizeof wraps[0]; w++) {
+            char sch[512], bad[128], good[128];
+            snprintf(sch, sizeof sch, "%s%s%s", wraps[w][0], rows[i][0], wraps[w][1]);
+            snprintf(bad, sizeof bad, "%s%s%s", wraps[w][2], rows[i][1], wraps[w][3]);
+            snprintf(good, sizeof good, "%s%s%s", wraps[w][2], rows[i][2], wraps[w][3]);
+            cJSON *doc = parse(sch), *b = parse(bad), *g = parse(good);
+            err e = { 0 };
+            schema *s = doc ? schema_compile(doc, &e) : NULL;
+            T_CHECK(s && b && g, "row %zu, wrap %zu: %s: %s", i, w, sch, e.msg);
+            if (s && b && g) {
+                T_CHECK(schema_validate(s, b, &e) == -1, "row %zu: %s accepts %s", i, sch, bad);
+                T_CHECK(schema_validate(s, g, &e) == 0, "row %zu: %s refuses %s: %s", i, sch, good, e.msg);
+            }
+            schema_free(s);
+            cJSON_Delete(doc);
+            cJSON_Delete(b);
+            cJSON_Delete(g);
+        }
+}
+
 int main(void)
 {
     t_run("schema_validate_table", test_validate_table);
@@ -561,5 +619,6 @@ int main(void)
     t_run("schema_budget", test_budget);
     t_run("schema_validate_all", test_validate_all);
     t_run("schema_odd_inputs", test_odd_inputs);
+    t_run("schema_typed_subschemas", test_typed_subschemas);
     return t_done();
 }
