@@ -170,7 +170,6 @@ static void forget_structured(call_ctx *c)
 {
     cJSON_Delete(c->structured);
     c->structured = NULL;
-    c->structured_text = NULL;
     c->structured_item = NULL;
     free(c->structured_quoted);
     c->structured_quoted = NULL;
@@ -197,7 +196,6 @@ int call_set_structured(call_ctx *c, cJSON *obj)
     c->structured = obj;
     c->structured_quoted = quoted;
     c->structured_item = add_text_block(c, txt);
-    c->structured_text = c->structured_item ? c->structured_item->valuestring : NULL;
     free(txt);
     return c->structured_item ? 0 : -1;
 }

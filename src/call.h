@@ -23,8 +23,7 @@ typedef struct {
     /* outputs (owned by the ctx until call_ctx_clear) */
     cJSON *content;               /* array of content blocks */
     cJSON *structured;            /* object or NULL */
-    const char *structured_text;  /* its JSON, held by a text block in content */
-    cJSON *structured_item;       /* that block's "text" item */
+    cJSON *structured_item;       /* its JSON: the "text" item of a block in content */
     char  *structured_quoted;     /* the text as a quoted JSON string, or NULL */
     int    is_error;
     int    denied;                /* the guard refused a request */

@@ -179,7 +179,8 @@ static cJSON *call_result(const rpc_req *r, call_ctx *c)
     if (c->structured && version_at_least(r, "2025-06-18")) {
         /* Unless redaction will edit it, structuredContent goes out as the
          * text its text block already holds rather than printed again. */
-        cJSON *sc = !r->m->cfg.redact && c->structured_text ? cJSON_CreateRaw(c->structured_text) : NULL;
+        cJSON *sc = !r->m->cfg.redact && c->structured_item
+                    ? cJSON_CreateRaw(c->structured_item->valuestring) : NULL;
         if (sc)
             cJSON_Delete(c->structured);
         cJSON_AddItemToObject(o, "structuredContent", sc ? sc : c->structured);
