@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "mono.h"
 
 struct http_sess {
     char id[HTTP_SESSION_ID_LEN + 1];
@@ -16,7 +17,7 @@ struct http_sess {
     unsigned refs;
     int ended;
     int stream_open;
-    long long last_used_ms;
+    double last_used_ms;
     char *queue[HTTP_SESSION_QUEUE];    /* ring of messages for the stream */
     unsigned q_head, q_len;
     cJSON *cancels[HTTP_SESSION_CANCELS];
@@ -31,13 +32,6 @@ struct http_sessions {
     long idle_ms;
     int stopped;
 };
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 http_sessions *http_sessions_new(unsigned max_sessions, long idle_ms)
 {
@@ -146,7 +140,7 @@ http_sess *http_sessions_add(http_sessions *t, mcp_session *core)
     }
     s->core = core;
     s->refs = 1;
-    s->last_used_ms = now_ms();
+    s->last_used_ms = mono_ms();
     pthread_mutex_lock(&t->mu);
     unsigned i = 0;
     while (i < t->max && t->slot[i])
@@ -179,7 +173,7 @@ http_sess *http_sessions_get(http_sessions *t, const char *id)
     http_sess *s = i >= 0 ? t->slot[i] : NULL;
     if (s) {
         s->refs++;
-        s->last_used_ms = now_ms();
+        s->last_used_ms = mono_ms();
     }
     pthread_mutex_unlock(&t->mu);
     return s;
@@ -190,7 +184,7 @@ void http_sessions_put(http_sessions *t, http_sess *s)
     if (!s)
         return;
     pthread_mutex_lock(&t->mu);
-    s->last_used_ms = now_ms();
+    s->last_used_ms = mono_ms();
     int last = --s->refs == 0 && s->ended;
     pthread_mutex_unlock(&t->mu);
     if (last)
@@ -222,7 +216,7 @@ int http_sessions_end(http_sessions *t, const char *id)
 unsigned http_sessions_expire(http_sessions *t)
 {
     unsigned n = 0;
-    long long now = now_ms();
+    double now = mono_ms();
     pthread_mutex_lock(&t->mu);
     for (unsigned i = 0; i < t->max; i++) {
         http_sess *s = t->slot[i];
@@ -292,7 +286,7 @@ char *http_sess_stream_next(http_sessions *t, http_sess *s, long wait_ms, int *d
     }
     *done = !msg && (s->ended || t->stopped);
     if (!s->ended)
-        s->last_used_ms = now_ms();
+        s->last_used_ms = mono_ms();
     pthread_mutex_unlock(&t->mu);
     return msg;
 }
