@@ -46,7 +46,7 @@ static void test_cap_and_other_sizes(void)
 static void test_mixes_with_free(void)
 {
     /* A cached block handed out and freed with free(); a malloc'd string
-     * given to cJSON and freed by it (not kept: not a node's size). */
+     * given to cJSON and freed by it (kept too: a short string's class). */
     cJSON *n = cJSON_CreateNull();
     void *was = n;
     cJSON_Delete(n);
@@ -58,7 +58,37 @@ static void test_mixes_with_free(void)
     cJSON *s = cJSON_CreateStringReference(text);
     s->type &= ~cJSON_IsReference;
     cJSON_Delete(s);
-    T_CHECK(!g_on || nodecache_count() == 1, "the node kept, the string freed (%zu)", nodecache_count());
+    T_CHECK(!g_on || nodecache_count() == 2, "the node and the string kept (%zu)", nodecache_count());
+    nodecache_release();
+}
+
+/* Strings come back by class: a freed short string's block holds the
+ * next string of its class, never a longer one. */
+static void test_string_classes(void)
+{
+    cJSON *a = cJSON_CreateString("abc");                   /* 4 bytes: class 0 */
+    char *short_block = a->valuestring;
+    cJSON_Delete(a);
+    cJSON *b = cJSON_CreateString("0123456789abcdefghijklm"); /* 24 bytes: class 0 */
+    T_CHECK(!g_on || b->valuestring == short_block, "a 24-byte string reuses the 4-byte one's block");
+    cJSON_Delete(b);
+    cJSON *c = cJSON_CreateString("0123456789abcdefghijklmn"); /* 25 bytes: class 1 */
+    T_CHECK(c->valuestring != short_block && !strcmp(c->valuestring, "0123456789abcdefghijklmn"),
+            "a 25-byte string gets a block of the next class");
+    cJSON_Delete(c);
+    T_CHECK(!g_on || nodecache_count() == 3, "node, class 0 and class 1 blocks held (%zu)",
+            nodecache_count());
+    /* Each class has its own cap. */
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; i < NODECACHE_MAX + 10; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString("x"));
+    cJSON_Delete(arr);
+    /* Both full (a shared cap would hold half), neither past its cap (that
+     * would be 10 more each); malloc may round a few blocks into other
+     * classes. */
+    size_t held = nodecache_count();
+    T_CHECK(!g_on || (held >= 2 * (size_t)NODECACHE_MAX && held < 2 * (size_t)NODECACHE_MAX + 10),
+            "nodes and short strings capped apart (%zu)", held);
     nodecache_release();
 }
 
@@ -92,6 +122,7 @@ int main(void)
     t_run("nodecache_reuse", test_reuse);
     t_run("nodecache_cap_and_other_sizes", test_cap_and_other_sizes);
     t_run("nodecache_mixes_with_free", test_mixes_with_free);
+    t_run("nodecache_string_classes", test_string_classes);
     t_run("nodecache_threads", test_threads);
     nodecache_release();
     return t_done();
