@@ -90,12 +90,17 @@ typedef struct {
     rpc_req *r;
     const cJSON *token;
     double start, last;
+    double looked;          /* when the transport was last asked about a cancel */
     double reported;        /* last progress value sent: it must grow */
     size_t base, prev_now;  /* bytes of earlier REST calls of this tool call */
 } tick_state;
 
 #define PROGRESS_AFTER_MS 250.0
 #define PROGRESS_EVERY_MS 250.0
+/* Asking the transport costs a poll (stdio) or a recv (HTTP), and libcurl
+ * ticks a dozen times in a sub-millisecond REST call: the first tick asks
+ * (a cancel sent right behind the call), then one a millisecond. */
+#define CANCEL_LOOK_MS 1.0
 
 static void send_note(const rpc_req *r, const char *method, cJSON *params)
 {
@@ -116,14 +121,17 @@ static int on_tick(void *ud, size_t now, size_t total)
 {
     tick_state *ts = ud;
     rpc_req *r = ts->r;
-    if (r->io && r->io->cancelled && r->io->cancelled(r->io->ud, r->id)) {
-        r->cancelled = 1;
-        return 1;
+    double t = mono_ms();
+    if (t - ts->looked >= CANCEL_LOOK_MS) {
+        ts->looked = t;
+        if (r->io && r->io->cancelled && r->io->cancelled(r->io->ud, r->id)) {
+            r->cancelled = 1;
+            return 1;
+        }
     }
     if (now < ts->prev_now)         /* a new REST call started */
         ts->base += ts->prev_now;
     ts->prev_now = now;
-    double t = mono_ms();
     if (!ts->token || t - ts->start < PROGRESS_AFTER_MS || t - ts->last < PROGRESS_EVERY_MS)
         return 0;
     double value = total ? (double)(ts->base + now) : ts->reported + 1;
@@ -429,7 +437,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     const cJSON *token = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
     if (token && !cJSON_IsString(token) && !cJSON_IsNumber(token))
         token = NULL;
-    tick_state ts = { .r = r, .token = token, .start = t0, .last = t0 };
+    tick_state ts = { .r = r, .token = token, .start = t0, .last = t0, .looked = t0 - CANCEL_LOOK_MS };
     backend_set_tick(m->b, on_tick, &ts);
     backend_trace_reset(m->b);
     call_ctx c = { .b = m->b, .t = t, .args = args, .spool_dir = m->cfg.spool_dir,

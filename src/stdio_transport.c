@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -21,7 +20,6 @@ typedef struct {
     size_t head;        /* start of the first unhandled line */
     size_t scanned;     /* read-ahead already checked for a cancellation */
     int cancel_seen;    /* the request in flight was cancelled */
-    struct timespec last_look;  /* when read-ahead last polled the input */
     int eof;
     int out_broken;
     int discarding;     /* inside an over-long line: drop until newline */
@@ -119,23 +117,6 @@ static int fill(stdio_t *st, int timeout_ms)
     return 0;
 }
 
-/* Whether LOOK_EVERY_NS passed since the input was last polled.  libcurl
- * asks a dozen times during a sub-millisecond REST call; polling each time
- * cost more system calls than the call itself, and a cancellation a
- * millisecond later is as good. */
-#define LOOK_EVERY_NS 1000000L
-
-static int time_to_look(stdio_t *st)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    long ns = (now.tv_sec - st->last_look.tv_sec) * 1000000000L + (now.tv_nsec - st->last_look.tv_nsec);
-    if (ns < LOOK_EVERY_NS && ns >= 0)
-        return 0;
-    st->last_look = now;
-    return 1;
-}
-
 /* Read-ahead during a call: is the in-flight request cancelled?  Each
  * line is looked at once (scanned remembers where the last look ended),
  * so a long backlog of pipelined requests costs linear time. */
@@ -144,7 +125,7 @@ static int cancelled(void *ud, const cJSON *id)
     stdio_t *st = ud;
     if (st->cancel_seen)
         return 1;
-    if (!st->eof && st->inbuf.len - st->head < st->inbuf.cap / 2 && time_to_look(st))
+    if (!st->eof && st->inbuf.len - st->head < st->inbuf.cap / 2)
         fill(st, 0);
     if (st->scanned < st->head)
         st->scanned = st->head;
