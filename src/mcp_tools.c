@@ -99,7 +99,7 @@ typedef struct {
 #define PROGRESS_EVERY_MS 250.0
 /* Asking the transport costs a poll (stdio) or a recv (HTTP), and libcurl
  * ticks a dozen times in a sub-millisecond REST call: the first tick asks
- * (a cancel sent right behind the call), then one a millisecond. */
+ * (a cancel sent right behind the call), then once a millisecond. */
 #define CANCEL_LOOK_MS 1.0
 
 static void send_note(const rpc_req *r, const char *method, cJSON *params)

@@ -432,6 +432,42 @@ static void test_cancellation(void)
     e2e_stop(&x);
 }
 
+/* A cancel sent in the same write as a quick call stops it: the gateway
+ * asks about cancels at a call's first tick, before its once-a-millisecond
+ * pace, so even a sub-millisecond call sees it. */
+static void test_cancellation_pipelined(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/audit-cancel.jsonl", t_tmpdir());
+    e2e x;
+    const char *mcp[] = { "--audit-log", path, NULL };
+    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    /* Warm, the call takes well under a millisecond: only the first
+     * tick's look can see the cancel. */
+    for (int i = 0; i < 20; i++)
+        cJSON_Delete(t_mcp_call(x.mcp, "get_slicer_info", "{}", 5000));
+    static const char both[] =
+        "{\"jsonrpc\":\"2.0\",\"id\":78,\"method\":\"tools/call\",\"params\":{\"name\":\"get_slicer_info\",\"arguments\":{}}}\n"
+        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":78}}\n";
+    T_ASSERT(t_mcp_send_raw(x.mcp, both, sizeof both - 1) == 0, "send");
+    cJSON *r = t_mcp_request(x.mcp, "ping", NULL, 3000);
+    T_CHECK(r && get(r, "result"), "the ping after it is answered");
+    cJSON_Delete(r);
+    const cJSON *n;
+    int got78 = 0;
+    cJSON_ArrayForEach(n, t_mcp_notes(x.mcp))
+        got78 |= cJSON_IsNumber(get(n, "id")) && get(n, "id")->valueint == 78;
+    T_CHECK(!got78, "no answer to the call cancelled right behind it");
+    int lines, bad;
+    cJSON *recs = read_audit(path, &lines, &bad);
+    const cJSON *rec = cJSON_GetArrayItem(recs, 20);
+    T_CHECK(lines == 21 && cJSON_IsString(get(rec, "outcome")) &&
+            !strcmp(get(rec, "outcome")->valuestring, "cancelled"),
+            "audited as cancelled (%d lines)", lines);
+    cJSON_Delete(recs);
+    e2e_stop(&x);
+}
+
 static void test_progress(void)
 {
     e2e x;
@@ -497,6 +533,7 @@ int main(void)
     t_run("redaction", test_redaction);
     t_run("reload", test_reload);
     t_run("cancellation", test_cancellation);
+    t_run("cancellation_pipelined", test_cancellation_pipelined);
     t_run("progress", test_progress);
     t_run("stdin_closed_during_call", test_stdin_closed_during_call);
     t_run("sigterm_exits_cleanly", test_sigterm_exits_cleanly);
