@@ -201,13 +201,20 @@ static cJSON *read_audit(const char *path, int *lines, int *bad)
     return arr;
 }
 
+/* Starts slicer-sim (with sim's options) and a gateway writing its audit
+ * log to name in the test's folder, whose path goes to path. */
+static int start_audited(e2e *x, const char *const *sim, const char *name, char *path, size_t n)
+{
+    snprintf(path, n, "%s/%s", t_tmpdir(), name);
+    const char *mcp[] = { "--audit-log", path, NULL };
+    return e2e_start(x, sim, mcp);
+}
+
 static void test_audit_log(void)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/audit/deep/audit.jsonl", t_tmpdir());
     e2e x;
-    const char *mcp[] = { "--audit-log", path, NULL };
-    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    T_ASSERT(start_audited(&x, NULL, "audit/deep/audit.jsonl", path, sizeof path) == 0, "start");
     cJSON_Delete(t_mcp_call(x.mcp, "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", 5000));
     cJSON_Delete(t_mcp_call(x.mcp, "get_slice_png", "{\"view\":\"teal\"}", 5000));
     cJSON_Delete(t_mcp_call(x.mcp, "execute_python_code", "{\"code\":\"1\"}", 5000));
@@ -263,11 +270,9 @@ static void test_audit_log(void)
 static void test_audit_first_byte(void)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/audit-first.jsonl", t_tmpdir());
     e2e x;
     const char *sim[] = { "--fault", "/slicer/mrml=delay:300", NULL };
-    const char *mcp[] = { "--audit-log", path, NULL };
-    T_ASSERT(e2e_start(&x, sim, mcp) == 0, "start");
+    T_ASSERT(start_audited(&x, sim, "audit-first.jsonl", path, sizeof path) == 0, "start");
     cJSON_Delete(t_mcp_call(x.mcp, "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", 5000));
     int lines, bad;
     cJSON *recs = read_audit(path, &lines, &bad);
@@ -282,10 +287,8 @@ static void test_audit_first_byte(void)
 static void test_audit_survives_kill9(void)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/audit-kill.jsonl", t_tmpdir());
     e2e x;
-    const char *mcp[] = { "--audit-log", path, NULL };
-    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    T_ASSERT(start_audited(&x, NULL, "audit-kill.jsonl", path, sizeof path) == 0, "start");
     /* A burst of 200 calls written at once; kill -9 part-way through. */
     for (int i = 0; i < 200; i++) {
         char line[200];
@@ -410,6 +413,17 @@ static void test_reload(void)
     e2e_stop(&x);
 }
 
+/* Whether any message seen so far (outside a request's own answer) was an
+ * answer with this id. */
+static int answered(t_mcp *m, int id)
+{
+    const cJSON *n;
+    cJSON_ArrayForEach(n, t_mcp_notes(m))
+        if (cJSON_IsNumber(get(n, "id")) && get(n, "id")->valueint == id)
+            return 1;
+    return 0;
+}
+
 static void test_cancellation(void)
 {
     e2e x;
@@ -424,11 +438,7 @@ static void test_cancellation(void)
     cJSON *r = t_mcp_request(x.mcp, "ping", NULL, 3000);
     T_CHECK(r && get(r, "result") && t_now_ms() - t0 < 1500, "the gateway is free again at once (%ld ms)", t_now_ms() - t0);
     cJSON_Delete(r);
-    const cJSON *n;
-    int got77 = 0;
-    cJSON_ArrayForEach(n, t_mcp_notes(x.mcp))
-        got77 |= cJSON_IsNumber(get(n, "id")) && get(n, "id")->valueint == 77;
-    T_CHECK(!got77, "no answer to the cancelled request");
+    T_CHECK(!answered(x.mcp, 77), "no answer to the cancelled request");
     e2e_stop(&x);
 }
 
@@ -438,10 +448,8 @@ static void test_cancellation(void)
 static void test_cancellation_pipelined(void)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/audit-cancel.jsonl", t_tmpdir());
     e2e x;
-    const char *mcp[] = { "--audit-log", path, NULL };
-    T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");
+    T_ASSERT(start_audited(&x, NULL, "audit-cancel.jsonl", path, sizeof path) == 0, "start");
     /* Warm, the call takes well under a millisecond: only the first
      * tick's look can see the cancel. */
     for (int i = 0; i < 20; i++)
@@ -453,11 +461,7 @@ static void test_cancellation_pipelined(void)
     cJSON *r = t_mcp_request(x.mcp, "ping", NULL, 3000);
     T_CHECK(r && get(r, "result"), "the ping after it is answered");
     cJSON_Delete(r);
-    const cJSON *n;
-    int got78 = 0;
-    cJSON_ArrayForEach(n, t_mcp_notes(x.mcp))
-        got78 |= cJSON_IsNumber(get(n, "id")) && get(n, "id")->valueint == 78;
-    T_CHECK(!got78, "no answer to the call cancelled right behind it");
+    T_CHECK(!answered(x.mcp, 78), "no answer to the call cancelled right behind it");
     int lines, bad;
     cJSON *recs = read_audit(path, &lines, &bad);
     const cJSON *rec = cJSON_GetArrayItem(recs, 20);
