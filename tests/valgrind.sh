@@ -4,10 +4,9 @@
 # SLICER_MCP_WRAPPER), two programs at a time, and fails on any valgrind
 # error or leak (definite or indirect) in any gateway process.
 #   tests/valgrind.sh [BUILD] [TEST...]     (default build, every test_e2e_*)
-# Waits for the gateway are stretched (SLICER_MCP_TIME_SCALE) but the
-# tests' own latency bounds are not, so a timing check may fail under
-# valgrind's slowdown: test results are reported, only valgrind's verdict
-# decides the exit status.  Logs: tests/out/valgrind/.
+# Waits for the gateway and the tests' latency bounds on it are stretched
+# (SLICER_MCP_TIME_SCALE, t_mcp_bound); test results are reported, only
+# valgrind's verdict decides the exit status.  Logs: tests/out/valgrind/.
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
 export BUILD_DIR="$BUILD"
@@ -50,7 +49,7 @@ logs=$(ls "$OUT"/vg.*.log 2>/dev/null | wc -l)
 complete=$(grep -l 'ERROR SUMMARY:' "$OUT"/vg.*.log 2>/dev/null | wc -l)
 bad=$(grep -L 'ERROR SUMMARY: 0 errors' $(grep -l 'ERROR SUMMARY:' "$OUT"/vg.*.log 2>/dev/null) 2>/dev/null)
 echo "valgrind: $logs gateway processes, $complete ran to exit ($((logs - complete)) killed on purpose or by a test), ${secs}s"
-echo "valgrind: tests under valgrind: $passed passed, $failed failed (latency bounds are not scaled)"
+echo "valgrind: tests under valgrind: $passed passed, $failed failed"
 if [ -n "$bad" ]; then
     for f in $bad; do
         echo "valgrind: errors in $f:"

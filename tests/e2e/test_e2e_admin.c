@@ -129,7 +129,7 @@ static void fault_case(const char *fault, const char *tool, const char *args, co
     long took = t_now_ms() - t0;
     T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), msg_part), "%s: isError naming '%s': %s", fault, msg_part,
             t_mcp_text(r));
-    T_CHECK(took < 2500, "%s: answered in %ld ms", fault, took);
+    T_CHECK(took < t_mcp_bound(2500), "%s: answered in %ld ms", fault, took);
     cJSON_Delete(r);
     t_resp resp;
     char url[128];
@@ -179,7 +179,7 @@ static void test_slicer_down(void)
     cJSON *r = t_mcp_call(m, "list_volumes", "{}", 5000);
     T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "connection refused") && strstr(t_mcp_text(r), "Web Server"),
             "a message a model can act on: %s", t_mcp_text(r));
-    T_CHECK(t_now_ms() - t0 < 2000, "fast");
+    T_CHECK(t_now_ms() - t0 < t_mcp_bound(2000), "fast");
     cJSON_Delete(r);
     t_mcp_free(m);
 }
@@ -436,7 +436,7 @@ static void test_cancellation(void)
     t_mcp_send(x.mcp, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":77,\"reason\":\"user\"}}");
     long t0 = t_now_ms();
     cJSON *r = t_mcp_request(x.mcp, "ping", NULL, 3000);
-    T_CHECK(r && get(r, "result") && t_now_ms() - t0 < 1500, "the gateway is free again at once (%ld ms)", t_now_ms() - t0);
+    T_CHECK(r && get(r, "result") && t_now_ms() - t0 < t_mcp_bound(1500), "the gateway is free again at once (%ld ms)", t_now_ms() - t0);
     cJSON_Delete(r);
     T_CHECK(!answered(x.mcp, 77), "no answer to the cancelled request");
     e2e_stop(&x);
@@ -515,7 +515,7 @@ static void test_sigterm_exits_cleanly(void)
     kill(t_mcp_pid(x.mcp), SIGTERM);
     long t0 = t_now_ms();
     int st = t_mcp_close(x.mcp, 3000);
-    T_CHECK(st == 0 && t_now_ms() - t0 < 1500, "SIGTERM: exit 0 at once (status %d, %ld ms)", st, t_now_ms() - t0);
+    T_CHECK(st == 0 && t_now_ms() - t0 < t_mcp_bound(1500), "SIGTERM: exit 0 at once (status %d, %ld ms)", st, t_now_ms() - t0);
     char *err = t_read_file(t_mcp_stderr_path(x.mcp), NULL);
     T_CHECK(err && strstr(err, "stopping on a signal"), "says why it stopped");
     free(err);

@@ -142,9 +142,9 @@ static int run_matrix_for(const tool_case *tc, int *cases)
         } else {
             T_CHECK(r && !t_mcp_is_error(r), "%s %s: works: %s", tc->tool, f->kind, t_mcp_text(r));
         }
-        long bound = base + (f->slow ? BOUND_MS : TIMEOUT_MS / 2);
-        T_CHECK(took <= bound, "%s %s: answered in %ld ms (bound %ld: %ld without a fault + %d)", tc->tool,
-                f->kind, took, bound, base, f->slow ? BOUND_MS : TIMEOUT_MS / 2);
+        long extra = t_mcp_bound(f->slow ? BOUND_MS : TIMEOUT_MS / 2), bound = base + extra;
+        T_CHECK(took <= bound, "%s %s: answered in %ld ms (bound %ld: %ld without a fault + %ld)", tc->tool,
+                f->kind, took, bound, base, extra);
         cJSON_Delete(r);
         T_CHECK(sim_fault(t_sim_url(x.sim), NULL, NULL) == 0, "cleared");
         r = t_mcp_call(x.mcp, tc->tool, tc->args, 10000);
@@ -247,7 +247,7 @@ static void test_refused_and_restart(void)
             fault_cases_run++;
             T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "connection refused"), "round %d %s: %s", round,
                     tools[i][0], t_mcp_text(r));
-            T_CHECK(took < TIMEOUT_MS / 2, "refused in %ld ms", took);
+            T_CHECK(took < t_mcp_bound(TIMEOUT_MS / 2), "refused in %ld ms", took);
             cJSON *a = last_audit(audit);
             T_CHECK(a && !strcmp(get(a, "outcome")->valuestring, "tool_error") &&
                     strstr(get(a, "reason")->valuestring, "connection refused"), "audited as tool_error");
@@ -418,7 +418,7 @@ static void test_malformed_answers(void)
         else
             T_CHECK(r && t_mcp_is_error(r) && t_mcp_text(r)[0], "answer %d: isError with a message: %s", i,
                     t_mcp_text(r));
-        T_CHECK(took <= BOUND_MS, "answer %d: within %d ms (%ld)", i, BOUND_MS, took);
+        T_CHECK(took <= t_mcp_bound(BOUND_MS), "answer %d: within %ld ms (%ld)", i, t_mcp_bound(BOUND_MS), took);
         cJSON_Delete(r);
     }
     cJSON *r = t_mcp_request(m, "ping", NULL, 3000);

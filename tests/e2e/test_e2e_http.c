@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mcpclient.h"
 #include "testlib.h"
 
 #define MODERN_META "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"," \
@@ -734,7 +735,7 @@ static void test_sigterm_with_open_stream(void)
     pthread_join(th, NULL);
     hr_free(&a.r);
     long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-    T_CHECK(rc == 0 && ms < 3000, "exit %d after %ld ms", rc, ms);
+    T_CHECK(rc == 0 && ms < t_mcp_bound(3000), "exit %d after %ld ms", rc, ms);
 }
 
 /* A 2026-07-28 subscriptions/listen stream: POST with a stream reply. */
@@ -1100,7 +1101,7 @@ static void test_cancel_legacy(void)
     waitpid(child, &st, 0);
     long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     T_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "cancel notification got 202");
-    T_CHECK(r.status == 202 && r.len == 0 && ms < 2500, "cancelled call: %ld after %ld ms '%s'", r.status, ms, r.body);
+    T_CHECK(r.status == 202 && r.len == 0 && ms < t_mcp_bound(2500), "cancelled call: %ld after %ld ms '%s'", r.status, ms, r.body);
     hr_free(&r);
     snprintf(u, sizeof u, "%s/__sim/fault?clear=1", t_sim_url(g_sim));
     t_http("POST", u, NULL, 0, 3000, &tr);

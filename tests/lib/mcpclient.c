@@ -101,6 +101,8 @@ static long time_scale(void)
     return k >= 1 && k <= 100 ? k : 1;
 }
 
+long t_mcp_bound(long ms) { return ms * time_scale(); }
+
 /* Next complete line (malloc'd) or NULL on time-out / EOF. */
 static char *read_line(t_mcp *m, int timeout_ms)
 {

@@ -31,6 +31,10 @@ int    t_mcp_handshake(t_mcp *m, const char *version);
 cJSON *t_mcp_call(t_mcp *m, const char *tool, const char *args_json, int timeout_ms);
 /* Notifications received while waiting in t_mcp_request (array; owned by m). */
 cJSON *t_mcp_notes(t_mcp *m);
+/* A latency bound on the gateway, in ms, stretched like every wait
+ * (SLICER_MCP_TIME_SCALE): under valgrind a check of the gateway's speed
+ * must not fail for the wrapper's slowdown alone. */
+long   t_mcp_bound(long ms);
 /* The text of result.content[0] (or ""), borrowed. */
 const char *t_mcp_text(const cJSON *resp);
 int    t_mcp_is_error(const cJSON *resp);   /* result.isError true */
