@@ -218,6 +218,11 @@ int t_mcp_close(t_mcp *m, int timeout_ms)
         close(m->in);
         m->in = -1;
     }
+    return t_mcp_wait(m, timeout_ms);
+}
+
+int t_mcp_wait(t_mcp *m, int timeout_ms)
+{
     long deadline = t_now_ms() + timeout_ms * time_scale();
     while (t_now_ms() < deadline) {
         int st;

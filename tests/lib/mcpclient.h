@@ -41,6 +41,9 @@ int    t_mcp_is_error(const cJSON *resp);   /* result.isError true */
 /* Closes stdin and waits up to timeout_ms for exit; returns the exit
  * status, or -1 if it had to be killed. */
 int    t_mcp_close(t_mcp *m, int timeout_ms);
+/* Waits for the gateway to exit on its own, its stdin left open; as
+ * t_mcp_close otherwise. */
+int    t_mcp_wait(t_mcp *m, int timeout_ms);
 void   t_mcp_kill(t_mcp *m);
 /* Closes our read end of the gateway's stdout (its next write fails). */
 void   t_mcp_close_stdout(t_mcp *m);
