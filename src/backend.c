@@ -84,9 +84,18 @@ fail:
     return -1;
 }
 
+/* Easy handles made ahead, and used ones not yet freed: backend_idle
+ * does both between calls, off the path of the reply. */
+#define BACKEND_SPARES 4
+
 struct backend {
     CURLM *multi;               /* lives as long as the backend */
     CURL *curl;                 /* the transfer in progress */
+    CURL *spare[BACKEND_SPARES];    /* fresh, with the options every call sets */
+    CURL *spent[BACKEND_SPARES];    /* used once, to free */
+    size_t nspare, nspent;
+    size_t used;                /* handles taken since the last backend_idle */
+    size_t want;                /* spares to keep: the most used between idles */
     struct curl_slist *headers;
     char *base;
     long connect_ms, total_ms;
@@ -152,6 +161,10 @@ void backend_free(backend *b)
 {
     if (!b)
         return;
+    while (b->nspare)
+        api.easy_cleanup(b->spare[--b->nspare]);
+    while (b->nspent)
+        api.easy_cleanup(b->spent[--b->nspent]);
     if (b->multi)
         api.multi_cleanup(b->multi);
     if (b->headers)
@@ -284,6 +297,62 @@ static CURLcode transfer(backend *b, CURL *c, char *errbuf)
     return rc;
 }
 
+/* A never-used easy handle with the options that are the same for every
+ * call.  Never one reused with curl_easy_reset: libcurl 7.88 keeps the
+ * previous response's header list across a reset, and an answer whose
+ * first header line is an obs-fold continuation (" x") is then unfolded
+ * into that freed header (a use-after-free found by
+ * tests/fuzz/fuzz_slicer_response).  Connections are never reused anyway;
+ * what is worth keeping lives in b->multi. */
+static CURL *new_handle(const backend *b)
+{
+    CURL *c = api.easy_init();
+    if (!c)
+        return NULL;
+    api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(c, CURLOPT_PROXY, "");
+    api.easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, b->connect_ms);
+    api.easy_setopt(c, CURLOPT_TIMEOUT_MS, b->total_ms);
+    api.easy_setopt(c, CURLOPT_HTTPHEADER, b->headers);
+    api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    api.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    api.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    return c;
+}
+
+static CURL *take_handle(backend *b)
+{
+    b->used++;
+    return b->nspare ? b->spare[--b->nspare] : new_handle(b);
+}
+
+/* Freed at the next backend_idle, or now when that never comes soon
+ * enough. */
+static void retire(backend *b, CURL *c)
+{
+    b->curl = NULL;
+    if (b->nspent < BACKEND_SPARES)
+        b->spent[b->nspent++] = c;
+    else
+        api.easy_cleanup(c);
+}
+
+void backend_idle(backend *b)
+{
+    while (b->nspent)
+        api.easy_cleanup(b->spent[--b->nspent]);
+    if (!b->multi)      /* no call yet: libcurl is not even loaded */
+        return;
+    if (b->used > b->want)
+        b->want = b->used < BACKEND_SPARES ? b->used : BACKEND_SPARES;
+    b->used = 0;
+    while (b->nspare < b->want && (b->spare[b->nspare] = new_handle(b)) != NULL)
+        b->nspare++;
+}
+
 static int perform(backend *b, const char *method, const char *target,
                    const void *body, size_t body_len, backend_sink_fn sink,
                    void *sink_ud, backend_resp *r, err *e)
@@ -299,13 +368,7 @@ static int perform(backend *b, const char *method, const char *target,
     memcpy(url, b->base, blen);
     memcpy(url + blen, target, tlen + 1);
 
-    /* A fresh easy handle per call, not one reused with curl_easy_reset:
-     * libcurl 7.88 keeps the previous response's header list across a
-     * reset, and an answer whose first header line is an obs-fold
-     * continuation (" x") is then unfolded into that freed header (a
-     * use-after-free found by tests/fuzz/fuzz_slicer_response).  Connections
-     * are never reused anyway; what is worth keeping lives in b->multi. */
-    CURL *c = api.easy_init();
+    CURL *c = take_handle(b);
     if (!c) {
         free(url);
         return err_set(e, ERR_INTERNAL, "out of memory");
@@ -315,19 +378,8 @@ static int perform(backend *b, const char *method, const char *target,
     struct xfer x = { .b = b, .r = r, .sink = sink, .sink_ud = sink_ud };
     api.easy_setopt(c, CURLOPT_URL, url);
     api.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    api.easy_setopt(c, CURLOPT_PROXY, "");
-    api.easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-    api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, b->connect_ms);
-    api.easy_setopt(c, CURLOPT_TIMEOUT_MS, b->total_ms);
-    api.easy_setopt(c, CURLOPT_HTTPHEADER, b->headers);
-    api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     api.easy_setopt(c, CURLOPT_WRITEDATA, &x);
-    api.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     api.easy_setopt(c, CURLOPT_XFERINFODATA, &x);
-    api.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     if (!sink)
         api.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max_response);
     else    /* one receive and one sink call per 256 KiB, not per 16 KiB */
@@ -349,8 +401,7 @@ static int perform(backend *b, const char *method, const char *target,
         describe_failure(b, rc, &x, errbuf, ms, e);
         err_prefix(e, "slicer: %s %s", method, target);
         backend_resp_free(r);
-        api.easy_cleanup(c);
-        b->curl = NULL;
+        retire(b, c);
         return -1;
     }
     api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
@@ -358,8 +409,7 @@ static int perform(backend *b, const char *method, const char *target,
     api.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
     copy_cut(r->content_type, sizeof r->content_type, ct ? ct : "");
     record(b, c, method, target, r->status, r->body.len + r->streamed, ms);
-    api.easy_cleanup(c);
-    b->curl = NULL;
+    retire(b, c);
     return 0;
 }
 

@@ -71,6 +71,10 @@ typedef int (*backend_sink_fn)(void *ud, const void *data, size_t n, size_t tota
 int  backend_call_stream(backend *b, const char *method, const char *target,
                          backend_sink_fn sink, void *sink_ud, backend_resp *r, err *e);
 
+/* Between calls, off the reply's path: frees the easy handles used since
+ * the last time and makes ready as many fresh ones as the largest call
+ * lately needed (without it, each call makes and frees its own). */
+void backend_idle(backend *b);
 /* The calls made since the last reset (at most BACKEND_MAX_TRACE kept). */
 void backend_trace_reset(backend *b);
 size_t backend_trace_count(const backend *b);

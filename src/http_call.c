@@ -104,12 +104,15 @@ static void *worker(void *arg)
     mcp_io io = { .send = on_send, .cancelled = on_cancelled, .ud = j, .transport = "http", .peer = j->peer };
     mcp_reply rep;
     mcp_handle(S->m, j->core, j->msg, j->len, &io, &rep);
-    http_gate_leave(&S->gate);   /* the next call may start while this reply is written */
     pthread_mutex_lock(&j->mu);
     j->rep = rep;
     j->done = 1;
     pthread_cond_broadcast(&j->cv);
     pthread_mutex_unlock(&j->mu);
+    /* While the reply is written: the core's housekeeping, still inside
+     * the gate, then the next call may start. */
+    mcp_idle(S->m);
+    http_gate_leave(&S->gate);
     job_release(j);
     pthread_mutex_lock(&S->workers_mu);   /* last: http_run waits for this before freeing */
     S->workers--;

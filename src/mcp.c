@@ -47,6 +47,7 @@ void mcp_free(mcp *m)
 }
 
 void mcp_set_tools(mcp *m, const toolset *tools) { m->tools = tools; }
+void mcp_idle(mcp *m) { backend_idle(m->b); }
 
 int mcp_policy_enabled(const mcp *m, const char *policy)
 {
@@ -260,10 +261,18 @@ static cJSON *dispatch(rpc_req *r, rpc_error *er)
     return res;
 }
 
-static void handle_one(mcp *m, mcp_session *s, cJSON *msg, const mcp_io *io,
-                       cJSON **reply, int *http_status, int *init)
+void mcp_spend(cJSON *spent, cJSON *tree)
 {
-    rpc_req r = { .m = m, .s = s, .io = io, .log_level = -1 };
+    if (spent && tree)
+        cJSON_AddItemToArray(spent, tree);
+    else
+        cJSON_Delete(tree);
+}
+
+static void handle_one(mcp *m, mcp_session *s, cJSON *msg, const mcp_io *io,
+                       cJSON *spent, cJSON **reply, int *http_status, int *init)
+{
+    rpc_req r = { .m = m, .s = s, .io = io, .log_level = -1, .spent = spent };
     rpc_error er = { 0 };
     *reply = NULL;
     if (rpc_parse_request(msg, &r.id, &r.method, &r.params, &er) != 0) {
@@ -298,6 +307,9 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
                 const mcp_io *io, mcp_reply *out)
 {
     memset(out, 0, sizeof *out);
+    /* Freeing the trees waits until the reply is sent: the client gets its
+     * answer that much sooner. */
+    out->spent = cJSON_CreateArray();
     rpc_error er = { 0 };
     cJSON *root = rpc_parse(msg, len, MCP_MAX_MESSAGE, MCP_MAX_DEPTH, &er);
     cJSON *reply = NULL;
@@ -317,7 +329,7 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
             cJSON_ArrayForEach(item, root) {
                 cJSON *one = NULL;
                 int st = 200, init = 0;
-                handle_one(m, s, item, io, &one, &st, &init);
+                handle_one(m, s, item, io, out->spent, &one, &st, &init);
                 if (one)
                     cJSON_AddItemToArray(reply, one);
             }
@@ -328,12 +340,12 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
             }
         }
     } else {
-        handle_one(m, s, root, io, &reply, &out->http_status, &out->is_initialize_result);
+        handle_one(m, s, root, io, out->spent, &reply, &out->http_status, &out->is_initialize_result);
     }
-    cJSON_Delete(root);
+    mcp_spend(out->spent, root);
     if (reply) {
         out->json = jsonw_print(reply, NULL);
-        cJSON_Delete(reply);
+        mcp_spend(out->spent, reply);
     }
 }
 
@@ -342,6 +354,8 @@ void mcp_reply_free(mcp_reply *r)
     if (r) {
         free(r->json);
         r->json = NULL;
+        cJSON_Delete(r->spent);
+        r->spent = NULL;
     }
 }
 

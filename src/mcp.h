@@ -59,6 +59,7 @@ typedef struct {
     char *json;        /* malloc'd compact JSON, or NULL: send nothing */
     int   http_status; /* what an HTTP transport should answer */
     int   is_initialize_result;  /* a legacy session was just set up */
+    cJSON *spent;      /* the request's trees: freed with the reply, after it is sent */
 } mcp_reply;
 
 /* toolset and backend are borrowed and must outlive the core. */
@@ -67,6 +68,10 @@ void mcp_free(mcp *m);
 /* Replaces the tool set between requests (hot reload); borrowed. */
 void mcp_set_tools(mcp *m, const toolset *tools);
 int  mcp_policy_enabled(const mcp *m, const char *policy);
+/* Housekeeping a call leaves behind (freeing and preparing REST handles),
+ * for a transport to run once the reply is out and before it waits for
+ * the next message; never while a request is being handled. */
+void mcp_idle(mcp *m);
 
 mcp_session *mcp_session_new(mcp *m);
 void mcp_session_free(mcp_session *s);

@@ -34,7 +34,11 @@ typedef struct {
     const char *client_name;
     int is_initialize;
     int cancelled;          /* the client cancelled: send no reply */
+    cJSON *spent;           /* mcp_reply.spent */
 } rpc_req;
+
+/* A finished tree, freed once the reply is out (mcp_reply.spent). */
+void mcp_spend(cJSON *spent, cJSON *tree);
 
 typedef int (*rpc_handler)(rpc_req *r, cJSON **result, rpc_error *er);
 

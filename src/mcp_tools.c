@@ -190,7 +190,7 @@ static cJSON *call_result(const rpc_req *r, call_ctx *c)
         cJSON *sc = !r->m->cfg.redact && c->structured_item
                     ? cJSON_CreateRaw(c->structured_item->valuestring) : NULL;
         if (sc)
-            cJSON_Delete(c->structured);
+            mcp_spend(r->spent, c->structured);
         cJSON_AddItemToObject(o, "structuredContent", sc ? sc : c->structured);
         c->structured = NULL;
     }

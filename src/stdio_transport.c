@@ -191,6 +191,7 @@ int stdio_run(mcp *m, int in_fd, int out_fd, stdio_idle_fn idle, void *idle_ud)
         return -1;
     while (!st.out_broken) {
         drain(&st);
+        mcp_idle(m);
         if (idle && idle(idle_ud, st.s, send_line, &st))
             break;
         if (st.eof)

@@ -429,6 +429,54 @@ static void test_malformed_answers(void)
     waitpid(srv, NULL, 0);
 }
 
+/* A loopback port where nothing listens (bound, then closed). */
+static int dead_port(void)
+{
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t alen = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int port = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+               getsockname(fd, (struct sockaddr *)&a, &alen) == 0 ? ntohs(a.sin_port) : -1;
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+/* PHI must not detour: with the proxy variables libcurl honours pointing
+ * where nothing listens, every REST call still goes straight to Slicer:
+ * the first (a handle made during the call) and the later ones (handles
+ * the gateway makes ready between calls). */
+static void test_proxy_ignored(void)
+{
+    int port = dead_port();
+    T_ASSERT(port > 0, "a dead port");
+    e2e x = { .sim = t_sim_start(NULL) };
+    T_ASSERT(x.sim, "slicer-sim");
+    char proxy[64];
+    snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", port);
+    static const char *const vars[] = { "http_proxy", "ALL_PROXY", "all_proxy" };
+    for (size_t i = 0; i < 3; i++)
+        setenv(vars[i], proxy, 1);
+    unsetenv("no_proxy");
+    unsetenv("NO_PROXY");
+    const char *args[] = { "--slicer-url", t_sim_url(x.sim), "--tools-dir", "tools.d",
+                           "--audit-log", "off", NULL };
+    x.mcp = t_mcp_start(args);
+    for (size_t i = 0; i < 3; i++)
+        unsetenv(vars[i]);
+    T_CHECK(x.mcp && t_mcp_handshake(x.mcp, "2025-11-25") == 0, "handshake");
+    int before = e2e_log_count(&x, "GET", "/slicer/");
+    for (int i = 0; i < 6 && x.mcp; i++) {
+        const char *tool = i % 2 ? "list_nodes" : "get_slicer_info";
+        cJSON *r = t_mcp_call(x.mcp, tool, "{}", 5000);
+        T_CHECK(r && !t_mcp_is_error(r), "%s, call %d, straight to Slicer: %s", tool, i, t_mcp_text(r));
+        cJSON_Delete(r);
+    }
+    int n = e2e_log_count(&x, "GET", "/slicer/") - before;
+    T_CHECK(n == 9, "Slicer got all 9 REST calls (%d)", n);
+    e2e_stop(&x);
+}
+
 static void test_report(void)
 {
     printf("  fault cases tried: %d\n", fault_cases_run);
@@ -446,6 +494,7 @@ int main(void)
     t_run("faults_single_quote_elsewhere", test_single_quote_elsewhere);
     t_run("faults_folded_first_header", test_folded_first_header);
     t_run("faults_malformed_answers", test_malformed_answers);
+    t_run("faults_proxy_ignored", test_proxy_ignored);
     t_run("faults_count", test_report);
     return t_done();
 }

@@ -151,6 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();   /* whatever Slicer sends, the model gets a tool result */
     cJSON_Delete(j);
     mcp_reply_free(&r);
+    mcp_idle(m);    /* as the transports do: the next input gets a handle made ahead */
     pthread_mutex_lock(&lock);
     answer = NULL;
     answer_len = 0;
