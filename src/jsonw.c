@@ -166,7 +166,8 @@ static char *digits(char *end, unsigned long long u)
 }
 
 /* "%1.15g" without printf, for 1e-4 <= |d| < 1e15 (where %g writes no
- * exponent), when the 15 digits read back as d exactly; 0 otherwise.
+ * exponent), when the 15 digits read back as d (exactly, or within
+ * cJSON's tolerance); 0 otherwise.
  * m = |d| * 10^p rounded is a 15-digit candidate.  m and 10^p (p <= 22)
  * are exact doubles, so m / 10^p is the correctly rounded value of the
  * decimal, which is what strtod would return: equality means the
@@ -186,8 +187,15 @@ static int put_fixed15(out *o, double d)
     int p = 14 - e10;
     if (p < 0 || p > 22)
         return 0;
-    double m = nearbyint(a * pow10[p]);
-    if (m < 1e14 || m >= 1e15 || m / pow10[p] != a)
+    double x = a * pow10[p], m = nearbyint(x);
+    if (m < 1e14 || m >= 1e15)
+        return 0;
+    /* cJSON keeps the 15 digits when they read back within its tolerance
+     * (m / 10^p is what strtod returns), as for computed numbers (an
+     * origin plus a size) that are no 15-digit decimal.  m is then also
+     * the rounding %g writes: the exact product is within 10^15 *
+     * DBL_EPSILON (0.23) of m, and x (one rounding) within 1/16 of it. */
+    if (!same_double(m / pow10[p], a))
         return 0;
     char nb[48], *end = nb + sizeof nb;
     char *q = digits(end, (unsigned long long)m);   /* 15 digits */

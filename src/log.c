@@ -99,24 +99,43 @@ void log_timestamp(char *out, size_t n)
     log_format_time((long long)ts.tv_sec, ts.tv_nsec, out, n);
 }
 
-void log_msg(log_level l, const char *fmt, ...)
+static size_t vline(log_level l, char *out, size_t n, const char *fmt, va_list ap)
 {
-    if (l < g_level)
-        return;
-    char line[2048];
+    if (l < g_level || n < 2)
+        return 0;
     char when[80];
     log_timestamp(when, sizeof when);
-    int n = snprintf(line, sizeof line, "%s slicer-mcp %s: ", when, log_level_name(l));
+    int k = snprintf(out, n - 1, "%s slicer-mcp %s: ", when, log_level_name(l));
+    if (k > 0 && (size_t)k < n - 1)
+        vsnprintf(out + k, n - 1 - (size_t)k, fmt, ap);
+    size_t len = strlen(out);
+    out[len++] = '\n';
+    out[len] = '\0';
+    return len;
+}
+
+size_t log_line(log_level l, char *out, size_t n, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    if (n > 0 && (size_t)n < sizeof line)
-        vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+    size_t len = vline(l, out, n, fmt, ap);
     va_end(ap);
-    /* One fputs per line so concurrent writers never interleave mid-line. */
-    size_t len = strlen(line);
-    if (len + 1 < sizeof line) {
-        line[len] = '\n';
-        line[len + 1] = '\0';
-    }
-    fputs(line, stderr);
+    return len;
+}
+
+/* One fwrite per call so concurrent writers never interleave mid-line. */
+void log_write(const char *lines, size_t n)
+{
+    fwrite(lines, 1, n, stderr);
+}
+
+void log_msg(log_level l, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    size_t len = vline(l, line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (len)
+        log_write(line, len);
 }

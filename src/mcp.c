@@ -10,6 +10,10 @@
 #include "jsonr.h"
 #include "jsonw.h"
 
+/* Log lines one message may hold back until its reply is out (a batch of
+ * calls); past it they are dropped. */
+#define MCP_MAX_LOG (1u << 20)
+
 static const char *const legacy_versions[] = {
     "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", NULL
 };
@@ -270,9 +274,9 @@ void mcp_spend(cJSON *spent, cJSON *tree)
 }
 
 static void handle_one(mcp *m, mcp_session *s, cJSON *msg, const mcp_io *io,
-                       cJSON *spent, cJSON **reply, int *http_status, int *init)
+                       mcp_reply *out, cJSON **reply, int *http_status, int *init)
 {
-    rpc_req r = { .m = m, .s = s, .io = io, .log_level = -1, .spent = spent };
+    rpc_req r = { .m = m, .s = s, .io = io, .log_level = -1, .spent = out->spent, .log = &out->log };
     rpc_error er = { 0 };
     *reply = NULL;
     if (rpc_parse_request(msg, &r.id, &r.method, &r.params, &er) != 0) {
@@ -307,9 +311,10 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
                 const mcp_io *io, mcp_reply *out)
 {
     memset(out, 0, sizeof *out);
-    /* Freeing the trees waits until the reply is sent: the client gets its
-     * answer that much sooner. */
+    /* Freeing the trees and writing the log lines wait until the reply is
+     * sent: the client gets its answer that much sooner. */
     out->spent = cJSON_CreateArray();
+    buf_init(&out->log, MCP_MAX_LOG);
     rpc_error er = { 0 };
     cJSON *root = rpc_parse(msg, len, MCP_MAX_MESSAGE, MCP_MAX_DEPTH, &er);
     cJSON *reply = NULL;
@@ -329,7 +334,7 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
             cJSON_ArrayForEach(item, root) {
                 cJSON *one = NULL;
                 int st = 200, init = 0;
-                handle_one(m, s, item, io, out->spent, &one, &st, &init);
+                handle_one(m, s, item, io, out, &one, &st, &init);
                 if (one)
                     cJSON_AddItemToArray(reply, one);
             }
@@ -340,7 +345,7 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
             }
         }
     } else {
-        handle_one(m, s, root, io, out->spent, &reply, &out->http_status, &out->is_initialize_result);
+        handle_one(m, s, root, io, out, &reply, &out->http_status, &out->is_initialize_result);
     }
     mcp_spend(out->spent, root);
     if (reply) {
@@ -356,6 +361,9 @@ void mcp_reply_free(mcp_reply *r)
         r->json = NULL;
         cJSON_Delete(r->spent);
         r->spent = NULL;
+        if (r->log.len)
+            log_write(r->log.data, r->log.len);
+        buf_free(&r->log);
     }
 }
 

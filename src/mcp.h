@@ -60,6 +60,7 @@ typedef struct {
     int   http_status; /* what an HTTP transport should answer */
     int   is_initialize_result;  /* a legacy session was just set up */
     cJSON *spent;      /* the request's trees: freed with the reply, after it is sent */
+    buf    log;        /* the calls' log lines: written then, too */
 } mcp_reply;
 
 /* toolset and backend are borrowed and must outlive the core. */
@@ -81,6 +82,8 @@ const char *mcp_session_version(const mcp_session *s);
 /* Handles one message of len bytes (need not be NUL-terminated). */
 void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
                 const mcp_io *io, mcp_reply *out);
+/* Once the reply is sent (or dropped): writes the log lines that waited
+ * for it and frees it all. */
 void mcp_reply_free(mcp_reply *r);
 
 /* For transports that read ahead while a call runs: 1 if line is a

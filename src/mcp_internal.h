@@ -35,6 +35,7 @@ typedef struct {
     int is_initialize;
     int cancelled;          /* the client cancelled: send no reply */
     cJSON *spent;           /* mcp_reply.spent */
+    buf *log;               /* mcp_reply.log */
 } rpc_req;
 
 /* A finished tree, freed once the reply is out (mcp_reply.spent). */

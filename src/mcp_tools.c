@@ -460,8 +460,13 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(first, "text");
     const char *err_text = c.is_error && cJSON_IsString(text) ? text->valuestring : NULL;
     const char *outcome = r->cancelled ? "cancelled" : c.denied ? "refused" : c.is_error ? "tool_error" : "ok";
-    log_msg(LOG_INFO, "tools/call %s: %s (%zu REST calls, %.1f ms)%s%s", t->name, outcome,
-            backend_trace_count(m->b), mono_ms() - t0, err_text ? ": " : "", err_text ? err_text : "");
+    /* Written once the reply is out (mcp_reply_free). */
+    char logline[2048];
+    size_t len = log_line(LOG_INFO, logline, sizeof logline, "tools/call %s: %s (%zu REST calls, %.1f ms)%s%s",
+                          t->name, outcome, backend_trace_count(m->b), mono_ms() - t0,
+                          err_text ? ": " : "", err_text ? err_text : "");
+    if (len)
+        buf_append(r->log, logline, len);
     for (size_t i = 0; note_wanted(r, LOG_DEBUG) && i < backend_trace_count(m->b); i++) {
         const backend_trace *bt = backend_trace_at(m->b, i);
         char line[400];

@@ -524,6 +524,74 @@ static void test_sigterm_exits_cleanly(void)
     e2e_stop(&x);
 }
 
+/* stderr until it holds needle, waiting up to ms; NULL otherwise. */
+static char *stderr_with(const t_mcp *m, const char *needle, long ms)
+{
+    long end = t_now_ms() + t_mcp_bound(ms);
+    for (;;) {
+        char *err = t_read_file(t_mcp_stderr_path(m), NULL);
+        if (err && strstr(err, needle))
+            return err;
+        free(err);
+        if (t_now_ms() > end)
+            return NULL;
+        t_sleep_ms(10);
+    }
+}
+
+static int count(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* One info line per call, written once its answer is out: outcome, REST
+ * calls and the reason of a failure, in call order. */
+static void test_call_log_lines(void)
+{
+    e2e x;
+    const char *sim[] = { "--fault", "/slicer/mrml/names=500:the scene is locked", NULL };
+    T_ASSERT(e2e_start(&x, sim, NULL) == 0, "start");
+    cJSON *r = t_mcp_call(x.mcp, "get_slicer_info", "{}", 5000);
+    T_CHECK(r && !t_mcp_is_error(r), "get_slicer_info works");
+    cJSON_Delete(r);
+    r = t_mcp_call(x.mcp, "list_nodes", "{}", 5000);
+    T_CHECK(t_mcp_is_error(r), "list_nodes fails on its second REST call");
+    cJSON_Delete(r);
+    static const char ok[] = "slicer-mcp info: tools/call get_slicer_info: ok (1 REST calls, ",
+                      bad[] = "slicer-mcp info: tools/call list_nodes: tool_error (2 REST calls, ";
+    char *err = stderr_with(x.mcp, bad, 2000);
+    T_CHECK(err, "the failed call's line is written");
+    const char *a = err ? strstr(err, ok) : NULL, *b = err ? strstr(err, bad) : NULL;
+    T_CHECK(a && b && a < b, "both lines, in call order");
+    const char *eol = b ? strchr(b, '\n') : NULL;
+    char one[4096] = "";
+    if (eol)
+        snprintf(one, sizeof one, "%.*s", (int)(eol - b), b);
+    T_CHECK(strstr(one, ": the scene is locked"), "with the reason, on one line: %s", one);
+    T_CHECK(err && count(err, "tools/call get_slicer_info: ") == 1 && count(err, "tools/call list_nodes: ") == 1,
+            "one line per call");
+    free(err);
+    /* Two calls in one write: both lines, after both answers. */
+    t_mcp_send(x.mcp, "{\"jsonrpc\":\"2.0\",\"id\":71,\"method\":\"tools/call\",\"params\":{\"name\":"
+               "\"get_slicer_info\",\"arguments\":{}}}\n{\"jsonrpc\":\"2.0\",\"id\":72,\"method\":"
+               "\"tools/call\",\"params\":{\"name\":\"list_volumes\",\"arguments\":{}}}");
+    int got = 0;
+    for (int i = 0; i < 2; i++) {
+        cJSON *a2 = t_mcp_recv(x.mcp, 5000);
+        const cJSON *id = get(a2, "id");
+        got += cJSON_IsNumber(id) && id->valueint == 71 + i && get(a2, "result");
+        cJSON_Delete(a2);
+    }
+    T_CHECK(got == 2, "both pipelined calls answered, in order");
+    err = stderr_with(x.mcp, "tools/call list_volumes: ok", 2000);
+    T_CHECK(err && count(err, "tools/call get_slicer_info: ok") == 2, "both pipelined calls logged");
+    free(err);
+    e2e_stop(&x);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -543,5 +611,6 @@ int main(void)
     t_run("progress", test_progress);
     t_run("stdin_closed_during_call", test_stdin_closed_during_call);
     t_run("sigterm_exits_cleanly", test_sigterm_exits_cleanly);
+    t_run("call_log_lines", test_call_log_lines);
     return t_done();
 }
