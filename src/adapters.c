@@ -94,8 +94,8 @@ static int ad_node_list(call_ctx *c, err *e)
 out:
     buf_free(&tids);
     buf_free(&tnames);
-    cJSON_Delete(ids);
-    cJSON_Delete(names);
+    call_spend(c->spent, ids);
+    call_spend(c->spent, names);
     if (rc != 0)
         err_set(e, ERR_INTERNAL, "out of memory");
     return rc;
@@ -208,7 +208,7 @@ static int ad_volume_info(call_ctx *c, err *e)
         rc = call_set_structured(c, res);
     }
 out:
-    cJSON_Delete(props);
+    call_spend(c->spent, props);
     free(id);
     buf_free(&t);
     return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "call.h"
 #include "log.h"
 #include "mcp_tools.h"
 #include "jsonr.h"
@@ -265,14 +266,6 @@ static cJSON *dispatch(rpc_req *r, rpc_error *er)
     return res;
 }
 
-void mcp_spend(cJSON *spent, cJSON *tree)
-{
-    if (spent && tree)
-        cJSON_AddItemToArray(spent, tree);
-    else
-        cJSON_Delete(tree);
-}
-
 static void handle_one(mcp *m, mcp_session *s, cJSON *msg, const mcp_io *io,
                        mcp_reply *out, cJSON **reply, int *http_status, int *init)
 {
@@ -347,10 +340,10 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
     } else {
         handle_one(m, s, root, io, out, &reply, &out->http_status, &out->is_initialize_result);
     }
-    mcp_spend(out->spent, root);
+    call_spend(out->spent, root);
     if (reply) {
         out->json = jsonw_print(reply, NULL);
-        mcp_spend(out->spent, reply);
+        call_spend(out->spent, reply);
     }
 }
 

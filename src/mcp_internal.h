@@ -38,9 +38,6 @@ typedef struct {
     buf *log;               /* mcp_reply.log */
 } rpc_req;
 
-/* A finished tree, freed once the reply is out (mcp_reply.spent). */
-void mcp_spend(cJSON *spent, cJSON *tree);
-
 typedef int (*rpc_handler)(rpc_req *r, cJSON **result, rpc_error *er);
 
 #endif

@@ -190,7 +190,7 @@ static cJSON *call_result(const rpc_req *r, call_ctx *c)
         cJSON *sc = !r->m->cfg.redact && c->structured_item
                     ? cJSON_CreateRaw(c->structured_item->valuestring) : NULL;
         if (sc)
-            mcp_spend(r->spent, c->structured);
+            call_spend(r->spent, c->structured);
         cJSON_AddItemToObject(o, "structuredContent", sc ? sc : c->structured);
         c->structured = NULL;
     }
@@ -441,7 +441,8 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     backend_set_tick(m->b, on_tick, &ts);
     backend_trace_reset(m->b);
     call_ctx c = { .b = m->b, .t = t, .args = args, .spool_dir = m->cfg.spool_dir,
-                   .policy_enabled = policy_cb, .policy_ud = m, .quote_text = !m->cfg.redact };
+                   .policy_enabled = policy_cb, .policy_ud = m, .quote_text = !m->cfg.redact,
+                   .spent = r->spent };
     int rc = call_run(&c, &e);
     backend_set_tick(m->b, NULL, NULL);
     if (rc != 0) {
@@ -462,8 +463,9 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     const char *outcome = r->cancelled ? "cancelled" : c.denied ? "refused" : c.is_error ? "tool_error" : "ok";
     /* Written once the reply is out (mcp_reply_free). */
     char logline[2048];
-    size_t len = log_line(LOG_INFO, logline, sizeof logline, "tools/call %s: %s (%zu REST calls, %.1f ms)%s%s",
-                          t->name, outcome, backend_trace_count(m->b), mono_ms() - t0,
+    long tenths = lround((mono_ms() - t0) * 10);    /* %.1f takes printf's slow path */
+    size_t len = log_line(LOG_INFO, logline, sizeof logline, "tools/call %s: %s (%zu REST calls, %ld.%ld ms)%s%s",
+                          t->name, outcome, backend_trace_count(m->b), tenths / 10, tenths % 10,
                           err_text ? ": " : "", err_text ? err_text : "");
     if (len)
         buf_append(r->log, logline, len);
