@@ -72,8 +72,9 @@ int  backend_call_stream(backend *b, const char *method, const char *target,
                          backend_sink_fn sink, void *sink_ud, backend_resp *r, err *e);
 
 /* Between calls, off the reply's path: frees the easy handles used since
- * the last time and makes ready as many fresh ones as the largest call
- * lately needed (without it, each call makes and frees its own). */
+ * the last time and makes ready as many fresh ones as the most any call
+ * has needed so far, at most 4 (without it, each call makes and frees
+ * its own). */
 void backend_idle(backend *b);
 /* The calls made since the last reset (at most BACKEND_MAX_TRACE kept). */
 void backend_trace_reset(backend *b);

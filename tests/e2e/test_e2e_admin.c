@@ -539,14 +539,6 @@ static char *stderr_with(const t_mcp *m, const char *needle, long ms)
     }
 }
 
-static int count(const char *s, const char *needle)
-{
-    int n = 0;
-    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
-}
-
 /* One info line per call, written once its answer is out: outcome, REST
  * calls and the reason of a failure, in call order. */
 static void test_call_log_lines(void)
@@ -571,7 +563,7 @@ static void test_call_log_lines(void)
     if (eol)
         snprintf(one, sizeof one, "%.*s", (int)(eol - b), b);
     T_CHECK(strstr(one, ": the scene is locked"), "with the reason, on one line: %s", one);
-    T_CHECK(err && count(err, "tools/call get_slicer_info: ") == 1 && count(err, "tools/call list_nodes: ") == 1,
+    T_CHECK(err && t_count(err, "tools/call get_slicer_info: ") == 1 && t_count(err, "tools/call list_nodes: ") == 1,
             "one line per call");
     free(err);
     /* Two calls in one write: both lines, after both answers. */
@@ -587,7 +579,7 @@ static void test_call_log_lines(void)
     }
     T_CHECK(got == 2, "both pipelined calls answered, in order");
     err = stderr_with(x.mcp, "tools/call list_volumes: ok", 2000);
-    T_CHECK(err && count(err, "tools/call get_slicer_info: ok") == 2, "both pipelined calls logged");
+    T_CHECK(err && t_count(err, "tools/call get_slicer_info: ok") == 2, "both pipelined calls logged");
     free(err);
     e2e_stop(&x);
 }

@@ -1005,9 +1005,7 @@ static void *client_thread(void *ud)
 static int count_version_requests(void)
 {
     char *log = t_sim_log_text(g_sim);
-    int n = 0;
-    for (const char *p = log; p && (p = strstr(p, "\"target\":\"/slicer/system/version\"")); p++)
-        n++;
+    int n = t_count(log, "\"target\":\"/slicer/system/version\"");
     free(log);
     return n;
 }

@@ -92,6 +92,14 @@ const char *t_tmpdir(void)
     return g_tmp;
 }
 
+int t_count(const char *s, const char *needle)
+{
+    int n = 0;
+    for (const char *p = s; p && (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
 char *t_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

@@ -73,5 +73,7 @@ unsigned long long t_rand(unsigned long long *state);
 /* Reads a whole file; NULL on error.  Caller frees. */
 char *t_read_file(const char *path, size_t *len);
 int   t_write_file(const char *path, const void *data, size_t len);
+/* Occurrences of needle in s (0 when s is NULL). */
+int   t_count(const char *s, const char *needle);
 
 #endif
