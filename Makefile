@@ -11,7 +11,7 @@ SAN     ?=
 # where check-deps installs the packages only after that.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
 # slicer-mcp loads libcurl on its first REST call and libmicrohttpd when
-# --http starts (src/backend.c, src/http_mhd.c): their dependency trees cost
+# --http starts (src/slicer/backend.c, src/transport/http_mhd.c): their dependency trees cost
 # milliseconds of every start.  It links the rest; the tests use libcurl.
 PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl libmicrohttpd,$(PKGS)) 2>/dev/null))$(PKG_LIBS)
 CURL_LIBS  = $(eval CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null))$(CURL_LIBS)
@@ -21,9 +21,10 @@ ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 LIBS        = $(PKG_LIBS) -lm -pthread -ldl
 TEST_LIBS   = $(LIBS) $(CURL_LIBS)
 
-# The gateway: every src/*.c but main.c goes into a static library that the
-# unit tests link too, so tests exercise the very objects the binary uses.
-CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+# The gateway: every src/LAYER/*.c but main.c goes into a static library
+# that the unit tests link too, so tests exercise the very objects the
+# binary uses.  src/README.md says what each layer folder owns.
+CORE_SRC := $(filter-out src/app/main.c,$(wildcard src/*/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 SIM_SRC  := $(wildcard tests/slicer-sim/*.c)
 SIM_OBJ  := $(SIM_SRC:%.c=$(BUILD)/%.o)
@@ -58,7 +59,7 @@ $(BUILD)/libslicermcp.a: $(CORE_OBJ) $(BUILD)/gen/tool_schema.o
 $(BUILD)/gen/tool_schema.c: schemas/tool.schema.json
 	@mkdir -p $(dir $@)
 	{ echo '/* Generated from schemas/tool.schema.json by the Makefile; do not edit. */'; \
-	  echo '#include "tool_schema.h"'; \
+	  echo '#include "catalog/tool_schema.h"'; \
 	  echo 'const char tool_schema_json[] = {'; \
 	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '0x00 };'; \
@@ -68,7 +69,7 @@ $(BUILD)/gen/tool_schema.c: schemas/tool.schema.json
 $(BUILD)/gen/tool_schema.o: $(BUILD)/gen/tool_schema.c | check-deps
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/slicer-mcp: $(BUILD)/src/main.o $(BUILD)/libslicermcp.a
+$(BUILD)/slicer-mcp: $(BUILD)/src/app/main.o $(BUILD)/libslicermcp.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/slicer-sim: $(SIM_OBJ)

@@ -14,7 +14,7 @@
  * limit (direct REST call, spawning /bin/true, loopback transfer, memcpy). */
 #include "../slicer-sim/sim_image.c"
 #include "../slicer-sim/sim_phantom.c"
-#include "img.h"
+#include "slicer/img.h"
 #include "testlib.h"
 
 #include <cjson/cJSON.h>
@@ -29,8 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "nrrd.h"
-#include "volstats.h"
+#include "slicer/nrrd.h"
+#include "slicer/volstats.h"
 
 static double now_us(void)
 {

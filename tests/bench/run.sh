@@ -18,7 +18,7 @@ export BENCH_TMP="$TMP"
 BIN="$TMP/bench"
 # shellcheck disable=SC2046
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra \
-    -Isrc -Itests/lib tests/bench/bench.c tests/lib/testlib.c src/nrrd.c src/volstats.c src/img.c src/err.c \
+    -Isrc -Itests/lib tests/bench/bench.c tests/lib/testlib.c src/slicer/nrrd.c src/slicer/volstats.c src/slicer/img.c src/util/err.c \
     $(pkg-config --cflags --libs libcurl libcjson libpng) -lm -o "$BIN"
 
 CALLS=2000; COLD=50; MEMORY=100000; IMAGES=50; VOLRUNS=9

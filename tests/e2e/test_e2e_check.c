@@ -2,7 +2,7 @@
  * fixture folders of tests/fixtures/check: every problem class with its
  * exact file:line:col line, the closing count, the exit codes, and the
  * table of tools with and without --allow-exec. */
-#include "adapters.h"
+#include "slicer/adapters.h"
 #include "testlib.h"
 
 #include <stdio.h>

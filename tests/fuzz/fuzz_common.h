@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "catalog.h"
-#include "log.h"
+#include "app/catalog.h"
+#include "util/log.h"
 
 /* The shipped tools, loaded on first use and kept for the whole run
  * (libFuzzer never returns from its loop, so there is no teardown). */

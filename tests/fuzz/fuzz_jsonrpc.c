@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "mcp.h"
+#include "mcp/mcp.h"
 
 static void send_note(void *ud, const char *json, size_t len)
 {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "nrrd.h"
+#include "slicer/nrrd.h"
 
 typedef struct {
     uint64_t voxels, seen;

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "jsonrpc.h"
-#include "schema.h"
+#include "mcp/jsonrpc.h"
+#include "catalog/schema.h"
 
 static const char *const instances[] = {
     "null", "true", "0", "-1.5", "1e300", "\"\"", "\"red\"", "\"a\\u00e9b\"", "[]", "[1,[2,[3]]]",

@@ -4,9 +4,9 @@
 #include <stdint.h>
 
 #include "fuzz_common.h"
-#include "jsonrpc.h"
-#include "mcp.h"
-#include "schema.h"
+#include "mcp/jsonrpc.h"
+#include "mcp/mcp.h"
+#include "catalog/schema.h"
 
 static void on_err(void *ud, const cJSON *at, const char *path, const char *msg)
 {

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
-#include "mcp.h"
+#include "mcp/mcp.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const uint8_t *answer;

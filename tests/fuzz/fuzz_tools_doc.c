@@ -5,10 +5,10 @@
  * files resolve against the shipped schemas folder. */
 #include <stdint.h>
 
-#include "adapters.h"
+#include "slicer/adapters.h"
 #include "fuzz_common.h"
-#include "guard.h"
-#include "tools_parse.h"
+#include "policy/guard.h"
+#include "catalog/tools_parse.h"
 
 static void sink_add(void *ud, int line, int col, const char *msg)
 {

@@ -30,7 +30,7 @@ LIBS="$(pkg-config --libs $PKGS) -lm -lpthread -ldl"
 mkdir -p "$OUT/obj" "$OUT/gen" "$OUT/artifacts" "$OUT/logs"
 
 # tools.d's schema, embedded as the Makefile does it.
-{ echo '#include "tool_schema.h"'; echo 'const char tool_schema_json[] = {';
+{ echo '#include "catalog/tool_schema.h"'; echo 'const char tool_schema_json[] = {';
   od -An -v -tx1 schemas/tool.schema.json | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g';
   echo '0x00 };'; echo 'const size_t tool_schema_json_len = sizeof tool_schema_json - 1;';
 } > "$OUT/gen/tool_schema.c"
@@ -38,8 +38,8 @@ mkdir -p "$OUT/obj" "$OUT/gen" "$OUT/artifacts" "$OUT/logs"
 # The core, instrumented for coverage (fuzzer-no-link) and sanitizers, in
 # an archive so each harness links only the objects it needs.
 objs=""
-for src in src/*.c "$OUT/gen/tool_schema.c"; do
-    [ "$src" = src/main.c ] && continue
+for src in src/*/*.c "$OUT/gen/tool_schema.c"; do
+    [ "$src" = src/app/main.c ] && continue
     o="$OUT/obj/$(basename "$src" .c).o"
     if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find src -name '*.h' -newer "$o" 2>/dev/null | head -n 1)" ]; then
         # A file that does not compile (work in progress elsewhere) is left

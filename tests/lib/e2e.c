@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
+#include "util/base64.h"
 
 int e2e_start(e2e *x, const char *const *sim_args, const char *const *mcp_args)
 {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jsonr.h"
+#include "util/jsonr.h"
 
 static int jd_same_text(const char *a, const char *b)
 {

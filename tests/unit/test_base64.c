@@ -1,5 +1,5 @@
 /* test_base64: RFC 4648 vectors, round trips of every length, strictness. */
-#include "base64.h"
+#include "util/base64.h"
 #include "testlib.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guard.h"
+#include "policy/guard.h"
 #include "testlib.h"
 
 #define SPOOL "/tmp/slicer-mcp-0-abc"

@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http_access.h"
-#include "http_gate.h"
+#include "transport/http_access.h"
+#include "transport/http_gate.h"
 #include "testlib.h"
 
 static void test_host(void)

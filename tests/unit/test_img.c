@@ -1,6 +1,6 @@
 /* test_img: decode / re-encode losslessly, format choice, area-average
  * downscaling and rejection of corrupt, truncated and oversized PNGs. */
-#include "img.h"
+#include "slicer/img.h"
 #include "testlib.h"
 
 #include <math.h>

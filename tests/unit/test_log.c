@@ -1,5 +1,5 @@
 /* test_log: the hand-made timestamps against gmtime_r and printf. */
-#include "log.h"
+#include "util/log.h"
 #include "testlib.h"
 
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* test_nodecache: freed nodes come back for new ones, per thread, up to
  * the cap; other blocks pass through; plain free() mixes with it. */
-#include "nodecache.h"
+#include "util/nodecache.h"
 #include "testlib.h"
 
 #include <cjson/cJSON.h>

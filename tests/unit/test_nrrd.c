@@ -8,7 +8,7 @@
 #include "../slicer-sim/sim_image.c"
 #include "../slicer-sim/sim_phantom.c"
 
-#include "nrrd.h"
+#include "slicer/nrrd.h"
 #include "testlib.h"
 
 /* What the callbacks saw. */

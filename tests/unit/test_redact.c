@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "redact.h"
+#include "policy/redact.h"
 #include "testlib.h"
 
 static redact *load_text(const char *yaml, err *e)

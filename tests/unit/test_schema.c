@@ -1,7 +1,7 @@
 /* test_schema: tables of (schema, instance, expected message) for every
  * keyword, compile errors with their JSON pointers, and the bounds: deep
  * instances, $ref cycles, exponential composition, error caps. */
-#include "schema.h"
+#include "catalog/schema.h"
 #include "testlib.h"
 
 #include <math.h>

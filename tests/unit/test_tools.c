@@ -3,11 +3,11 @@
  * errors fixture and its expected.txt), all-or-nothing loading, the
  * folder-level problems, caps and garbage files; the embedded
  * tool.schema.json against the file and the shipped tools.d. */
-#include "tools.h"
-#include "tool_schema.h"
-#include "yamljson.h"
-#include "adapters.h"
-#include "guard.h"
+#include "catalog/tools.h"
+#include "catalog/tool_schema.h"
+#include "util/yamljson.h"
+#include "slicer/adapters.h"
+#include "policy/guard.h"
 #include "testlib.h"
 
 #include <stdlib.h>
@@ -38,7 +38,7 @@ static void collect(void *ud, const char *file, int line, int col, const char *m
 static const char *const adapters[] = { "screenshot", "markups", NULL };
 static const char *const policies[] = { "exec", "mrml_write", NULL };
 
-/* The test's stand-in for the gateway's guard (src/guard.c). */
+/* The test's stand-in for the gateway's guard (src/policy/guard.c). */
 static const char *guard_exec(const char *method, const char *path)
 {
     (void)method;

@@ -7,9 +7,9 @@
 #include "../slicer-sim/sim_image.c"
 #include "../slicer-sim/sim_phantom.c"
 
-#include "nrrd.h"
+#include "slicer/nrrd.h"
 #include "testlib.h"
-#include "volstats.h"
+#include "slicer/volstats.h"
 
 /* ---- brute force ---------------------------------------------------------- */
 

@@ -1,6 +1,6 @@
 /* test_yamljson: YAML to cJSON: scalar typing, nesting, positions, every
  * error class with its exact FILE:LINE:COL, the caps, and garbage input. */
-#include "yamljson.h"
+#include "util/yamljson.h"
 #include "testlib.h"
 
 #include <stdlib.h>

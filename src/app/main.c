@@ -1,0 +1,265 @@
+/* main: options, load tools.d, connect the core to stdio, run, clean up. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "policy/audit.h"
+#include "slicer/backend.h"
+#include "app/catalog.h"
+#include "transport/http_transport.h"
+#include "mcp/jsonrpc.h"
+#include "util/log.h"
+#include "util/nodecache.h"
+#include "mcp/mcp.h"
+#include "policy/redact.h"
+#include "app/reload.h"
+#include "app/settings.h"
+#include "transport/stdio_transport.h"
+
+#define SLICER_MCP_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_CONFIG = 2 };
+
+/* A private spool folder for markups files, removed at exit. */
+static char *make_spool(void)
+{
+    const char *base = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/slicer-mcp-%ld-XXXXXX", base && *base ? base : "/tmp",
+             (long)getuid());
+    char *p = mkdtemp(path) ? strdup(path) : NULL;
+    if (p)
+        chmod(p, 0700);
+    return p;
+}
+
+static void remove_spool(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.')
+                continue;
+            char p[1024];
+            snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* What the transports' idle hooks need to run a reload between requests. */
+typedef struct {
+    mcp *m;
+    reloader *rl;
+    toolset *current;       /* owned; swapped on a good reload */
+} serve_state;
+
+/* Runs a due reload; returns the notification to send (caller frees):
+ * tools/list_changed after a good one, an error log message after a bad
+ * one, NULL when nothing happened. */
+static char *reload_step(serve_state *st)
+{
+    if (!st->rl)
+        return NULL;
+    toolset *fresh = NULL;
+    char *problems = NULL;
+    reload_result r = reloader_poll(st->rl, &fresh, &problems);
+    if (r == RELOAD_DONE) {
+        mcp_set_tools(st->m, fresh);
+        tools_free(st->current);
+        st->current = fresh;
+        return rpc_notification("notifications/tools/list_changed", NULL);
+    }
+    if (r == RELOAD_FAILED) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "level", "error");
+        cJSON_AddStringToObject(p, "logger", "slicer-mcp");
+        cJSON *d = cJSON_AddObjectToObject(p, "data");
+        cJSON_AddStringToObject(d, "message", "tools.d reload failed; the previous tools stay in service");
+        cJSON_AddStringToObject(d, "problems", problems ? problems : "");
+        free(problems);
+        return rpc_notification("notifications/message", p);
+    }
+    return NULL;
+}
+
+/* SIGTERM/SIGINT over stdio: finish the call in flight, then clean up
+ * (flush the audit log, remove the spool folder) and exit 0. */
+static volatile sig_atomic_t g_stop;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;   /* no SA_RESTART: the idle wait returns at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+static int stdio_idle(void *ud, mcp_session *sess,
+                      void (*send)(void *sud, const char *json, size_t len), void *sud)
+{
+    if (g_stop) {
+        log_msg(LOG_NOTICE, "stopping on a signal");
+        return 1;
+    }
+    char *note = reload_step(ud);
+    /* Before initialize there is no session to tell. */
+    if (note && mcp_session_version(sess))
+        send(sud, note, strlen(note));
+    free(note);
+    return 0;
+}
+
+/* ---- HTTP transport (--http) ---- */
+static char *http_idle(void *ud) { return reload_step(ud); }
+
+static int serve_http(const settings *s, mcp *m, serve_state *st)
+{
+    http_opts ho = {
+        .listen = s->http_listen,
+        .token_file = s->token_file,
+        .allow_hosts = s->allow_hosts[0] ? (const char *const *)(const void *)s->allow_hosts : NULL,
+        .allow_origins = s->allow_origins[0] ? (const char *const *)(const void *)s->allow_origins : NULL,
+        .port_file = s->http_port_file,
+        .max_body = (size_t)s->http_max_body,
+        .max_sessions = (unsigned)s->http_max_sessions,
+        .max_connections = (unsigned)s->http_max_connections,
+        .queue_max = (unsigned)s->http_queue_max,
+        .queue_timeout_ms = s->http_queue_timeout_ms,
+        .session_idle_ms = s->http_session_idle_ms,
+        .idle = st->rl ? http_idle : NULL,
+        .idle_ud = st,
+    };
+    err e = { 0 };
+    if (http_run(m, &ho, &e) == 0)
+        return EXIT_OK;
+    fprintf(stderr, "slicer-mcp: %s\n", e.msg);   /* it could not start */
+    return EXIT_CONFIG;
+}
+/* ---- end of HTTP transport ---- */
+
+static int serve(const settings *s, toolset **ts_inout)
+{
+    toolset *ts = *ts_inout;
+    err e = { 0 };
+    backend_opts bo = {
+        .base_url = s->slicer_url,
+        .connect_timeout_ms = s->connect_timeout_ms,
+        .timeout_ms = s->timeout_ms,
+        .max_response = (size_t)s->max_response_bytes,
+    };
+    backend *b = backend_new(&bo, &e);
+    if (!b) {
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+        return EXIT_CONFIG;
+    }
+    char *spool = s->spool_dir ? strdup(s->spool_dir) : make_spool();
+    if (!spool) {
+        fprintf(stderr, "slicer-mcp: cannot create a spool folder: %s\n", strerror(errno));
+        backend_free(b);
+        return EXIT_CONFIG;
+    }
+    audit *au = NULL;
+    redact *rd = NULL;
+    if (s->audit_log && !(au = audit_open(s->audit_log,
+                                        s->audit_strict ? AUDIT_SYNC_STRICT : AUDIT_SYNC_BACKGROUND, &e)))
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+    else if (s->redact_file && !(rd = redact_load(s->redact_file, &e)))
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+    mcp_config cfg = {
+        .server_version = SLICER_MCP_VERSION,
+        .page_size = (unsigned)s->page_size,
+        .policies = (const char *const *)(const void *)s->policies,
+        .spool_dir = spool,
+        .audit = au,
+        .redact = rd,
+    };
+    int configured = (!s->audit_log || au) && (!s->redact_file || rd);
+    mcp *m = configured ? mcp_new(&cfg, ts, b, &e) : NULL;
+    int rc = EXIT_CONFIG;
+    if (m) {
+        serve_state st = { .m = m, .rl = reloader_new(s->tools_dir, s->schemas_dir, s->watch),
+                           .current = ts };
+        log_msg(LOG_INFO, "serving %zu tools over %s; Slicer at %s; audit log %s; %zu redaction "
+                "rules%s", tools_count(ts), s->http_listen ? "HTTP" : "stdio", s->slicer_url, au ? audit_path(au) : "OFF",
+                redact_rule_count(rd), mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
+        if (s->http_listen) {
+            rc = serve_http(s, m, &st);
+        } else {
+            catch_stop_signals();
+            rc = stdio_run(m, 0, 1, stdio_idle, &st) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
+        }
+        /* The set in service may be a reloaded one: hand it back for freeing. */
+        *ts_inout = st.current;
+        reloader_free(st.rl);
+        mcp_free(m);
+    } else if (configured) {
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+    }
+    audit_close(au);
+    redact_free(rd);
+    if (!s->spool_dir)
+        remove_spool(spool);
+    free(spool);
+    backend_free(b);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGPIPE, SIG_IGN);
+    nodecache_install();
+    settings s;
+    err e = { 0 };
+    if (settings_parse(&s, argc, argv, &e) != 0) {
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+        settings_free(&s);
+        nodecache_release();
+        return EXIT_CONFIG;
+    }
+    if (s.cmd == CMD_HELP || s.cmd == CMD_VERSION) {
+        if (s.cmd == CMD_HELP)
+            settings_usage(stdout);
+        else
+            printf("slicer-mcp %s\n", SLICER_MCP_VERSION);
+        settings_free(&s);
+        nodecache_release();
+        return EXIT_OK;
+    }
+    if (s.log_level)
+        log_set_level((log_level)log_level_parse(s.log_level));
+    int problems = 0;
+    FILE *report = s.cmd == CMD_CHECK ? stdout : stderr;
+    toolset *ts = catalog_load(s.tools_dir, s.schemas_dir, report, &problems);
+    int rc;
+    if (!ts) {
+        fprintf(report, "%s: %d problem%s; %s\n", s.tools_dir, problems, problems == 1 ? "" : "s",
+                s.cmd == CMD_SERVE ? "refusing to start" : "no tools loaded");
+        rc = s.cmd == CMD_CHECK ? EXIT_CHECK_FAILED : EXIT_CONFIG;
+    } else if (s.cmd == CMD_SERVE) {
+        rc = serve(&s, &ts);
+    } else {
+        catalog_print(ts, s.policies, stdout);
+        rc = EXIT_OK;
+    }
+    tools_free(ts);
+    settings_free(&s);
+    nodecache_release();
+    return rc;
+}

@@ -1,0 +1,353 @@
+/* settings: options, config file and environment. */
+#include "app/settings.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy/guard.h"
+#include "util/log.h"
+
+void settings_usage(FILE *out)
+{
+    fputs(
+"usage: slicer-mcp [options]            serve MCP over stdio (or HTTP: --http)\n"
+"       slicer-mcp check [DIR] [options] check a tools.d folder, print its tools\n"
+"       slicer-mcp list [options]        print the tools the configuration offers\n"
+"\n"
+"slicer-mcp is a Model Context Protocol server that offers the typed tools\n"
+"declared in tools.d/*.yaml and turns each call into specific REST calls of\n"
+"the 3D Slicer Web Server.  Slicer's Python endpoint (/slicer/exec) and the\n"
+"other dangerous endpoints stay unreachable unless a policy enables them.\n"
+"\n"
+"options (each also a key of the config file, as key = value):\n"
+"  --slicer-url URL         Slicer Web Server (env SLICER_URL;\n"
+"                           default http://127.0.0.1:2016)\n"
+"  --tools-dir DIR          tool declarations (default ./tools.d, else the\n"
+"                           tools.d beside the binary's folder)\n"
+"  --schemas-dir DIR        files that tools.d $refs name (default DIR/../schemas)\n"
+"  --timeout-ms N           limit for each REST call to Slicer (default 10000)\n"
+"  --connect-timeout-ms N   limit for connecting to Slicer (default 2000)\n"
+"  --max-response-bytes N   largest Slicer answer accepted (default 268435456)\n"
+"  --page-size N            tools per tools/list page (default 100)\n"
+"  --spool-dir DIR          where markups files for Slicer are written (must be\n"
+"                           readable by Slicer; default a private 0700 folder)\n"
+"  --allow-exec             enable the 'exec' policy: Slicer's Python endpoint\n"
+"  --allow POLICY           enable a policy: exec, quit_slicer, clear_scene,\n"
+"                           network_download, write_files, load_local_files,\n"
+"                           static_pages, dicomweb (repeatable)\n"
+"  --log-level L            stderr detail: debug info notice warning error ...\n"
+"  --audit-log PATH         append one JSON line per tools/call (default\n"
+"                           $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else\n"
+"                           ~/.local/state/slicer-mcp/audit.jsonl); 'off' disables\n"
+"  --audit-fsync MODE       background (default: a writer thread fsyncs, batching\n"
+"                           consecutive calls) or strict (fsync before each reply)\n"
+"  --redact FILE            PHI redaction rules applied to results and the audit\n"
+"                           log (see tools.d/redact/recommended.yaml)\n"
+"  --watch true|false       reload tools.d when its files change (default true);\n"
+"                           SIGHUP always reloads\n"
+"  --http ADDR              serve MCP over HTTP at http://ADDR/mcp instead of\n"
+"                           stdio (ADDR is HOST:PORT, [V6]:PORT or PORT; port 0\n"
+"                           picks a free one); non-loopback needs --token-file\n"
+"  --http-port-file FILE    write the port actually bound to FILE\n"
+"  --token-file FILE        HTTP clients must send 'Authorization: Bearer' with\n"
+"                           the token on FILE's first line\n"
+"  --allow-host H           Host header values accepted (repeatable; default\n"
+"                           localhost, 127.0.0.1, [::1], any port; '*' any)\n"
+"  --allow-origin O         Origin header values accepted (repeatable; default\n"
+"                           http(s) origins on those loopback names)\n"
+"  --http-max-body N        largest POST body in bytes (default 4194304)\n"
+"  --http-max-sessions N    open handshake-era sessions (default 64)\n"
+"  --http-max-connections N open connections (default 128)\n"
+"  --http-queue-max N       calls waiting for Slicer before 503 (default 64)\n"
+"  --http-queue-timeout-ms N  longest wait for Slicer before 504 (default 30000)\n"
+"  --http-session-idle-ms N   unused sessions end after this (default 1800000)\n"
+"  --config FILE            read options from FILE first\n"
+"  --help, --version\n"
+"\n"
+"exit status: 0 ok; 1 check found problems; 2 bad options or tools.d\n", out);
+}
+
+static int set_str(char **dst, const char *v)
+{
+    char *n = strdup(v);
+    if (!n)
+        return -1;
+    free(*dst);
+    *dst = n;
+    return 0;
+}
+
+static int set_long(long *dst, const char *v, long lo, long hi, const char *key, err *e)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < lo || n > hi)
+        return err_set(e, ERR_INVALID, "%s: expected a number from %ld to %ld, got '%s'", key, lo, hi, v);
+    *dst = n;
+    return 0;
+}
+
+static int add_policy(settings *s, const char *p, err *e)
+{
+    int known = 0;
+    for (const char *const *g = guard_policies; *g; g++)
+        known |= strcmp(*g, p) == 0;
+    if (!known)
+        return err_set(e, ERR_INVALID, "unknown policy '%s' (known: exec, quit_slicer, clear_scene, "
+                       "network_download, write_files, load_local_files, static_pages, dicomweb)", p);
+    int n = 0;
+    while (s->policies[n]) {
+        if (strcmp(s->policies[n], p) == 0)
+            return 0;
+        n++;
+    }
+    if (n == SETTINGS_MAX_POLICIES)
+        return err_set(e, ERR_INVALID, "too many policies");
+    s->policies[n] = strdup(p);
+    return 0;
+}
+
+/* Appends to a NULL-terminated allow-list (HTTP transport). */
+static int add_allow(char **list, const char *key, const char *v, err *e)
+{
+    int n = 0;
+    while (list[n])
+        n++;
+    if (n == SETTINGS_MAX_ALLOW)
+        return err_set(e, ERR_INVALID, "%s: at most %d entries", key, SETTINGS_MAX_ALLOW);
+    if (!*v)
+        return err_set(e, ERR_INVALID, "%s: empty value", key);
+    return (list[n] = strdup(v)) ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
+}
+
+/* One key = value, from the command line or the config file. */
+static int apply(settings *s, const char *key, const char *val, err *e)
+{
+    if (!strcmp(key, "slicer-url")) return set_str(&s->slicer_url, val);
+    if (!strcmp(key, "tools-dir")) return set_str(&s->tools_dir, val);
+    if (!strcmp(key, "schemas-dir")) return set_str(&s->schemas_dir, val);
+    if (!strcmp(key, "spool-dir")) return set_str(&s->spool_dir, val);
+    if (!strcmp(key, "timeout-ms")) return set_long(&s->timeout_ms, val, 100, 600000, key, e);
+    if (!strcmp(key, "connect-timeout-ms")) return set_long(&s->connect_timeout_ms, val, 50, 60000, key, e);
+    if (!strcmp(key, "max-response-bytes")) return set_long(&s->max_response_bytes, val, 1024, 1L << 31, key, e);
+    if (!strcmp(key, "page-size")) return set_long(&s->page_size, val, 1, 10000, key, e);
+    if (!strcmp(key, "allow")) return add_policy(s, val, e);
+    if (!strcmp(key, "allow-exec")) return strcmp(val, "true") == 0 ? add_policy(s, "exec", e) : 0;
+    if (!strcmp(key, "audit-log")) {
+        s->audit_off = strcmp(val, "off") == 0;
+        free(s->audit_log);
+        s->audit_log = NULL;
+        return s->audit_off ? 0 : set_str(&s->audit_log, val);
+    }
+    if (!strcmp(key, "audit-fsync")) {
+        if (strcmp(val, "strict") && strcmp(val, "background"))
+            return err_set(e, ERR_INVALID, "audit-fsync: expected strict or background, got '%s'", val);
+        s->audit_strict = strcmp(val, "strict") == 0;
+        return 0;
+    }
+    if (!strcmp(key, "redact")) return set_str(&s->redact_file, val);
+    /* HTTP transport options */
+    if (!strcmp(key, "http")) return set_str(&s->http_listen, val);
+    if (!strcmp(key, "http-port-file")) return set_str(&s->http_port_file, val);
+    if (!strcmp(key, "token-file")) return set_str(&s->token_file, val);
+    if (!strcmp(key, "allow-host")) return add_allow(s->allow_hosts, key, val, e);
+    if (!strcmp(key, "allow-origin")) return add_allow(s->allow_origins, key, val, e);
+    if (!strcmp(key, "http-max-body")) return set_long(&s->http_max_body, val, 1024, 1L << 30, key, e);
+    if (!strcmp(key, "http-max-sessions")) return set_long(&s->http_max_sessions, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-max-connections")) return set_long(&s->http_max_connections, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-queue-max")) return set_long(&s->http_queue_max, val, 1, 100000, key, e);
+    if (!strcmp(key, "http-queue-timeout-ms")) return set_long(&s->http_queue_timeout_ms, val, 10, 3600000, key, e);
+    if (!strcmp(key, "http-session-idle-ms")) return set_long(&s->http_session_idle_ms, val, 100, 86400000L, key, e);
+    /* end of HTTP transport options */
+    if (!strcmp(key, "watch")) {
+        if (strcmp(val, "true") && strcmp(val, "false"))
+            return err_set(e, ERR_INVALID, "watch: expected true or false, got '%s'", val);
+        s->watch = strcmp(val, "true") == 0;
+        return 0;
+    }
+    if (!strcmp(key, "log-level")) {
+        if (log_level_parse(val) < 0)
+            return err_set(e, ERR_INVALID, "log-level: unknown level '%s'", val);
+        return set_str(&s->log_level, val);
+    }
+    return err_set(e, ERR_INVALID, "unknown option '%s'", key);
+}
+
+static char *trim(char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t n = strlen(p);
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' || p[n - 1] == '\n'))
+        p[--n] = '\0';
+    return p;
+}
+
+static int read_config(settings *s, const char *path, err *e)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return err_set(e, ERR_INVALID, "%s: %s", path, strerror(errno));
+    char line[4096];
+    int lineno = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *p = trim(line);
+        if (!*p || *p == '#')
+            continue;
+        char *eq = strchr(p, '=');
+        if (!eq) {
+            rc = err_set(e, ERR_INVALID, "%s:%d: expected 'key = value'", path, lineno);
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(p), *val = trim(eq + 1);
+        for (char *k = key; *k; k++)
+            if (*k == '_')
+                *k = '-';
+        if (apply(s, key, val, e) != 0) {
+            err_prefix(e, "%s:%d", path, lineno);
+            rc = -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+/* The tools.d beside the folder holding the binary (build/ -> repo). */
+static char *default_tools_dir(const char *argv0)
+{
+    if (access("tools.d", R_OK) == 0)
+        return strdup("tools.d");
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        snprintf(exe, sizeof exe, "%s", argv0);
+    else
+        exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return strdup("tools.d");
+    *slash = '\0';
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/../tools.d", exe);
+    if (access(path, R_OK) == 0)
+        return strdup(path);
+    snprintf(path, sizeof path, "%s/../share/slicer-mcp/tools.d", exe);
+    return strdup(path);
+}
+
+/* $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else ~/.local/state/...; the
+ * folder is created (0700) when the log is opened. */
+static char *default_audit_path(void)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    char path[PATH_MAX];
+    if (xdg && *xdg)
+        snprintf(path, sizeof path, "%s/slicer-mcp/audit.jsonl", xdg);
+    else if (home && *home)
+        snprintf(path, sizeof path, "%s/.local/state/slicer-mcp/audit.jsonl", home);
+    else
+        snprintf(path, sizeof path, "/tmp/slicer-mcp-%ld/audit.jsonl", (long)getuid());
+    return strdup(path);
+}
+
+int settings_parse(settings *s, int argc, char **argv, err *e)
+{
+    memset(s, 0, sizeof *s);
+    s->timeout_ms = 10000;
+    s->connect_timeout_ms = 2000;
+    s->max_response_bytes = 256L << 20;
+    s->page_size = 100;
+    s->watch = 1;
+    int i = 1;
+    if (argc > 1 && (!strcmp(argv[1], "check") || !strcmp(argv[1], "list"))) {
+        s->cmd = !strcmp(argv[1], "check") ? CMD_CHECK : CMD_LIST;
+        i = 2;
+        if (s->cmd == CMD_CHECK && i < argc && argv[i][0] != '-')
+            set_str(&s->tools_dir, argv[i++]);
+    }
+    /* The config file first, so the command line wins over it. */
+    for (int j = i; j < argc; j++)
+        if (!strcmp(argv[j], "--config") && j + 1 < argc && read_config(s, argv[j + 1], e) != 0)
+            return -1;
+    const char *env = getenv("SLICER_URL");
+    if (!s->slicer_url && env && *env)
+        set_str(&s->slicer_url, env);
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            s->cmd = CMD_HELP;
+            return 0;
+        }
+        if (!strcmp(a, "--version")) {
+            s->cmd = CMD_VERSION;
+            return 0;
+        }
+        if (!strcmp(a, "--allow-exec")) {
+            if (add_policy(s, "exec", e) != 0)
+                return -1;
+            continue;
+        }
+        if (strncmp(a, "--", 2) != 0)
+            return err_set(e, ERR_INVALID, "unexpected argument '%s' (see --help)", a);
+        const char *key = a + 2, *val;
+        char keybuf[64];
+        const char *eq = strchr(key, '=');
+        if (eq) {
+            snprintf(keybuf, sizeof keybuf, "%.*s", (int)(eq - key), key);
+            key = keybuf;
+            val = eq + 1;
+        } else if (i + 1 < argc) {
+            val = argv[++i];
+        } else {
+            return err_set(e, ERR_INVALID, "%s needs a value (see --help)", a);
+        }
+        if (!strcmp(key, "config"))
+            continue;
+        if (apply(s, key, val, e) != 0)
+            return -1;
+    }
+    if (!s->slicer_url)
+        set_str(&s->slicer_url, "http://127.0.0.1:2016");
+    if (!s->tools_dir)
+        s->tools_dir = default_tools_dir(argv[0]);
+    if (!s->schemas_dir && s->tools_dir) {
+        size_t n = strlen(s->tools_dir) + 16;
+        s->schemas_dir = malloc(n);
+        if (s->schemas_dir)
+            snprintf(s->schemas_dir, n, "%s/../schemas", s->tools_dir);
+    }
+    if (!s->audit_log && !s->audit_off)
+        s->audit_log = default_audit_path();
+    if (!s->tools_dir || !s->schemas_dir || !s->slicer_url)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    return 0;
+}
+
+void settings_free(settings *s)
+{
+    free(s->slicer_url);
+    free(s->tools_dir);
+    free(s->schemas_dir);
+    free(s->spool_dir);
+    free(s->log_level);
+    free(s->config_file);
+    free(s->audit_log);
+    free(s->redact_file);
+    for (int i = 0; s->policies[i]; i++)
+        free(s->policies[i]);
+    free(s->http_listen);
+    free(s->http_port_file);
+    free(s->token_file);
+    for (int i = 0; s->allow_hosts[i]; i++)
+        free(s->allow_hosts[i]);
+    for (int i = 0; s->allow_origins[i]; i++)
+        free(s->allow_origins[i]);
+    memset(s, 0, sizeof *s);
+}

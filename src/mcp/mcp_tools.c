@@ -1,0 +1,493 @@
+/* mcp_tools: tools/list (pagination, per-version fields) and tools/call
+ * (validation, running the tool, progress, cancellation, log messages). */
+#include "mcp/mcp_tools.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slicer/call.h"
+#include "util/jsonw.h"
+#include "util/log.h"
+#include "util/mono.h"
+
+/* Fields of Tool by protocol version: annotations arrived in 2025-03-26,
+ * title and outputSchema/structuredContent in 2025-06-18. */
+static int version_at_least(const rpc_req *r, const char *v)
+{
+    return r->modern || strcmp(r->s->version, v) >= 0;
+}
+
+static int visible(const mcp *m, const tool *t)
+{
+    return !t->policy || mcp_policy_enabled(m, t->policy);
+}
+
+/* The schemas go in by reference, not copied: the reply is printed before
+ * mcp_handle returns, and a reload swaps the tools only between requests
+ * (copying them was a tenth of a cold start's instructions). */
+static cJSON *tool_entry(const rpc_req *r, const tool *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", t->name);
+    if (t->title && version_at_least(r, "2025-06-18"))
+        cJSON_AddStringToObject(o, "title", t->title);
+    cJSON_AddStringToObject(o, "description", t->description);
+    cJSON_AddItemToObject(o, "inputSchema", cJSON_CreateObjectReference(t->input_schema->child));
+    if (t->output_schema && version_at_least(r, "2025-06-18"))
+        cJSON_AddItemToObject(o, "outputSchema", cJSON_CreateObjectReference(t->output_schema->child));
+    if (t->annotations && version_at_least(r, "2025-03-26"))
+        cJSON_AddItemToObject(o, "annotations", cJSON_CreateObjectReference(t->annotations->child));
+    return o;
+}
+
+/* Cursors are "o<offset>" into the list of visible tools, sorted by name. */
+int mcp_tools_list(rpc_req *r, cJSON **res, rpc_error *er)
+{
+    const cJSON *cur = cJSON_GetObjectItemCaseSensitive(r->params, "cursor");
+    size_t start = 0;
+    if (cur && !cJSON_IsNull(cur)) {
+        char *end = NULL;
+        if (!cJSON_IsString(cur))
+            return rpc_fail(er, RPC_INVALID_PARAMS, "tools/list: cursor must be a string");
+        if (cur->valuestring[0]) {
+            unsigned long long v = cur->valuestring[0] == 'o' ? strtoull(cur->valuestring + 1, &end, 10) : 0;
+            if (!end || end == cur->valuestring + 1 || *end || v > tools_count(r->m->tools))
+                return rpc_fail(er, RPC_INVALID_PARAMS, "tools/list: invalid cursor '%.64s'",
+                                cur->valuestring);
+            start = (size_t)v;
+        }
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(o, "tools");
+    size_t seen = 0, added = 0, n = tools_count(r->m->tools);
+    for (size_t i = 0; i < n; i++) {
+        const tool *t = tools_at(r->m->tools, i);
+        if (!visible(r->m, t))
+            continue;
+        if (seen++ < start)
+            continue;
+        if (added == r->m->cfg.page_size) {
+            char next[32];
+            snprintf(next, sizeof next, "o%zu", start + added);
+            cJSON_AddStringToObject(o, "nextCursor", next);
+            break;
+        }
+        cJSON_AddItemToArray(arr, tool_entry(r, t));
+        added++;
+    }
+    if (r->modern) {
+        cJSON_AddNumberToObject(o, "ttlMs", MCP_LIST_TTL_MS);
+        cJSON_AddStringToObject(o, "cacheScope", "public");
+    }
+    *res = o;
+    return 0;
+}
+
+/* While Slicer works: cancellation and progress for the request. */
+typedef struct {
+    rpc_req *r;
+    const cJSON *token;
+    double start, last;
+    double looked;          /* when the transport was last asked about a cancel */
+    double reported;        /* last progress value sent: it must grow */
+    size_t base, prev_now;  /* bytes of earlier REST calls of this tool call */
+} tick_state;
+
+#define PROGRESS_AFTER_MS 250.0
+#define PROGRESS_EVERY_MS 250.0
+/* Asking the transport costs a poll (stdio) or a recv (HTTP), and libcurl
+ * ticks a dozen times in a sub-millisecond REST call: the first tick asks
+ * (a cancel sent right behind the call), then once a millisecond. */
+#define CANCEL_LOOK_MS 1.0
+
+static void send_note(const rpc_req *r, const char *method, cJSON *params)
+{
+    if (!r->io || !r->io->send) {
+        cJSON_Delete(params);
+        return;
+    }
+    char *s = rpc_notification(method, params);
+    if (s)
+        r->io->send(r->io->ud, s, strlen(s));
+    free(s);
+}
+
+/* Progress is bytes when Slicer announced a length (Content-Length), so a
+ * client can show a fraction; otherwise a count of ticks.  Either way the
+ * value only grows, across all the REST calls of one tool call. */
+static int on_tick(void *ud, size_t now, size_t total)
+{
+    tick_state *ts = ud;
+    rpc_req *r = ts->r;
+    double t = mono_ms();
+    if (t - ts->looked >= CANCEL_LOOK_MS) {
+        ts->looked = t;
+        if (r->io && r->io->cancelled && r->io->cancelled(r->io->ud, r->id)) {
+            r->cancelled = 1;
+            return 1;
+        }
+    }
+    if (now < ts->prev_now)         /* a new REST call started */
+        ts->base += ts->prev_now;
+    ts->prev_now = now;
+    if (!ts->token || t - ts->start < PROGRESS_AFTER_MS || t - ts->last < PROGRESS_EVERY_MS)
+        return 0;
+    double value = total ? (double)(ts->base + now) : ts->reported + 1;
+    if (value <= ts->reported)
+        return 0;
+    ts->last = t;
+    ts->reported = value;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddItemToObject(p, "progressToken", rpc_id_dup(ts->token));
+    cJSON_AddNumberToObject(p, "progress", value);
+    char msg[128];
+    if (total) {
+        cJSON_AddNumberToObject(p, "total", (double)(ts->base + total));
+        snprintf(msg, sizeof msg, "Slicer: %zu of %zu bytes after %.1f s", now, total, (t - ts->start) / 1e3);
+    } else {
+        snprintf(msg, sizeof msg, "waiting for Slicer: %.1f s", (t - ts->start) / 1e3);
+    }
+    cJSON_AddStringToObject(p, "message", msg);
+    send_note(r, "notifications/progress", p);
+    return 0;
+}
+
+/* Whether the client asked (logging/setLevel) for notes of this level. */
+static int note_wanted(const rpc_req *r, log_level level)
+{
+    return r->log_level >= 0 && (int)level >= r->log_level;
+}
+
+/* notifications/message when the client asked for this level. */
+static void log_note(const rpc_req *r, log_level level, const char *tool_name, const char *text)
+{
+    if (!note_wanted(r, level))
+        return;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "level", log_level_name(level));
+    cJSON_AddStringToObject(p, "logger", "slicer-mcp");
+    cJSON *d = cJSON_AddObjectToObject(p, "data");
+    cJSON_AddStringToObject(d, "tool", tool_name);
+    cJSON_AddStringToObject(d, "message", text);
+    send_note(r, "notifications/message", p);
+}
+
+static int policy_cb(const void *ud, const char *policy)
+{
+    return mcp_policy_enabled(ud, policy);
+}
+
+static cJSON *call_result(const rpc_req *r, call_ctx *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "content", c->content);
+    c->content = NULL;
+    if (c->structured && version_at_least(r, "2025-06-18")) {
+        /* Unless redaction will edit it, structuredContent goes out as the
+         * text its text block already holds rather than printed again. */
+        cJSON *sc = !r->m->cfg.redact && c->structured_item
+                    ? cJSON_CreateRaw(c->structured_item->valuestring) : NULL;
+        if (sc)
+            call_spend(r->spent, c->structured);
+        cJSON_AddItemToObject(o, "structuredContent", sc ? sc : c->structured);
+        c->structured = NULL;
+    }
+    if (c->is_error)
+        cJSON_AddBoolToObject(o, "isError", 1);
+    return o;
+}
+
+/* A structured result's text block goes out as the quoted text made in
+ * the same pass as the JSON (jsonw_print_quoted) rather than escaped again
+ * when the reply is printed.  Done last: the audit reads it as a string. */
+static void send_quoted(cJSON *item, char *quoted)
+{
+    if (!item || !quoted) {
+        free(quoted);
+        return;
+    }
+    free(item->valuestring);
+    item->valuestring = quoted;
+    item->type = cJSON_Raw;
+}
+
+static cJSON *error_result(const char *msg)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *content = cJSON_AddArrayToObject(o, "content");
+    cJSON *blk = cJSON_CreateObject();
+    cJSON_AddStringToObject(blk, "type", "text");
+    cJSON_AddStringToObject(blk, "text", msg);
+    cJSON_AddItemToArray(content, blk);
+    cJSON_AddBoolToObject(o, "isError", 1);
+    return o;
+}
+
+/* Redaction of what goes back: text blocks and structuredContent; image
+ * data is never touched (a pattern could match inside base64). */
+static int redact_result(const redact *rd, cJSON *res)
+{
+    if (!rd)
+        return 0;
+    int hits = redact_json(rd, cJSON_GetObjectItemCaseSensitive(res, "structuredContent"));
+    const cJSON *blk;
+    cJSON_ArrayForEach(blk, cJSON_GetObjectItemCaseSensitive(res, "content")) {
+        cJSON *text = cJSON_GetObjectItemCaseSensitive(blk, "text");
+        if (cJSON_IsString(text))
+            hits += redact_json(rd, text);
+    }
+    return hits;
+}
+
+/* Bytes of text and image data the client receives. */
+static double content_bytes(const cJSON *res)
+{
+    double n = 0;
+    const cJSON *blk;
+    cJSON_ArrayForEach(blk, cJSON_GetObjectItemCaseSensitive(res, "content")) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(blk, "text");
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(blk, "data");
+        n += (double)strlen(cJSON_IsString(t) ? t->valuestring : cJSON_IsString(d) ? d->valuestring : "");
+    }
+    return n;
+}
+
+/* Milliseconds to the microsecond: what a clock read is worth, and a
+ * number that prints short (a full double takes printf and strtod). */
+static double ms_rounded(double ms)
+{
+    return round(ms * 1e3) / 1e3;
+}
+
+/* A string of the audit line, redacted like the rest of it. */
+static void put_redacted(jsonw_out *o, const redact *rd, const char *s)
+{
+    if (!rd) {
+        jsonw_string(o, s);
+        return;
+    }
+    cJSON *v = cJSON_CreateString(s);
+    redact_json(rd, v);
+    jsonw_value(o, v);
+    cJSON_Delete(v);
+}
+
+#define PUT_KEY(o, k) jsonw_raw(o, k, sizeof k - 1)
+
+/* What one audit line says, taken once: a line written again without its
+ * arguments keeps the same time and numbers. */
+typedef struct {
+    const char *tool, *outcome, *reason;
+    const cJSON *args;
+    char when[40];
+    double bytes_returned, latency_ms;
+} audit_facts;
+
+/* The audit line's text, written directly: building a cJSON record and
+ * printing it cost more than the rest of the line (callgrind: 27,000
+ * instructions a call).  Without the arguments when they are too big. */
+static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, size_t *len)
+{
+    const redact *rd = r->m->cfg.redact;
+    jsonw_out o;
+    jsonw_begin(&o, 1024);
+    PUT_KEY(&o, "{\"time\":");
+    jsonw_string(&o, f->when);
+    PUT_KEY(&o, ",\"transport\":");
+    jsonw_string(&o, r->io && r->io->transport ? r->io->transport : "stdio");
+    if (r->io && r->io->peer) {
+        PUT_KEY(&o, ",\"peer\":");
+        jsonw_string(&o, r->io->peer);
+    }
+    const char *client = r->client_name ? r->client_name : r->s->client_name;
+    PUT_KEY(&o, ",\"client\":");
+    jsonw_string(&o, client ? client : "");
+    PUT_KEY(&o, ",\"protocol\":");
+    jsonw_string(&o, r->modern ? MCP_MODERN_VERSION : r->s->version);
+    PUT_KEY(&o, ",\"request_id\":");
+    cJSON *id = rpc_id_dup(r->id);
+    jsonw_value(&o, id);
+    cJSON_Delete(id);
+    PUT_KEY(&o, ",\"tool\":");
+    jsonw_string(&o, f->tool);
+    PUT_KEY(&o, ",\"arguments\":");
+    if (!with_args) {
+        jsonw_string(&o, "(omitted: too large)");
+    } else if (f->args && rd) {
+        cJSON *ac = cJSON_Duplicate(f->args, 1);
+        redact_json(rd, ac);
+        jsonw_value(&o, ac);
+        cJSON_Delete(ac);
+    } else if (f->args) {
+        jsonw_value(&o, f->args);
+    } else {
+        PUT_KEY(&o, "null");
+    }
+    PUT_KEY(&o, ",\"outcome\":");
+    jsonw_string(&o, f->outcome);
+    if (f->reason) {
+        PUT_KEY(&o, ",\"reason\":");
+        put_redacted(&o, rd, f->reason);
+    }
+    PUT_KEY(&o, ",\"slicer_calls\":[");
+    for (size_t i = 0; i < backend_trace_count(r->m->b); i++) {
+        const backend_trace *bt = backend_trace_at(r->m->b, i);
+        if (i)
+            PUT_KEY(&o, ",");
+        PUT_KEY(&o, "{\"method\":");
+        jsonw_string(&o, bt->method);
+        PUT_KEY(&o, ",\"target\":");
+        put_redacted(&o, rd, bt->target);
+        PUT_KEY(&o, ",\"status\":");
+        jsonw_number(&o, bt->status);
+        PUT_KEY(&o, ",\"bytes\":");
+        jsonw_number(&o, (double)bt->bytes);
+        PUT_KEY(&o, ",\"ms\":");
+        jsonw_number(&o, ms_rounded(bt->ms));
+        PUT_KEY(&o, ",\"first_byte_ms\":");
+        jsonw_number(&o, ms_rounded(bt->first_byte_ms));
+        PUT_KEY(&o, "}");
+    }
+    PUT_KEY(&o, "],\"bytes_returned\":");
+    jsonw_number(&o, f->bytes_returned);
+    PUT_KEY(&o, ",\"latency_ms\":");
+    jsonw_number(&o, f->latency_ms);
+    PUT_KEY(&o, "}\n");
+    return jsonw_end(&o, len);
+}
+
+/* One audit line: who asked what, what reached Slicer, what came back. */
+static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *args,
+                       const char *outcome, const char *reason, const cJSON *res, double t0)
+{
+    audit *a = r->m->cfg.audit;
+    if (!a)
+        return;
+    audit_facts f = { .tool = tool_name, .outcome = outcome, .reason = reason, .args = args,
+                      .bytes_returned = res ? content_bytes(res) : 0,
+                      .latency_ms = ms_rounded(mono_ms() - t0) };
+    log_timestamp(f.when, sizeof f.when);
+    size_t len = 0;
+    char *line = audit_line(r, &f, 1, &len);
+    if (line && len > AUDIT_MAX_LINE) {
+        /* Keep the line whole and bounded: the arguments go, the facts stay. */
+        free(line);
+        line = audit_line(r, &f, 0, &len);
+    }
+    err e = { 0 };
+    if (!line)
+        log_msg(LOG_ERROR, "audit: out of memory");
+    else if (audit_write(a, line, len, &e) != 0)
+        log_msg(LOG_ERROR, "%s", e.msg);
+    free(line);
+}
+
+/* A refusal before anything reached Slicer: logged, audited, answered. */
+static int refuse(rpc_req *r, rpc_error *er, const char *tool_name, const cJSON *args,
+                  double t0, int code, const char *msg)
+{
+    backend_trace_reset(r->m->b);
+    log_msg(LOG_WARNING, "refused tools/call %s: %s", tool_name, msg);
+    audit_call(r, tool_name, args, "refused", msg, NULL, t0);
+    return rpc_fail(er, code, "%s", msg);
+}
+
+int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
+{
+    mcp *m = r->m;
+    double t0 = mono_ms();
+    char msg[1400];
+    const cJSON *jname = cJSON_GetObjectItemCaseSensitive(r->params, "name");
+    const cJSON *args = cJSON_GetObjectItemCaseSensitive(r->params, "arguments");
+    if (!cJSON_IsString(jname))
+        return refuse(r, er, "", args, t0, RPC_INVALID_PARAMS, "tools/call: params.name must be a string");
+    const char *name = jname->valuestring;
+    const tool *t = tools_find(m->tools, name);
+    if (!t) {
+        snprintf(msg, sizeof msg, "Unknown tool: %.128s", name);
+        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
+    }
+    if (!visible(m, t)) {
+        snprintf(msg, sizeof msg, "Unknown tool: %s (it is declared in %s but needs the gateway "
+                 "policy '%s', which is off; an administrator enables it with --allow-%s)",
+                 t->name, t->file, t->policy, t->policy);
+        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
+    }
+    cJSON *empty = NULL;
+    if (!args || cJSON_IsNull(args))
+        args = empty = cJSON_CreateObject();
+    if (!cJSON_IsObject(args))
+        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, "tools/call: params.arguments must be an object");
+
+    err e = { 0 };
+    if (schema_validate(t->input_validator, args, &e) != 0) {
+        snprintf(msg, sizeof msg, "Invalid arguments for tool %s: %s", t->name, e.msg);
+        backend_trace_reset(m->b);
+        log_msg(LOG_INFO, "tools/call %s: %s", t->name, msg);
+        log_note(r, LOG_WARNING, t->name, msg);
+        *res = error_result(msg);
+        redact_result(m->cfg.redact, *res);
+        audit_call(r, name, args, "refused", msg, *res, t0);
+        cJSON_Delete(empty);
+        return 0;
+    }
+    const cJSON *meta = cJSON_GetObjectItemCaseSensitive(r->params, "_meta");
+    const cJSON *token = cJSON_GetObjectItemCaseSensitive(meta, "progressToken");
+    if (token && !cJSON_IsString(token) && !cJSON_IsNumber(token))
+        token = NULL;
+    tick_state ts = { .r = r, .token = token, .start = t0, .last = t0, .looked = t0 - CANCEL_LOOK_MS };
+    backend_set_tick(m->b, on_tick, &ts);
+    backend_trace_reset(m->b);
+    call_ctx c = { .b = m->b, .t = t, .args = args, .spool_dir = m->cfg.spool_dir,
+                   .policy_enabled = policy_cb, .policy_ud = m, .quote_text = !m->cfg.redact,
+                   .spent = r->spent };
+    int rc = call_run(&c, &e);
+    backend_set_tick(m->b, NULL, NULL);
+    if (rc != 0) {
+        call_ctx_clear(&c);
+        audit_call(r, name, args, "internal_error", e.msg, NULL, t0);
+        cJSON_Delete(empty);
+        return rpc_fail(er, RPC_INTERNAL_ERROR, "Internal error: %s", e.msg);
+    }
+    if (!c.is_error && t->output_validator && c.structured &&
+        schema_validate(t->output_validator, c.structured, &e) != 0) {
+        snprintf(msg, sizeof msg, "Slicer's answer does not match the outputSchema of %s: %s",
+                 t->name, e.msg);
+        call_fail(&c, msg);
+    }
+    const cJSON *first = cJSON_GetArrayItem(c.content, 0);
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(first, "text");
+    const char *err_text = c.is_error && cJSON_IsString(text) ? text->valuestring : NULL;
+    const char *outcome = r->cancelled ? "cancelled" : c.denied ? "refused" : c.is_error ? "tool_error" : "ok";
+    /* Written once the reply is out (mcp_reply_free). */
+    char logline[2048];
+    long tenths = lround((mono_ms() - t0) * 10);    /* %.1f takes printf's slow path */
+    size_t len = log_line(LOG_INFO, logline, sizeof logline, "tools/call %s: %s (%zu REST calls, %ld.%ld ms)%s%s",
+                          t->name, outcome, backend_trace_count(m->b), tenths / 10, tenths % 10,
+                          err_text ? ": " : "", err_text ? err_text : "");
+    if (len)
+        buf_append(r->log, logline, len);
+    for (size_t i = 0; note_wanted(r, LOG_DEBUG) && i < backend_trace_count(m->b); i++) {
+        const backend_trace *bt = backend_trace_at(m->b, i);
+        char line[400];
+        snprintf(line, sizeof line, "%s %s -> %ld (%zu bytes, %.1f ms)", bt->method,
+                 bt->target, bt->status, bt->bytes, bt->ms);
+        log_note(r, LOG_DEBUG, t->name, line);
+    }
+    if (err_text)
+        log_note(r, LOG_WARNING, t->name, err_text);
+    char *reason = err_text ? strdup(err_text) : NULL;
+    cJSON *item = c.structured_item;
+    char *quoted = c.structured_quoted;
+    c.structured_quoted = NULL;
+    *res = call_result(r, &c);
+    call_ctx_clear(&c);
+    redact_result(m->cfg.redact, *res);
+    audit_call(r, name, args, outcome, reason, *res, t0);
+    send_quoted(item, quoted);
+    free(reason);
+    cJSON_Delete(empty);
+    return 0;
+}

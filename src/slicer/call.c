@@ -1,0 +1,399 @@
+/* call: the generic tools.d mapping and the helpers adapters share. */
+#include "slicer/call.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slicer/adapters.h"
+#include "util/base64.h"
+#include "policy/guard.h"
+#include "slicer/img.h"
+#include "util/jsonr.h"
+#include "util/jsonw.h"
+
+#define CALL_MAX_TARGET 8192
+
+int call_query_add(buf *target, const char *k, const char *v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    int rc = buf_puts(target, strchr(target->data ? target->data : "", '?') ? "&" : "?");
+    for (int part = 0; part < 2 && rc == 0; part++) {
+        const unsigned char *p = (const unsigned char *)(part ? v : k);
+        if (part)
+            rc = buf_puts(target, "=");
+        for (; *p && rc == 0; p++) {
+            if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+                rc = buf_append(target, p, 1);
+            } else {
+                char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+                rc = buf_append(target, esc, 3);
+            }
+        }
+    }
+    return rc;
+}
+
+char *call_arg_string(const cJSON *args, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
+    char tmp[64];
+    if (cJSON_IsString(v))
+        return strdup(v->valuestring);
+    if (cJSON_IsBool(v))
+        return strdup(cJSON_IsTrue(v) ? "true" : "false");
+    if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
+        double d = v->valuedouble;
+        if (d == floor(d) && fabs(d) < 9007199254740992.0)
+            snprintf(tmp, sizeof tmp, "%.0f", d);
+        else
+            snprintf(tmp, sizeof tmp, "%.17g", d);
+        return strdup(tmp);
+    }
+    return NULL;
+}
+
+/* Slicer's 500 body is {"success": false, "message": "Server error: ..."};
+ * the message (without the prefix) is what a model can act on. */
+static void slicer_error(const backend_resp *r, const char *method,
+                         const char *target, err *e)
+{
+    if (r->status == 404 && r->body.len == 0) {
+        err_set(e, ERR_UPSTREAM, "Slicer returned an empty answer (404) for %s %s",
+                method, target);
+        return;
+    }
+    cJSON *j = r->body.len ? jsonr_parse(r->body.data, r->body.len, NULL) : NULL;
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
+    if (cJSON_IsString(msg)) {
+        const char *m = msg->valuestring;
+        if (strncmp(m, "Server error: ", 14) == 0)
+            m += 14;
+        int not_found = strstr(m, "No nodes matched") || strstr(m, "could not find nodes");
+        err_set(e, not_found ? ERR_NOT_FOUND : ERR_UPSTREAM,
+                "Slicer error (HTTP %ld) for %s %s: %s", r->status, method, target, m);
+    } else {
+        err_set(e, ERR_UPSTREAM, "Slicer answered HTTP %ld for %s %s", r->status,
+                method, target);
+    }
+    cJSON_Delete(j);
+}
+
+/* The guard, before anything is sent: 0 when allowed, else -1 with e. */
+static int guard_allows(call_ctx *c, const char *method, const char *target, err *e)
+{
+    const char *why = NULL;
+    const char *policy = guard_check(method, target, c->spool_dir, &why);
+    if (!policy || c->policy_enabled(c->policy_ud, policy))
+        return 0;
+    c->denied = 1;
+    return err_set(e, ERR_DENIED, "refused: %s (%s %s); an admin can allow it by "
+                   "enabling the gateway policy '%s'", why, method, target, policy);
+}
+
+int call_slicer(call_ctx *c, const char *method, const char *target,
+                const void *body, size_t len, backend_resp *r, err *e)
+{
+    if (guard_allows(c, method, target, e) != 0 ||
+        backend_call(c->b, method, target, body, len, r, e) != 0)
+        return -1;
+    if (r->status == 200)
+        return 0;
+    slicer_error(r, method, target, e);
+    backend_resp_free(r);
+    return -1;
+}
+
+int call_slicer_stream(call_ctx *c, const char *method, const char *target,
+                       backend_sink_fn sink, void *sink_ud, err *e)
+{
+    backend_resp r;
+    if (guard_allows(c, method, target, e) != 0 ||
+        backend_call_stream(c->b, method, target, sink, sink_ud, &r, e) != 0)
+        return -1;
+    int rc = 0;
+    if (r.status != 200) {
+        slicer_error(&r, method, target, e);
+        rc = -1;
+    }
+    backend_resp_free(&r);
+    return rc;
+}
+
+/* Slicer's POST /volume answers the Python repr {'status': 'success'}. */
+static cJSON *parse_slicer_json(const char *s, size_t n)
+{
+    cJSON *j = jsonr_parse(s, n, NULL);
+    if (!j && n == 21 && memcmp(s, "{'status': 'success'}", 21) == 0) {
+        j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "status", "success");
+    }
+    return j;
+}
+
+int call_slicer_json(call_ctx *c, const char *method, const char *target,
+                     cJSON **out, err *e)
+{
+    backend_resp r;
+    *out = NULL;
+    if (call_slicer(c, method, target, NULL, 0, &r, e) != 0)
+        return -1;
+    *out = parse_slicer_json(r.body.data ? r.body.data : "", r.body.len);
+    if (!*out)
+        err_set(e, ERR_UPSTREAM, "Slicer's answer to %s %s is not JSON (%zu bytes, "
+                "Content-Type '%s')", method, target, r.body.len, r.content_type);
+    backend_resp_free(&r);
+    return *out ? 0 : -1;
+}
+
+/* The text item of a new text block, or NULL when out of memory. */
+static cJSON *add_text_block(call_ctx *c, const char *text)
+{
+    cJSON *blk = cJSON_CreateObject();
+    cJSON *t = blk && cJSON_AddStringToObject(blk, "type", "text") ? cJSON_AddStringToObject(blk, "text", text) : NULL;
+    if (!t) {
+        cJSON_Delete(blk);
+        return NULL;
+    }
+    cJSON_AddItemToArray(c->content, blk);
+    return t;
+}
+
+int call_add_text(call_ctx *c, const char *text)
+{
+    return add_text_block(c, text) ? 0 : -1;
+}
+
+void call_spend(cJSON *spent, cJSON *tree)
+{
+    if (spent && tree)
+        cJSON_AddItemToArray(spent, tree);
+    else
+        cJSON_Delete(tree);
+}
+
+static void forget_structured(call_ctx *c)
+{
+    cJSON_Delete(c->structured);
+    c->structured = NULL;
+    c->structured_item = NULL;
+    free(c->structured_quoted);
+    c->structured_quoted = NULL;
+}
+
+int call_fail(call_ctx *c, const char *msg)
+{
+    c->is_error = 1;
+    forget_structured(c);
+    cJSON_Delete(c->content);
+    c->content = cJSON_CreateArray();
+    return c->content ? call_add_text(c, msg) : -1;
+}
+
+int call_set_structured(call_ctx *c, cJSON *obj)
+{
+    char *quoted = NULL;
+    char *txt = c->quote_text ? jsonw_print_quoted(obj, NULL, &quoted, NULL) : jsonw_print(obj, NULL);
+    if (!txt) {
+        cJSON_Delete(obj);
+        return -1;
+    }
+    forget_structured(c);
+    c->structured = obj;
+    c->structured_quoted = quoted;
+    c->structured_item = add_text_block(c, txt);
+    free(txt);
+    return c->structured_item ? 0 : -1;
+}
+
+int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
+                 double *scale, unsigned *w, unsigned *h, err *e)
+{
+    img_rgba in = { 0 }, small = { 0 };
+    void *out = NULL;
+    size_t out_len = 0;
+    img_format fmt;
+    int rc = -1;
+    if (img_decode_png(png, len, &in, e) != 0)
+        goto done;
+    const img_rgba *use = &in;
+    if (max_side > 0 && (in.w > max_side || in.h > max_side)) {
+        if (img_downscale(&in, max_side, &small, e) != 0)
+            goto done;
+        use = &small;
+    }
+    if (img_encode_png(use, &out, &out_len, &fmt, e) != 0)
+        goto done;
+    /* Slicer's screenshot is already compressed (Qt's default level): when
+     * the fast re-encoding comes out larger, the original, decoded and so
+     * known to be a sound PNG, is the smaller faithful answer. */
+    const void *send = out;
+    size_t send_len = out_len;
+    if (use == &in && len < out_len) {
+        send = png;
+        send_len = len;
+    }
+    char *b64 = base64_encode(send, send_len, NULL);
+    cJSON *blk = cJSON_CreateObject();
+    if (!b64 || !blk) {
+        free(b64);
+        cJSON_Delete(blk);
+        err_set(e, ERR_INTERNAL, "out of memory");
+        goto done;
+    }
+    cJSON_AddStringToObject(blk, "type", "image");
+    cJSON_AddItemToObject(blk, "data", cJSON_CreateString(b64));
+    cJSON_AddStringToObject(blk, "mimeType", "image/png");
+    free(b64);
+    cJSON_AddItemToArray(c->content, blk);
+    if (scale)
+        *scale = in.w ? (double)use->w / in.w : 1.0;
+    if (w)
+        *w = use->w;
+    if (h)
+        *h = use->h;
+    rc = 0;
+done:
+    free(out);
+    img_free(&in);
+    img_free(&small);
+    return rc;
+}
+
+/* "{arg}" in a not_found template becomes the argument's value. */
+static char *fill_template(const char *tpl, const cJSON *args)
+{
+    buf out;
+    buf_init(&out, 4096);
+    for (const char *p = tpl; *p;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        if (close && close - p < 64) {
+            char name[64];
+            memcpy(name, p + 1, (size_t)(close - p - 1));
+            name[close - p - 1] = '\0';
+            char *v = call_arg_string(args, name);
+            buf_puts(&out, v ? v : "");
+            free(v);
+            p = close + 1;
+        } else {
+            buf_append(&out, p++, 1);
+        }
+    }
+    return buf_steal(&out, NULL);
+}
+
+static int build_target(const tool *t, const cJSON *args, buf *target, err *e)
+{
+    buf_puts(target, t->path);
+    for (size_t i = 0; i < t->nquery; i++) {
+        const tool_query *q = &t->query[i];
+        char *v = q->arg ? call_arg_string(args, q->arg) : strdup(q->literal);
+        if (q->arg && !v && cJSON_GetObjectItemCaseSensitive(args, q->arg))
+            return err_set(e, ERR_INVALID, "argument '%s' must be a string, number or "
+                           "boolean to be sent as a query parameter", q->arg);
+        if (v && call_query_add(target, q->param, v) != 0) {
+            free(v);
+            return err_set(e, ERR_LIMIT, "request target longer than %d bytes", CALL_MAX_TARGET);
+        }
+        free(v);
+    }
+    return 0;
+}
+
+static int result_json(call_ctx *c, const backend_resp *r, err *e)
+{
+    cJSON *j = parse_slicer_json(r->body.data ? r->body.data : "", r->body.len);
+    if (!j) {
+        err_set(e, ERR_UPSTREAM, "Slicer's answer is not JSON (%zu bytes, Content-Type '%s')",
+                r->body.len, r->content_type);
+        return call_fail(c, e->msg);
+    }
+    if (!cJSON_IsObject(j) || c->t->wrap) {
+        cJSON *obj = cJSON_CreateObject();
+        cJSON_AddItemToObject(obj, c->t->wrap ? c->t->wrap : "result", j);
+        j = obj;
+    }
+    return call_set_structured(c, j);
+}
+
+static int run_generic(call_ctx *c, err *e)
+{
+    const tool *t = c->t;
+    buf target;
+    buf_init(&target, CALL_MAX_TARGET);
+    backend_resp r;
+    err ce = { 0 };
+    int rc = 0;
+    const char *body = NULL;
+    size_t body_len = 0;
+    if (t->body_arg) {
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(c->args, t->body_arg);
+        body = cJSON_IsString(b) ? b->valuestring : NULL;
+        body_len = body ? strlen(body) : 0;
+    }
+    if (build_target(t, c->args, &target, &ce) != 0 ||
+        call_slicer(c, t->method, target.data, body, body_len, &r, &ce) != 0) {
+        if (ce.kind == ERR_NOT_FOUND && t->not_found) {
+            char *msg = fill_template(t->not_found, c->args);
+            rc = call_fail(c, msg);
+            free(msg);
+        } else {
+            rc = call_fail(c, ce.msg);
+        }
+        buf_free(&target);
+        return rc;
+    }
+    buf_free(&target);
+    if (t->result == TOOL_RESULT_JSON) {
+        rc = result_json(c, &r, &ce);
+    } else if (t->result == TOOL_RESULT_IMAGE) {
+        unsigned max_side = 0;
+        const cJSON *ms = t->max_size_arg ? cJSON_GetObjectItemCaseSensitive(c->args, t->max_size_arg) : NULL;
+        if (cJSON_IsNumber(ms) && ms->valuedouble >= 1)
+            max_side = (unsigned)ms->valuedouble;
+        unsigned w = 0, h = 0;
+        if (call_add_png(c, r.body.data, r.body.len, max_side, NULL, &w, &h, &ce) != 0) {
+            err_prefix(&ce, "Slicer's image for %s", t->name);
+            rc = call_fail(c, ce.msg);
+        } else {
+            char meta[160];
+            snprintf(meta, sizeof meta, "%ux%u PNG (Slicer sent %zu bytes)", w, h, r.body.len);
+            rc = call_add_text(c, meta);
+        }
+    } else {
+        char *txt = malloc(r.body.len + 1);
+        if (txt) {
+            memcpy(txt, r.body.data ? r.body.data : "", r.body.len);
+            txt[r.body.len] = '\0';
+            rc = call_add_text(c, txt);
+            free(txt);
+        } else {
+            rc = -1;
+        }
+    }
+    backend_resp_free(&r);
+    if (rc != 0)
+        err_set(e, ERR_INTERNAL, "out of memory");
+    return rc;
+}
+
+int call_run(call_ctx *c, err *e)
+{
+    c->content = cJSON_CreateArray();
+    c->structured = NULL;
+    c->is_error = 0;
+    if (!c->content)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    if (c->t->adapter)
+        return adapter_run(c->t->adapter, c, e);
+    return run_generic(c, e);
+}
+
+void call_ctx_clear(call_ctx *c)
+{
+    cJSON_Delete(c->content);
+    c->content = NULL;
+    forget_structured(c);
+}

@@ -1,0 +1,79 @@
+/* call: running one validated tools/call against Slicer: the generic
+ * mapping of tools.d (one REST call, arguments into percent-encoded query
+ * parameters) and the helpers the built-in adapters share (guarded REST
+ * calls, Slicer error decoding, image and JSON results). */
+#ifndef CALL_H
+#define CALL_H
+
+#include <cjson/cJSON.h>
+#include "slicer/backend.h"
+#include "util/buf.h"
+#include "util/err.h"
+#include "catalog/tools.h"
+
+typedef struct {
+    /* inputs (borrowed) */
+    backend     *b;
+    const tool  *t;
+    const cJSON *args;            /* validated arguments object */
+    const char  *spool_dir;
+    int (*policy_enabled)(const void *ud, const char *policy);
+    const void  *policy_ud;
+    int quote_text;               /* make structured_quoted (nothing redacts the text) */
+    cJSON *spent;                 /* where finished trees wait for the reply to go out */
+    /* outputs (owned by the ctx until call_ctx_clear) */
+    cJSON *content;               /* array of content blocks */
+    cJSON *structured;            /* object or NULL */
+    cJSON *structured_item;       /* its JSON: the "text" item of a block in content */
+    char  *structured_quoted;     /* the text as a quoted JSON string, or NULL */
+    int    is_error;
+    int    denied;                /* the guard refused a request */
+} call_ctx;
+
+/* Runs the tool: adapter or generic mapping.  Tool-level failures (Slicer
+ * down, 500, bad answer, refused by the guard) become is_error results
+ * with a message a model can act on; -1 only when the gateway itself
+ * failed (out of memory), with e. */
+int  call_run(call_ctx *c, err *e);
+void call_ctx_clear(call_ctx *c);
+/* A finished tree (Slicer's parsed answer, a result no longer needed):
+ * into spent, freed once the reply is sent; freed now without one. */
+void call_spend(cJSON *spent, cJSON *tree);
+
+/* --- helpers for adapters --- */
+
+/* Appends "&k=v" (or "?k=v" first) to target, percent-encoding k and v
+ * (RFC 3986 unreserved characters stay). */
+int  call_query_add(buf *target, const char *k, const char *v);
+/* A scalar argument as Slicer expects it in a query ("12.5", "true");
+ * NULL for absent or non-scalar.  Caller frees. */
+char *call_arg_string(const cJSON *args, const char *name);
+
+/* One REST call through the guard.  0 on a 200; -1 with e otherwise:
+ * ERR_DENIED (guard), ERR_NOT_FOUND (Slicer said no such node),
+ * ERR_UPSTREAM (Slicer failed; e carries Slicer's own message). */
+int  call_slicer(call_ctx *c, const char *method, const char *target,
+                 const void *body, size_t len, backend_resp *r, err *e);
+/* call_slicer for a 200 body streamed into sink (backend_call_stream):
+ * the same guard and error decoding; when the sink stopped the transfer
+ * the error is "the answer could not be processed" and the sink knows why. */
+int  call_slicer_stream(call_ctx *c, const char *method, const char *target,
+                        backend_sink_fn sink, void *sink_ud, err *e);
+/* call_slicer + parse a JSON answer (Slicer's single-quoted
+ * {'status': 'success'} is accepted).  *out owned by the caller. */
+int  call_slicer_json(call_ctx *c, const char *method, const char *target,
+                      cJSON **out, err *e);
+
+/* Result builders. */
+int  call_add_text(call_ctx *c, const char *text);
+/* Re-encodes png losslessly (downscaled so no side exceeds max_side when
+ * max_side > 0) and adds it as image content; *scale gets new/old width
+ * (may be NULL); *w,*h the output size (may be NULL). */
+int  call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
+                  double *scale, unsigned *w, unsigned *h, err *e);
+/* Sets structuredContent (takes ownership) and adds its JSON as text. */
+int  call_set_structured(call_ctx *c, cJSON *obj);
+/* Makes the result an error whose text is msg. */
+int  call_fail(call_ctx *c, const char *msg);
+
+#endif

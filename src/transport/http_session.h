@@ -1,0 +1,61 @@
+/* http_session: the legacy-era sessions of the HTTP transport.  Each has
+ * a random Mcp-Session-Id, the core's mcp_session (touched only while the
+ * caller holds the core gate), a reference count of the requests using
+ * it, a queue of messages for its GET stream, and the ids of requests the
+ * client cancelled.  The table has its own lock, separate from the core
+ * gate, so DELETE, cancellation and streams never wait for Slicer. */
+#ifndef HTTP_SESSION_H
+#define HTTP_SESSION_H
+
+#include <cjson/cJSON.h>
+#include "mcp/mcp.h"
+
+#define HTTP_SESSION_ID_LEN   32   /* hex characters of 16 random bytes */
+#define HTTP_SESSION_QUEUE    16   /* messages kept for a GET stream */
+#define HTTP_SESSION_CANCELS  16   /* cancelled request ids remembered */
+
+typedef struct http_sessions http_sessions;
+typedef struct http_sess http_sess;
+
+/* NULL on OOM. */
+http_sessions *http_sessions_new(unsigned max_sessions, long idle_ms);
+/* Frees the table and every session; call when no request is running. */
+void http_sessions_free(http_sessions *t);
+/* Wakes every stream so it ends; later lookups fail. */
+void http_sessions_stop(http_sessions *t);
+unsigned http_sessions_count(http_sessions *t);
+/* How many GET or listen streams are open. */
+unsigned http_sessions_streams(http_sessions *t);
+
+/* Registers core (ownership passes to the table; NULL for a modern
+ * subscriptions/listen stream, which only borrows a slot) under a fresh
+ * random id and returns it referenced; NULL when the table is full or
+ * the random source failed (core is then left to the caller). */
+http_sess *http_sessions_add(http_sessions *t, mcp_session *core);
+/* The live session with this id, referenced; NULL if unknown or ended. */
+http_sess *http_sessions_get(http_sessions *t, const char *id);
+/* Drops a reference; an ended session is freed with its last one. */
+void http_sessions_put(http_sessions *t, http_sess *s);
+/* Ends a session (DELETE): later lookups fail, its stream ends.  -1 if
+ * the id is unknown. */
+int  http_sessions_end(http_sessions *t, const char *id);
+/* Ends sessions unused for longer than the idle time; returns how many. */
+unsigned http_sessions_expire(http_sessions *t);
+/* Queues a copy of json for every session's GET stream. */
+void http_sessions_broadcast(http_sessions *t, const char *json);
+
+const char  *http_sess_id(const http_sess *s);
+mcp_session *http_sess_core(http_sess *s);
+
+/* The GET stream: only one per session (-1 if one is open already). */
+int  http_sess_stream_open(http_sessions *t, http_sess *s);
+/* Next queued message (caller frees), waiting up to wait_ms; NULL after
+ * the wait, with *done set when the session or the server ended. */
+char *http_sess_stream_next(http_sessions *t, http_sess *s, long wait_ms, int *done);
+void http_sess_stream_close(http_sessions *t, http_sess *s);
+
+/* notifications/cancelled: remembers id; and the check the core polls. */
+void http_sess_cancel_add(http_sessions *t, http_sess *s, const cJSON *id);
+int  http_sess_cancelled(http_sessions *t, http_sess *s, const cJSON *id);
+
+#endif
