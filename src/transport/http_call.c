@@ -6,7 +6,8 @@
  * each notification as it happens, then the reply (real streaming, so a
  * client's time-out can be reset by progress).  The job is reference
  * counted because the stream may outlive the request or the reverse. */
-#include "transport/http_internal.h"
+#include "transport/http_call.h"
+#include "transport/http_reply.h"
 
 #include <stdio.h>
 #include <stdlib.h>
