@@ -20,9 +20,13 @@ typedef struct {
     char *token;                 /* NULL: no bearer token required */
     http_gate gate;              /* the core, one caller at a time */
     http_sessions *sessions;
-    pthread_mutex_t workers_mu;  /* http_call's worker threads still running */
-    pthread_cond_t  workers_cv;
-    unsigned        workers;
+    /* The core thread (http_call.c): runs each call's mcp_handle, one at
+     * a time, handed over by the gate holder through core_job. */
+    pthread_t       core;
+    pthread_mutex_t core_mu;
+    pthread_cond_t  core_cv;
+    void           *core_job;    /* the call to run next, or NULL */
+    int             core_stop;
 } http_srv;
 
 /* One request, from its first callback to MHD's "completed". */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "transport/http_access.h"
+#include "transport/http_call.h"
 #include "transport/http_post.h"
 #include "transport/http_reply.h"
 #include "mcp/jsonrpc.h"
@@ -282,10 +283,12 @@ static void idle_tick(http_srv *S)
     if (!S->o.idle)
         return;
     unsigned queued;
-    if (http_gate_enter(&S->gate, -1, &queued) != GATE_OK)
+    if (http_gate_enter(&S->gate, -1, &queued, NULL, NULL) != GATE_OK)
         return;
     char *note = S->o.idle(S->o.idle_ud);
-    http_gate_leave(&S->gate);
+    void *next = http_gate_leave(&S->gate);
+    if (next)
+        http_call_post(S, next);
     if (note) {
         log_msg(LOG_INFO, "http: pushing %.80s to %u session(s)", note, http_sessions_count(S->sessions));
         http_sessions_broadcast(S->sessions, note);
@@ -322,8 +325,12 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         free(S.token);
         return err_set(e, ERR_INTERNAL, "cannot create the call queue");
     }
-    pthread_mutex_init(&S.workers_mu, NULL);
-    pthread_cond_init(&S.workers_cv, NULL);
+    if (http_call_start(&S) != 0) {
+        http_gate_destroy(&S.gate);
+        close(fd);
+        free(S.token);
+        return err_set(e, ERR_INTERNAL, "cannot start the core thread");
+    }
     S.sessions = http_sessions_new(S.o.max_sessions, S.o.session_idle_ms);
     struct MHD_Daemon *d = !S.sessions ? NULL : MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
@@ -372,17 +379,12 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         for (int i = 0; i < HTTP_STOP_GRACE_MS / 20 && http_sessions_streams(S.sessions); i++)
             nanosleep(&step, NULL);
         MHD_stop_daemon(d);   /* joins the connection threads */
-        pthread_mutex_lock(&S.workers_mu);   /* and calls whose client left */
-        while (S.workers)
-            pthread_cond_wait(&S.workers_cv, &S.workers_mu);
-        pthread_mutex_unlock(&S.workers_mu);
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
     }
+    http_call_stop(&S);   /* after the call whose client left, if any */
     http_sessions_free(S.sessions);
     http_gate_destroy(&S.gate);
-    pthread_cond_destroy(&S.workers_cv);
-    pthread_mutex_destroy(&S.workers_mu);
     free(S.token);
     return rc;
 }
