@@ -33,19 +33,7 @@
 
 #include "slicer/nrrd.h"
 #include "slicer/volstats.h"
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#include "bench_time.h"
 
 /* Sorts v; median and p99 (nearest rank). */
 static void summary(double *v, int n, double *med, double *p99)

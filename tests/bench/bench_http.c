@@ -23,23 +23,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_time.h"
+
 #define BODY "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":" \
     "\"get_volume_info\",\"arguments\":{\"node_id\":\"vtkMRMLScalarVolumeNode1\"},\"_meta\":{" \
     "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"," \
     "\"io.modelcontextprotocol/clientCapabilities\":{}}}}"
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static size_t sink(char *p, size_t s, size_t n, void *ud)
 {
