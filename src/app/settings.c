@@ -38,7 +38,8 @@ void settings_usage(FILE *out)
 "  --allow-exec             enable the 'exec' policy: Slicer's Python endpoint\n"
 "  --allow POLICY           enable a policy: exec, quit_slicer, clear_scene,\n"
 "                           network_download, write_files, load_local_files,\n"
-"                           static_pages, dicomweb (repeatable)\n"
+"                           static_pages, dicomweb, overwrite_volumes,\n"
+"                           reload_from_disk (repeatable)\n"
 "  --log-level L            stderr detail: debug info notice warning error ...\n"
 "  --audit-log PATH         append one JSON line per tools/call (default\n"
 "                           $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else\n"
@@ -99,7 +100,8 @@ static int add_policy(settings *s, const char *p, err *e)
         known |= strcmp(*g, p) == 0;
     if (!known)
         return err_set(e, ERR_INVALID, "unknown policy '%s' (known: exec, quit_slicer, clear_scene, "
-                       "network_download, write_files, load_local_files, static_pages, dicomweb)", p);
+                       "network_download, write_files, load_local_files, static_pages, dicomweb, "
+                       "overwrite_volumes, reload_from_disk)", p);
     int n = 0;
     while (s->policies[n]) {
         if (strcmp(s->policies[n], p) == 0)

@@ -38,8 +38,8 @@
  * "{argument}" (query, body, not_found) must be a property of
  * inputSchema, body's of type string, max_size_arg's of type integer;
  * query names match [A-Za-z_][A-Za-z0-9_]*, values are strings, literals
- * hold no braces, at most TOOLS_MAX_QUERY; a (method, path) the guard
- * protects needs the matching 'policy'.  Files starting with '.' are
+ * hold no braces, at most TOOLS_MAX_QUERY; a request the guard protects
+ * (by method, path, query names and body) needs the matching 'policy'.  Files starting with '.' are
  * ignored, as is everything not *.yaml / *.yml (README.md).
  *
  * Loading is all-or-nothing: every problem in every file is reported as
@@ -88,9 +88,13 @@ typedef struct {
     char  *not_found;       /* NULL or message template */
 } tool;
 
-/* Checks a (method, path) a tool would reach; returns NULL when allowed
- * for any tool, else the policy key the tool must declare. */
-typedef const char *(*tools_guard_fn)(const char *method, const char *path);
+/* Checks a request a tool would send: method, path, the names of the
+ * query parameters it may carry (NULL-terminated) and whether it has a
+ * body.  Returns NULL when allowed for any tool, else the policy key the
+ * tool must declare, with *why (static text) saying what it guards. */
+typedef const char *(*tools_guard_fn)(const char *method, const char *path,
+                                      const char *const *params, int has_body,
+                                      const char **why);
 
 typedef struct {
     const char *tools_dir;
