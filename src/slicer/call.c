@@ -86,7 +86,7 @@ static int guard_allows(call_ctx *c, const char *method, const char *target, int
                         err *e)
 {
     const char *why = NULL;
-    const char *policy = guard_check(method, target, has_body, c->spool_dir, &why);
+    const char *policy = guard_check(method, target, has_body, spool_path(c->spool), &why);
     if (!policy || c->policy_enabled(c->policy_ud, policy))
         return 0;
     c->denied = 1;
