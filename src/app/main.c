@@ -110,6 +110,9 @@ static int serve_http(const settings *s, mcp *m, serve_state *st)
         .queue_max = (unsigned)s->http_queue_max,
         .queue_timeout_ms = s->http_queue_timeout_ms,
         .session_idle_ms = s->http_session_idle_ms,
+        .max_per_ip = (unsigned)s->http_max_per_ip,
+        .max_streams = (unsigned)s->http_max_streams,
+        .request_timeout_ms = s->http_request_timeout_ms,
         .idle = st->rl ? http_idle : NULL,
         .idle_ud = st,
     };

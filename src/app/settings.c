@@ -64,8 +64,14 @@ void settings_usage(FILE *out)
 "  --allow-origin O         Origin header values accepted (repeatable; default\n"
 "                           http(s) origins on those loopback names)\n"
 "  --http-max-body N        largest POST body in bytes (default 4194304)\n"
-"  --http-max-sessions N    open handshake-era sessions (default 64)\n"
+"  --http-max-sessions N    open handshake-era sessions; beyond, the least\n"
+"                           recently used idle one ends (default 64)\n"
+"  --http-max-streams N     open GET and subscriptions/listen streams (default 16)\n"
 "  --http-max-connections N open connections (default 128)\n"
+"  --http-max-connections-per-ip N  from one address (default half the above)\n"
+"  --http-request-timeout-ms N  a request's headers and body must arrive within\n"
+"                           this, from the connection's start or the previous\n"
+"                           request's end (default 10000)\n"
 "  --http-queue-max N       calls waiting for Slicer before 503 (default 64)\n"
 "  --http-queue-timeout-ms N  longest wait for Slicer before 504 (default 30000)\n"
 "  --http-session-idle-ms N   unused sessions end after this (default 1800000)\n"
@@ -171,6 +177,9 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "http-max-body")) return set_long(&s->http_max_body, val, 1024, 1L << 30, key, e);
     if (!strcmp(key, "http-max-sessions")) return set_long(&s->http_max_sessions, val, 1, 4096, key, e);
     if (!strcmp(key, "http-max-connections")) return set_long(&s->http_max_connections, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-max-connections-per-ip")) return set_long(&s->http_max_per_ip, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-max-streams")) return set_long(&s->http_max_streams, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-request-timeout-ms")) return set_long(&s->http_request_timeout_ms, val, 100, 600000, key, e);
     if (!strcmp(key, "http-queue-max")) return set_long(&s->http_queue_max, val, 1, 100000, key, e);
     if (!strcmp(key, "http-queue-timeout-ms")) return set_long(&s->http_queue_timeout_ms, val, 10, 3600000, key, e);
     if (!strcmp(key, "http-session-idle-ms")) return set_long(&s->http_session_idle_ms, val, 100, 86400000L, key, e);

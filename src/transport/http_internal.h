@@ -9,6 +9,7 @@
 #include "transport/http_mhd.h"
 
 #include "util/buf.h"
+#include "transport/http_conns.h"
 #include "transport/http_gate.h"
 #include "transport/http_session.h"
 #include "transport/http_transport.h"
@@ -19,6 +20,8 @@ typedef struct {
     char *token;                 /* NULL: no bearer token required */
     http_gate gate;              /* the core, one caller at a time */
     http_sessions *sessions;
+    http_conns *conns;           /* open connections: limits and deadlines */
+    _Atomic long mean_call_ms;   /* moving average of a call's time in the core */
     pthread_mutex_t workers_mu;  /* http_call's worker threads still running */
     pthread_cond_t  workers_cv;
     unsigned        workers;

@@ -19,6 +19,9 @@
 #define HTTP_DEFAULT_MAX_BODY        MCP_MAX_MESSAGE   /* bytes of a POST body: 413 beyond */
 #define HTTP_DEFAULT_MAX_SESSIONS    64                /* legacy sessions: 503 beyond */
 #define HTTP_DEFAULT_MAX_CONNECTIONS 128               /* open connections (threads) */
+                                                       /* per address: half of them */
+#define HTTP_DEFAULT_MAX_STREAMS     16                /* GET and listen streams: 503 beyond */
+#define HTTP_DEFAULT_REQUEST_TIMEOUT 10000L            /* ms for headers and body to arrive */
 #define HTTP_DEFAULT_QUEUE_MAX       64                /* calls waiting for Slicer: 503 beyond */
 #define HTTP_DEFAULT_QUEUE_TIMEOUT   30000L            /* ms a call may wait: 504 beyond */
 #define HTTP_DEFAULT_SESSION_IDLE    (30L * 60 * 1000) /* ms before an unused session ends */
@@ -32,8 +35,8 @@ typedef struct {
     const char *const *allow_origins; /* Origin allow-list; NULL: loopback origins */
     const char *port_file;            /* if set, the bound port is written here */
     size_t   max_body;
-    unsigned max_sessions, max_connections, queue_max;
-    long     queue_timeout_ms, session_idle_ms;
+    unsigned max_sessions, max_connections, queue_max, max_per_ip, max_streams;
+    long     queue_timeout_ms, session_idle_ms, request_timeout_ms;
     /* Called about every HTTP_IDLE_EVERY_MS with the core held (hot
      * reload); a non-NULL malloc'd JSON notification it returns is pushed
      * to every legacy session's GET stream and freed. */
