@@ -102,25 +102,30 @@ static int in_spool(const char *path, const char *spool_dir)
  * (class and name are then ignored); anything else is every node of a
  * class (vtkMRMLNode, all of them, by default) filtered by an exact name,
  * and DELETE without id, class or name calls Clear(). */
+static const struct {
+    const char *method, *policy, *why;
+} selection_rules[] = {
+    { "DELETE", "clear_scene",
+      "DELETE /slicer/mrml without an exact node id (id=) removes every node its class "
+      "and name select (class vtkMRMLNode: all of them, singletons included) and clears "
+      "the whole scene when neither is given" },
+    { "PUT", "reload_from_disk",
+      "PUT /slicer/mrml without an exact node id (id=) reloads every node its class and "
+      "name select (all of them when neither is given) from files on Slicer's disk, "
+      "discarding their changes" },
+};
+
 static const char *check_mrml(const char *method, const char *req,
                               const char *query, const char *spool_dir,
                               const char **why)
 {
-    if (strcmp(method, "DELETE") == 0) {
+    for (size_t i = 0; i < sizeof selection_rules / sizeof selection_rules[0]; i++) {
+        if (strcmp(method, selection_rules[i].method) != 0)
+            continue;
         if (has_param(query, "id"))
             return NULL;
-        *why = "DELETE /slicer/mrml without an exact node id (id=) removes every node "
-               "its class and name select (class vtkMRMLNode: all of them, singletons "
-               "included) and clears the whole scene when neither is given";
-        return "clear_scene";
-    }
-    if (strcmp(method, "PUT") == 0) {
-        if (has_param(query, "id"))
-            return NULL;
-        *why = "PUT /slicer/mrml without an exact node id (id=) reloads every node its "
-               "class and name select (all of them when neither is given) from files on "
-               "Slicer's disk, discarding their changes";
-        return "reload_from_disk";
+        *why = selection_rules[i].why;
+        return selection_rules[i].policy;
     }
     if (strcmp(method, "POST") == 0) {
         char *url = guard_query_value(query, "url");

@@ -126,16 +126,21 @@ static int take_leftover(int dirfd, const char *name, int flags)
     return fd;
 }
 
+/* A directory stream over fd, which it takes over (closed on failure). */
+static DIR *dir_of(int fd)
+{
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d && fd >= 0)
+        close(fd);
+    return d;
+}
+
 /* Removes the unlocked spool files in dirfd; how many. */
 static int sweep_files(int dirfd)
 {
-    int dup_fd = dup(dirfd);
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        if (dup_fd >= 0)
-            close(dup_fd);
+    DIR *d = dir_of(dup(dirfd));
+    if (!d)
         return 0;
-    }
     int n = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
@@ -157,13 +162,10 @@ static int sweep_files(int dirfd)
  * ours by name and owner, and no live gateway holds their lock. */
 static int sweep_private(const char *base, const char *stem)
 {
-    int basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = basefd >= 0 ? fdopendir(basefd) : NULL;
-    if (!d) {
-        if (basefd >= 0)
-            close(basefd);
+    DIR *d = dir_of(open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!d)
         return 0;
-    }
+    int basefd = dirfd(d);
     int n = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {

@@ -27,15 +27,6 @@ static int serve_once(const char *spool_dir, char **out)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static const char *folder(const char *name, mode_t mode)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", t_tmpdir(), name);
-    mkdir(path, 0700);
-    chmod(path, mode);
-    return path;
-}
-
 static void test_unsafe_folder_refused(void)
 {
     static const struct { const char *name; mode_t mode; const char *why; } cases[] = {
@@ -44,7 +35,7 @@ static void test_unsafe_folder_refused(void)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *err = NULL;
-        int rc = serve_once(folder(cases[i].name, cases[i].mode), &err);
+        int rc = serve_once(t_dir(cases[i].name, cases[i].mode), &err);
         T_CHECK(rc == 2 && err && strstr(err, cases[i].why), "%s (%o): exit %d: %s", cases[i].name,
                 (unsigned)cases[i].mode, rc, err ? err : "");
         free(err);
@@ -53,14 +44,14 @@ static void test_unsafe_folder_refused(void)
     int rc = serve_once("spool-relative", &err);
     T_CHECK(rc == 2 && err && strstr(err, "absolute"), "relative: exit %d: %s", rc, err ? err : "");
     free(err);
-    rc = serve_once(folder("fine", 0700), &err);
+    rc = serve_once(t_dir("fine", 0700), &err);
     T_CHECK(rc == 0, "a 0700 folder of ours is fine: exit %d: %s", rc, err ? err : "");
     free(err);
 }
 
 static void test_leftover_removed_at_start(void)
 {
-    const char *dir = folder("leftover", 0700);
+    const char *dir = t_dir("leftover", 0700);
     char file[700];
     snprintf(file, sizeof file, "%s/slicer-mcp-00112233445566778899aabbccddeeff.mrk.json", dir);
     t_write_file(file, "{\"markups\":[{\"name\":\"DOE^JOHN\"}]}", 33);
@@ -73,7 +64,7 @@ static void test_leftover_removed_at_start(void)
 
 static void test_random_names(void)
 {
-    const char *d = folder("named", 0700);
+    const char *d = t_dir("named", 0700);
     char dir[512];
     snprintf(dir, sizeof dir, "%s", d);
     e2e x;

@@ -12,16 +12,6 @@
 #include "slicer/spool.h"
 #include "testlib.h"
 
-/* A fresh folder under the test tmpdir with mode m; static buffer. */
-static const char *folder(const char *name, mode_t m)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", t_tmpdir(), name);
-    mkdir(path, 0700);
-    chmod(path, m);
-    return path;
-}
-
 /* spool_open's verdict on dir: NULL when accepted (and closed), else the
  * error text (static). */
 static const char *refusal(const char *dir)
@@ -41,30 +31,30 @@ static void test_refused_folders(void)
     T_CHECK(why && strstr(why, "absolute"), "relative: %s", why ? why : "accepted");
     char link[600];
     snprintf(link, sizeof link, "%s/link", t_tmpdir());
-    symlink(folder("target", 0700), link);
+    symlink(t_dir("target", 0700), link);
     why = refusal(link);
     T_CHECK(why && strstr(why, "symbolic link"), "symlink: %s", why ? why : "accepted");
-    why = refusal(folder("world", 0777));
+    why = refusal(t_dir("world", 0777));
     T_CHECK(why && strstr(why, "writable by others"), "0777: %s", why ? why : "accepted");
-    why = refusal(folder("worldsticky", 01777));
+    why = refusal(t_dir("worldsticky", 01777));
     T_CHECK(why && strstr(why, "writable by others"), "1777: %s", why ? why : "accepted");
-    why = refusal(folder("group", 0770));
+    why = refusal(t_dir("group", 0770));
     T_CHECK(why && strstr(why, "sticky"), "0770: %s", why ? why : "accepted");
-    T_CHECK(refusal(folder("groupsticky", 01770)) == NULL, "1770 accepted");
-    T_CHECK(refusal(folder("private", 0700)) == NULL, "0700 accepted");
-    T_CHECK(refusal(folder("shared", 02750)) == NULL, "2750 accepted");
+    T_CHECK(refusal(t_dir("groupsticky", 01770)) == NULL, "1770 accepted");
+    T_CHECK(refusal(t_dir("private", 0700)) == NULL, "0700 accepted");
+    T_CHECK(refusal(t_dir("shared", 02750)) == NULL, "2750 accepted");
     /* not ours: the tests run as root in CI, so give it away */
-    const char *other = folder("other", 0700);
+    const char *other = t_dir("other", 0700);
     if (geteuid() == 0 && chown(other, 65534, 65534) == 0) {
         why = refusal(other);
         T_CHECK(why && strstr(why, "not to the gateway's user"), "other owner: %s",
                 why ? why : "accepted");
     }
     /* a folder below one that others may write to could be swapped */
-    folder("open", 0777);
-    why = refusal(folder("open/inner", 0700));
+    t_dir("open", 0777);
+    why = refusal(t_dir("open/inner", 0700));
     T_CHECK(why && strstr(why, "without the sticky bit"), "open parent: %s", why ? why : "accepted");
-    chmod(folder("open", 0777), 0700);
+    chmod(t_dir("open", 0777), 0700);
 }
 
 static int matches_name(const char *path, const char *dir, const char *suffix)
@@ -81,7 +71,7 @@ static int matches_name(const char *path, const char *dir, const char *suffix)
 
 static void test_files(void)
 {
-    const char *dir = folder("files", 0700);
+    const char *dir = t_dir("files", 0700);
     err e = { 0 };
     mode_t old = umask(077);   /* the mode must not depend on the umask */
     for (int group = 0; group <= 1; group++) {
@@ -117,7 +107,7 @@ static void test_files(void)
 
 static void test_leftovers(void)
 {
-    const char *d = folder("left", 0700);
+    const char *d = t_dir("left", 0700);
     char dir[512], dead[700], live[700], foreign[700];
     snprintf(dir, sizeof dir, "%s", d);
     snprintf(dead, sizeof dead, "%s/" SPOOL_PREFIX "0123456789abcdef0123456789abcdef.mrk.json", dir);
