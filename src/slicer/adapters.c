@@ -9,6 +9,7 @@
 
 #include "slicer/adapters_markups.h"
 #include "slicer/adapters_stats.h"
+#include "slicer/adapters_voxels.h"
 #include "slicer/props.h"
 
 /* A node id is its class name plus a number or singleton tag
@@ -368,7 +369,8 @@ static int ad_slice_view(call_ctx *c, err *e)
     X("slice_view",    ad_slice_view)         \
     X("markups_place", adapter_markups_place) \
     X("markups_get",   adapter_markups_get)   \
-    X("volume_stats",  adapter_volume_stats)
+    X("volume_stats",  adapter_volume_stats)  \
+    X("sample_voxels", adapter_sample_voxels)
 
 #define AS_ENTRY(name, fn) { name, fn },
 #define AS_NAME(name, fn) name,
