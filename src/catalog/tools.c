@@ -89,45 +89,6 @@ static void add_problem(void *ud, int line, int col, const char *msg)
     pthread_mutex_unlock(&L->mu);
 }
 
-/* The file is read through a capped buf, so a file that grows after the
- * size check still cannot pass the cap. */
-char *tools_read_file(const char *path, size_t cap, size_t *len, char *why, size_t whylen)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    buf b;
-    buf_init(&b, cap);
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(why, whylen, "%s", strerror(errno));
-    } else if (!S_ISREG(st.st_mode)) {
-        snprintf(why, whylen, "not a regular file");
-    } else {
-        for (;;) {
-            char chunk[16384];
-            ssize_t r = read(fd, chunk, sizeof chunk);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0) {
-                snprintf(why, whylen, "%s", strerror(errno));
-                break;
-            }
-            if (r == 0) {
-                close(fd);
-                return buf_steal(&b, len);   /* NUL-terminated, even when empty */
-            }
-            if (buf_append(&b, chunk, (size_t)r) != 0) {
-                snprintf(why, whylen, b.len + (size_t)r > cap ? "larger than %zu bytes"
-                                                               : "out of memory", cap);
-                break;
-            }
-        }
-    }
-    if (fd >= 0)
-        close(fd);
-    buf_free(&b);
-    return NULL;
-}
-
 static int cmp_problem(const void *a, const void *b)
 {
     const tools_problem *x = a, *y = b;

@@ -2,7 +2,6 @@
  * violations turned into "unknown key 'x' (did you mean 'y'?)"-style
  * messages at YAML positions. */
 #include "catalog/tools_meta.h"
-#include "catalog/tools_parse.h"
 #include "catalog/tool_schema.h"
 #include "catalog/schema.h"
 
@@ -18,6 +17,20 @@ struct tools_meta {
     cJSON  *doc;      /* the parsed schema; owned */
     schema *s;        /* compiled from doc */
 };
+
+const char *tools_show(const char *s, char *out)
+{
+    size_t i = 0, n = strlen(s);
+    size_t lim = n > TOOLS_SHOW_MAX ? TOOLS_SHOW_MAX : n;
+    while (lim > 0 && lim < n && ((unsigned char)s[lim] & 0xC0) == 0x80)
+        lim--;
+    for (; i < lim; i++)
+        out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+    if (lim < n)
+        memcpy(out + i, "...", 3), i += 3;
+    out[i] = '\0';
+    return out;
+}
 
 tools_meta *tools_meta_new(err *e)
 {

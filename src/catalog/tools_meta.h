@@ -35,4 +35,12 @@ typedef void (*tools_meta_fn)(void *ud, int line, int col, const char *top,
  * A mapping or sequence value that fails is pointed at by its key. */
 int tools_meta_check(const tools_meta *m, const yj_doc *d, tools_meta_fn fn, void *ud);
 
+/* Bytes of a user's string quoted in a message. */
+#define TOOLS_SHOW_MAX 60
+
+/* A user's string made safe to quote into out (TOOLS_SHOW_MAX + 8 bytes):
+ * at most TOOLS_SHOW_MAX bytes, cut on a character boundary with "..."
+ * added, control characters as '?'.  Returns out. */
+const char *tools_show(const char *s, char *out);
+
 #endif

@@ -6,10 +6,16 @@
  * built from it. */
 #include "catalog/tools_parse.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/buf.h"
 
 #define TOOLS_MAX_SCHEMA_FILE (1u << 20)
 #define TOOLS_MAX_ARG_NAME    63     /* "{arg}" names; the runtime's template cap */
@@ -60,20 +66,6 @@ static void where(const tp *c, const cJSON *node, int want_key, int *line, int *
 #define PROBLEM_AT(c, node, want_key, ...) do { \
         int l_, c_; where((c), (node), (want_key), &l_, &c_); \
         problem((c), l_, c_, __VA_ARGS__); } while (0)
-
-const char *tools_show(const char *s, char *out)
-{
-    size_t i = 0, n = strlen(s);
-    size_t lim = n > TOOLS_SHOW_MAX ? TOOLS_SHOW_MAX : n;
-    while (lim > 0 && lim < n && ((unsigned char)s[lim] & 0xC0) == 0x80)
-        lim--;
-    for (; i < lim; i++)
-        out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-    if (lim < n)
-        memcpy(out + i, "...", 3), i += 3;
-    out[i] = '\0';
-    return out;
-}
 
 /* tools_show into a ring of four buffers: the result lives until four
  * more calls, enough for one message. */
@@ -528,6 +520,45 @@ int tools_parse_doc(const tools_opts *o, const tools_meta *meta, const char *fil
         yj_key_pos(d, name, &c.t->line, name_col);
     check_top(&c, root);
     return c.problems;
+}
+
+/* The file is read through a capped buf, so a file that grows after the
+ * size check still cannot pass the cap. */
+char *tools_read_file(const char *path, size_t cap, size_t *len, char *why, size_t whylen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    buf b;
+    buf_init(&b, cap);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(why, whylen, "%s", strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        snprintf(why, whylen, "not a regular file");
+    } else {
+        for (;;) {
+            char chunk[16384];
+            ssize_t r = read(fd, chunk, sizeof chunk);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0) {
+                snprintf(why, whylen, "%s", strerror(errno));
+                break;
+            }
+            if (r == 0) {
+                close(fd);
+                return buf_steal(&b, len);   /* NUL-terminated, even when empty */
+            }
+            if (buf_append(&b, chunk, (size_t)r) != 0) {
+                snprintf(why, whylen, b.len + (size_t)r > cap ? "larger than %zu bytes"
+                                                               : "out of memory", cap);
+                break;
+            }
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    buf_free(&b);
+    return NULL;
 }
 
 void tools_tool_free(tool *t)

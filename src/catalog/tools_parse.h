@@ -5,7 +5,7 @@
 #define TOOLS_PARSE_H
 
 #include <stddef.h>
-#include "catalog/tools.h"
+#include "catalog/tool.h"
 #include "catalog/tools_meta.h"
 #include "util/yamljson.h"
 
@@ -33,13 +33,5 @@ void tools_tool_free(tool *t);
  * ("No such file or directory", "larger than 1048576 bytes", ...). */
 char *tools_read_file(const char *path, size_t cap, size_t *len,
                       char *why, size_t whylen);
-
-/* Bytes of a user's string quoted in a message. */
-#define TOOLS_SHOW_MAX 60
-
-/* A user's string made safe to quote into out (TOOLS_SHOW_MAX + 8 bytes):
- * at most TOOLS_SHOW_MAX bytes, cut on a character boundary with "..."
- * added, control characters as '?'.  Returns out. */
-const char *tools_show(const char *s, char *out);
 
 #endif

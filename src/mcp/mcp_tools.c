@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slicer/adapters.h"
 #include "slicer/call.h"
 #include "util/jsonw.h"
 #include "util/log.h"
@@ -443,7 +444,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     call_ctx c = { .b = m->b, .t = t, .args = args, .spool_dir = m->cfg.spool_dir,
                    .policy_enabled = policy_cb, .policy_ud = m, .quote_text = !m->cfg.redact,
                    .spent = r->spent };
-    int rc = call_run(&c, &e);
+    int rc = adapter_run(&c, &e);
     backend_set_tick(m->b, NULL, NULL);
     if (rc != 0) {
         call_ctx_clear(&c);

@@ -382,8 +382,13 @@ static const struct {
 
 const char *const adapter_names[] = { ADAPTERS(AS_NAME) NULL };
 
-int adapter_run(const char *name, call_ctx *c, err *e)
+int adapter_run(call_ctx *c, err *e)
 {
+    if (call_ctx_start(c, e) != 0)
+        return -1;
+    const char *name = c->t->adapter;
+    if (!name)
+        return call_generic(c, e);
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(table[i].name, name) == 0)
             return table[i].fn(c, e);

@@ -9,7 +9,9 @@
 /* Adapter names, NULL-terminated (for the tools.d loader). */
 extern const char *const adapter_names[];
 
-/* Runs adapter name for c; same contract as call_run. */
-int adapter_run(const char *name, call_ctx *c, err *e);
+/* Runs one tools/call: starts c's outputs, then runs c->t's adapter or,
+ * for a tool without one, the generic mapping (call_generic, whose
+ * contract this is). */
+int adapter_run(call_ctx *c, err *e);
 
 #endif

@@ -6,7 +6,7 @@
 
 #include "slicer/call.h"
 
-/* Same contract as call_run: tool failures become is_error results;
+/* Same contract as call_generic: tool failures become is_error results;
  * -1 with e only when the gateway itself failed (out of memory). */
 int adapter_volume_stats(call_ctx *c, err *e);
 

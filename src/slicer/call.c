@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "slicer/adapters.h"
 #include "util/base64.h"
 #include "policy/guard.h"
 #include "slicer/img.h"
@@ -318,7 +317,7 @@ static int result_json(call_ctx *c, const backend_resp *r, err *e)
     return call_set_structured(c, j);
 }
 
-static int run_generic(call_ctx *c, err *e)
+int call_generic(call_ctx *c, err *e)
 {
     const tool *t = c->t;
     buf target;
@@ -379,16 +378,14 @@ static int run_generic(call_ctx *c, err *e)
     return rc;
 }
 
-int call_run(call_ctx *c, err *e)
+int call_ctx_start(call_ctx *c, err *e)
 {
     c->content = cJSON_CreateArray();
     c->structured = NULL;
     c->is_error = 0;
     if (!c->content)
         return err_set(e, ERR_INTERNAL, "out of memory");
-    if (c->t->adapter)
-        return adapter_run(c->t->adapter, c, e);
-    return run_generic(c, e);
+    return 0;
 }
 
 void call_ctx_clear(call_ctx *c)

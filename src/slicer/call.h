@@ -1,7 +1,8 @@
 /* call: running one validated tools/call against Slicer: the generic
  * mapping of tools.d (one REST call, arguments into percent-encoded query
  * parameters) and the helpers the built-in adapters share (guarded REST
- * calls, Slicer error decoding, image and JSON results). */
+ * calls, Slicer error decoding, image and JSON results).  It does not
+ * know the adapters: adapter_run (adapters.h) picks the runner. */
 #ifndef CALL_H
 #define CALL_H
 
@@ -30,11 +31,15 @@ typedef struct {
     int    denied;                /* the guard refused a request */
 } call_ctx;
 
-/* Runs the tool: adapter or generic mapping.  Tool-level failures (Slicer
+/* Prepares c's outputs (an empty content array); -1 with e when out of
+ * memory.  adapter_run calls it before it runs a tool. */
+int  call_ctx_start(call_ctx *c, err *e);
+/* Runs c->t by the generic mapping (one REST call).  The contract of
+ * every tool runner, adapters included: tool-level failures (Slicer
  * down, 500, bad answer, refused by the guard) become is_error results
  * with a message a model can act on; -1 only when the gateway itself
- * failed (out of memory), with e. */
-int  call_run(call_ctx *c, err *e);
+ * failed (out of memory), with e.  The outputs must be started. */
+int  call_generic(call_ctx *c, err *e);
 void call_ctx_clear(call_ctx *c);
 /* A finished tree (Slicer's parsed answer, a result no longer needed):
  * into spent, freed once the reply is sent; freed now without one. */
