@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "slicer/adapters_markups.h"
+#include "slicer/adapters_segment.h"
 #include "slicer/adapters_stats.h"
 #include "slicer/adapters_voxels.h"
 #include "slicer/props.h"
@@ -370,7 +371,8 @@ static int ad_slice_view(call_ctx *c, err *e)
     X("markups_place", adapter_markups_place) \
     X("markups_get",   adapter_markups_get)   \
     X("volume_stats",  adapter_volume_stats)  \
-    X("sample_voxels", adapter_sample_voxels)
+    X("sample_voxels", adapter_sample_voxels) \
+    X("segment_region", adapter_segment_region)
 
 #define AS_ENTRY(name, fn) { name, fn },
 #define AS_NAME(name, fn) name,

@@ -1,0 +1,415 @@
+/* adapters_segment: segment_region (see the header).  Memory: one bit per
+ * voxel of the bound's box for the seeded mask, the flood fill's stack,
+ * and one chunk of labels; nothing else grows with the volume. */
+#include "slicer/adapters_segment.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "slicer/labelnrrd.h"
+#include "slicer/segmask.h"
+#include "slicer/volfetch.h"
+#include "slicer/voxgrid.h"
+
+#define SEG_CHUNK 65536          /* labels made per write */
+
+typedef enum { PASS_MASK, PASS_LABELS } seg_pass;
+
+typedef struct {
+    const char *node_id;
+    seg_rule rule;
+    int has_seed;
+    double seed_ras[3];
+    long seed[3];
+    double seed_value;
+    int label;
+    seg_pass pass;
+    /* grid, from the first pass's header */
+    nrrd_header h;
+    voxgrid g;
+    int have_grid;
+    long blo[3], bhi[3];        /* the bound's IJK box */
+    segmask *mask;
+    /* the labels pass */
+    int fd;
+    labelnrrd *out;
+    unsigned char chunk[SEG_CHUNK];
+    size_t nchunk;
+    /* row span cache */
+    long row, span0, span1;
+    int span_ok;
+    /* results */
+    uint64_t count;
+    double sum[3];
+    long lo[3], hi[3];
+    double vmin, vmax, vsum;
+} seg_run;
+
+/* ---- arguments ----------------------------------------------------------- */
+
+static int vec3(const cJSON *a, double v[3])
+{
+    if (cJSON_GetArraySize(a) != 3)
+        return -1;
+    for (int i = 0; i < 3; i++) {
+        const cJSON *x = cJSON_GetArrayItem(a, i);
+        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+            return -1;
+        v[i] = x->valuedouble;
+    }
+    return 0;
+}
+
+static const char *read_args(const cJSON *args, seg_run *s)
+{
+    const cJSON *lo = cJSON_GetObjectItemCaseSensitive(args, "lower");
+    const cJSON *up = cJSON_GetObjectItemCaseSensitive(args, "upper");
+    const cJSON *seed = cJSON_GetObjectItemCaseSensitive(args, "seed_ras");
+    const cJSON *bound = cJSON_GetObjectItemCaseSensitive(args, "bound");
+    const cJSON *lab = cJSON_GetObjectItemCaseSensitive(args, "label_value");
+    if (!cJSON_IsNumber(lo) && !cJSON_IsNumber(up))
+        return "Give lower, upper or both: the intensity range of the region.";
+    s->rule.lower = cJSON_IsNumber(lo) ? lo->valuedouble : -INFINITY;
+    s->rule.upper = cJSON_IsNumber(up) ? up->valuedouble : INFINITY;
+    if (s->rule.lower > s->rule.upper)
+        return "lower is above upper.";
+    s->label = cJSON_IsNumber(lab) ? (int)lab->valuedouble : 1;
+    if (s->label < 1 || s->label > 255)
+        return "label_value must be 1..255.";
+    if (seed) {
+        if (vec3(seed, s->seed_ras) != 0)
+            return "seed_ras must be [R, A, S] in mm.";
+        s->has_seed = 1;
+    }
+    if (!bound)
+        return NULL;
+    const cJSON *rad = cJSON_GetObjectItemCaseSensitive(bound, "radius_mm");
+    if (vec3(cJSON_GetObjectItemCaseSensitive(bound, "center_ras"), s->rule.center) == 0 &&
+        cJSON_IsNumber(rad) && rad->valuedouble > 0) {
+        s->rule.bound = SEG_BOUND_SPHERE;
+        s->rule.radius = rad->valuedouble;
+        return NULL;
+    }
+    if (vec3(cJSON_GetObjectItemCaseSensitive(bound, "min_ras"), s->rule.bmin) == 0 &&
+        vec3(cJSON_GetObjectItemCaseSensitive(bound, "max_ras"), s->rule.bmax) == 0) {
+        s->rule.bound = SEG_BOUND_BOX;
+        for (int a = 0; a < 3; a++)
+            if (s->rule.bmin[a] > s->rule.bmax[a])
+                return "bound.min_ras must not exceed max_ras on any axis.";
+        return NULL;
+    }
+    return "bound must be {center_ras, radius_mm} or {min_ras, max_ras}.";
+}
+
+/* ---- the passes ---------------------------------------------------------- */
+
+/* The labels pass starts the file once the grid is known. */
+static int open_labels(seg_run *s, err *e)
+{
+    if (s->pass != PASS_LABELS)
+        return 0;
+    s->out = labelnrrd_open(s->fd, &s->h, e);
+    s->fd = -1;                  /* taken by the writer, also on failure */
+    return s->out ? 0 : -1;
+}
+
+static int on_header(void *ud, const nrrd_header *h, err *e)
+{
+    seg_run *s = ud;
+    if (s->have_grid) {
+        /* the second pass: the same volume, or nothing is consistent */
+        if (memcmp(h->sizes, s->h.sizes, sizeof h->sizes) != 0 || h->type != s->h.type)
+            return err_set(e, ERR_INVALID, "%s changed while it was being read; try again.",
+                           s->node_id);
+        s->row = -1;
+        return open_labels(s, e);
+    }
+    s->h = *h;
+    if (voxgrid_from_nrrd(h, &s->g, e) != 0)
+        return -1;
+    s->have_grid = 1;
+    s->row = -1;
+    if (!seg_bound_box(&s->g, &s->rule, s->blo, s->bhi))
+        return err_set(e, ERR_INVALID, "The bound holds no voxel centre of %s.", s->node_id);
+    if (s->has_seed) {
+        double ijk[3];
+        voxgrid_to_ijk(&s->g, s->seed_ras, ijk);
+        if (voxgrid_nearest(&s->g, ijk, s->seed) != 0)
+            return err_set(e, ERR_INVALID, "The seed RAS (%g, %g, %g) is outside %s "
+                           "(continuous IJK %.1f, %.1f, %.1f).", s->seed_ras[0],
+                           s->seed_ras[1], s->seed_ras[2], s->node_id, ijk[0], ijk[1], ijk[2]);
+        long i0, i1;
+        if (!seg_row_span(&s->g, &s->rule, s->seed[1], s->seed[2], &i0, &i1) ||
+            s->seed[0] < i0 || s->seed[0] > i1)
+            return err_set(e, ERR_INVALID, "The seed RAS (%g, %g, %g) is outside the bound.",
+                           s->seed_ras[0], s->seed_ras[1], s->seed_ras[2]);
+        s->mask = segmask_new(s->blo, s->bhi, e);
+        return s->mask ? 0 : -1;
+    }
+    return open_labels(s, e);
+}
+
+/* Is voxel (i, j, k) with value v in the region? */
+static int in_region(seg_run *s, long i, long j, long k, double v)
+{
+    long row = j + k * (long)s->g.dims[1];
+    if (row != s->row) {
+        s->row = row;
+        s->span_ok = seg_row_span(&s->g, &s->rule, j, k, &s->span0, &s->span1);
+    }
+    if (!s->span_ok || i < s->span0 || i > s->span1 || !seg_in_range(&s->rule, v))
+        return 0;
+    if (s->pass == PASS_LABELS && s->mask) {
+        long idx[3] = { i, j, k };
+        return !segmask_get(s->mask, idx);   /* cleared by the fill: connected */
+    }
+    return 1;
+}
+
+static void count_voxel(seg_run *s, long i, long j, long k, double v)
+{
+    long idx[3] = { i, j, k };
+    for (int a = 0; a < 3; a++) {
+        s->sum[a] += (double)idx[a];
+        s->lo[a] = s->count && s->lo[a] < idx[a] ? s->lo[a] : idx[a];
+        s->hi[a] = s->count && s->hi[a] > idx[a] ? s->hi[a] : idx[a];
+    }
+    s->vmin = s->count && s->vmin < v ? s->vmin : v;
+    s->vmax = s->count && s->vmax > v ? s->vmax : v;
+    s->vsum += v;
+    s->count++;
+}
+
+static int flush(seg_run *s, err *e)
+{
+    int rc = labelnrrd_write(s->out, s->chunk, s->nchunk, e);
+    s->nchunk = 0;
+    return rc;
+}
+
+static int on_voxels(void *ud, const unsigned char *raw, uint64_t first, size_t count, err *e)
+{
+    seg_run *s = ud;
+    uint64_t d0 = s->g.dims[0], d1 = s->g.dims[1];
+    long i = (long)(first % d0), j = (long)(first / d0 % d1), k = (long)(first / d0 / d1);
+    for (size_t n = 0; n < count; n++) {
+        double v = voxgrid_value(s->h.type, raw + n * s->h.voxel_size);
+        int in = in_region(s, i, j, k, v);
+        if (s->pass == PASS_MASK) {
+            long idx[3] = { i, j, k };
+            if (in)
+                segmask_set(s->mask, idx);
+            if (i == s->seed[0] && j == s->seed[1] && k == s->seed[2])
+                s->seed_value = v;
+        } else {
+            if (in)
+                count_voxel(s, i, j, k, v);
+            s->chunk[s->nchunk++] = in ? (unsigned char)s->label : 0;
+            if (s->nchunk == SEG_CHUNK && flush(s, e) != 0)
+                return -1;
+        }
+        if (++i == (long)d0) {
+            i = 0;
+            if (++j == (long)d1) {
+                j = 0;
+                k++;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- spool --------------------------------------------------------------- */
+
+/* A new private file with a random name in the spool folder. */
+static int spool_create(const char *dir, const char *suffix, char *path, size_t n, err *e)
+{
+    unsigned char rnd[12];
+    if (getentropy(rnd, sizeof rnd) != 0)
+        return err_set(e, ERR_INTERNAL, "spool: no randomness: %s", strerror(errno));
+    char hex[2 * sizeof rnd + 1];
+    for (size_t i = 0; i < sizeof rnd; i++)
+        snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+    if ((size_t)snprintf(path, n, "%s/%s%s", dir, hex, suffix) >= n)
+        return err_set(e, ERR_INTERNAL, "spool: folder name too long");
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return err_set(e, ERR_INTERNAL, "spool %s: %s", path, strerror(errno));
+    return fd;
+}
+
+/* ---- result -------------------------------------------------------------- */
+
+static double tidy(double x)
+{
+    char t[32];
+    snprintf(t, sizeof t, "%.7g", x);
+    return strtod(t, NULL) + 0.0;
+}
+
+static cJSON *vec_json(const double *v, int n)
+{
+    double t[6];
+    for (int i = 0; i < n; i++)
+        t[i] = tidy(v[i]);
+    return cJSON_CreateDoubleArray(t, n);
+}
+
+static cJSON *result_json(const seg_run *s, const char *id, const char *name, uint64_t bytes,
+                          int passes)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "node_id", id);
+    cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddStringToObject(o, "source_id", s->node_id);
+    cJSON_AddNumberToObject(o, "label_value", s->label);
+    cJSON_AddNumberToObject(o, "voxel_count", (double)s->count);
+    double mm3 = (double)s->count * s->g.voxel_mm3;
+    cJSON_AddNumberToObject(o, "volume_mm3", tidy(mm3));
+    cJSON_AddNumberToObject(o, "volume_ml", tidy(mm3 / 1000));
+    double mean_ijk[3], c[3], b[6];
+    for (int a = 0; a < 3; a++)
+        mean_ijk[a] = s->sum[a] / (double)s->count;
+    voxgrid_to_ras(&s->g, mean_ijk, c);
+    cJSON_AddItemToObject(o, "centroid_ras", vec_json(c, 3));
+    voxgrid_ras_bounds(&s->g, s->lo, s->hi, b);
+    cJSON_AddItemToObject(o, "bbox_ras", vec_json(b, 6));
+    cJSON *in = cJSON_AddObjectToObject(o, "intensity");
+    cJSON_AddNumberToObject(in, "min", s->vmin);
+    cJSON_AddNumberToObject(in, "max", s->vmax);
+    cJSON_AddNumberToObject(in, "mean", tidy(s->vsum / (double)s->count));
+    cJSON_AddNumberToObject(o, "voxel_mm3", tidy(s->g.voxel_mm3));
+    cJSON_AddNumberToObject(o, "bytes_read", (double)bytes);
+    cJSON_AddNumberToObject(o, "passes", passes);
+    return o;
+}
+
+/* ---- the call ------------------------------------------------------------ */
+
+/* Loads the spooled labelmap; the new node's id into id (caller frees),
+ * or a tool failure (1) / -1 with e. */
+static int load_labelmap(call_ctx *c, const char *path, const char *name, char **id, err *e)
+{
+    buf t;
+    buf_init(&t, 4096);
+    int rc = buf_puts(&t, "/slicer/mrml");
+    rc |= call_query_add(&t, "localfile", path);
+    rc |= call_query_add(&t, "filetype", "VolumeFile");
+    rc |= call_query_add(&t, "labelmap", "true");
+    rc |= call_query_add(&t, "name", name);
+    cJSON *j = NULL;
+    err ce = { 0 };
+    if (rc != 0) {
+        buf_free(&t);
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    rc = call_slicer_json(c, "POST", t.data, &j, &ce);
+    buf_free(&t);
+    const cJSON *nid = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "loadedNodeIDs"), 0);
+    if (rc == 0 && cJSON_IsString(nid))
+        *id = strdup(nid->valuestring);
+    call_spend(c->spent, j);
+    if (rc != 0)
+        return call_fail(c, ce.msg) == 0 ? 1 : -1;
+    if (!*id)
+        return call_fail(c, "Slicer loaded the labelmap file but reported no node id") == 0 ? 1 : -1;
+    return 0;
+}
+
+/* The passes, the file and the load; 0 with *id and the figures, 1 when
+ * the tool failed (c says why), -1 with e. */
+static int run(call_ctx *c, seg_run *s, const char *path, const char *name, char **id,
+               uint64_t *bytes, int *passes, err *e)
+{
+    volfetch f = { .on_header = on_header, .on_voxels = on_voxels, .ud = s };
+    int rc;
+    if (s->has_seed) {
+        s->pass = PASS_MASK;
+        if ((rc = volfetch_run(c, s->node_id, &f, e)) != 0)
+            return rc;
+        *bytes += f.bytes;
+        (*passes)++;
+        if (!segmask_get(s->mask, s->seed)) {
+            char m[600];
+            snprintf(m, sizeof m, "The seed voxel's intensity is %g, outside the range %g..%g: "
+                     "no region grows from it. Sample around the seed (sample_voxels) to "
+                     "choose the range.", s->seed_value, s->rule.lower, s->rule.upper);
+            return call_fail(c, m) == 0 ? 1 : -1;
+        }
+        err fe = { 0 };
+        if (segmask_fill_clear(s->mask, s->seed, &fe) < 0) {
+            if (fe.kind == ERR_INTERNAL)
+                return err_set(e, ERR_INTERNAL, "%s", fe.msg);
+            return call_fail(c, fe.msg) == 0 ? 1 : -1;
+        }
+    }
+    s->pass = PASS_LABELS;
+    rc = volfetch_run(c, s->node_id, &f, e);
+    *bytes += f.bytes;
+    (*passes)++;
+    if (s->nchunk > 0 && rc == 0 && flush(s, e) != 0)
+        rc = -1;
+    labelnrrd *out = s->out;
+    s->out = NULL;
+    s->fd = -1;                  /* the writer owned it */
+    if (labelnrrd_close(out, rc == 0 ? e : NULL) != 0 && rc == 0)
+        rc = -1;
+    if (rc != 0)
+        return rc;
+    if (s->count == 0) {
+        char m[600];
+        snprintf(m, sizeof m, "No voxel of %s is in the range %g..%g%s; no labelmap was made.",
+                 s->node_id, s->rule.lower, s->rule.upper,
+                 s->rule.bound != SEG_BOUND_NONE ? " inside the bound" : "");
+        return call_fail(c, m) == 0 ? 1 : -1;
+    }
+    return load_labelmap(c, path, name, id, e);
+}
+
+int adapter_segment_region(call_ctx *c, err *e)
+{
+    seg_run *s = calloc(1, sizeof *s);
+    if (!s)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    s->fd = -1;
+    const cJSON *jid = cJSON_GetObjectItemCaseSensitive(c->args, "node_id");
+    const cJSON *jname = cJSON_GetObjectItemCaseSensitive(c->args, "name");
+    const char *msg = !cJSON_IsString(jid) ? "node_id is required"
+                    : !cJSON_IsString(jname) ? "name is required" : read_args(c->args, s);
+    if (!msg && !c->spool_dir)
+        msg = "the gateway has no spool folder configured";
+    char path[4096] = "";
+    int rc;
+    if (msg) {
+        rc = call_fail(c, msg);
+    } else if ((s->fd = spool_create(c->spool_dir, ".nrrd", path, sizeof path, e)) < 0) {
+        rc = -1;
+    } else {
+        s->node_id = jid->valuestring;
+        char *id = NULL;
+        uint64_t bytes = 0;
+        int passes = 0;
+        rc = run(c, s, path, jname->valuestring, &id, &bytes, &passes, e);
+        if (rc == 0) {
+            cJSON *res = result_json(s, id, jname->valuestring, bytes, passes);
+            rc = res ? call_set_structured(c, res) : -1;
+            if (rc != 0)
+                err_set(e, ERR_INTERNAL, "out of memory");
+        }
+        free(id);
+    }
+    /* Slicer has read the file by the time it answers; keep no PHI lying around. */
+    if (path[0])
+        unlink(path);
+    if (s->fd >= 0)
+        close(s->fd);
+    labelnrrd_close(s->out, NULL);
+    segmask_free(s->mask);
+    free(s);
+    return rc < 0 ? -1 : 0;
+}
