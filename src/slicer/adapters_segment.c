@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "slicer/labelnrrd.h"
+#include "slicer/labelstat.h"
 #include "slicer/segmask.h"
 #include "slicer/volfetch.h"
 #include "slicer/voxgrid.h"
@@ -43,11 +44,7 @@ typedef struct {
     /* row span cache */
     long row, span0, span1;
     int span_ok;
-    /* results */
-    uint64_t count;
-    double sum[3];
-    long lo[3], hi[3];
-    double vmin, vmax, vsum;
+    labelstat st;               /* the region */
 } seg_run;
 
 /* ---- arguments ----------------------------------------------------------- */
@@ -171,20 +168,6 @@ static int in_region(seg_run *s, long i, long j, long k, double v)
     return 1;
 }
 
-static void count_voxel(seg_run *s, long i, long j, long k, double v)
-{
-    long idx[3] = { i, j, k };
-    for (int a = 0; a < 3; a++) {
-        s->sum[a] += (double)idx[a];
-        s->lo[a] = s->count && s->lo[a] < idx[a] ? s->lo[a] : idx[a];
-        s->hi[a] = s->count && s->hi[a] > idx[a] ? s->hi[a] : idx[a];
-    }
-    s->vmin = s->count && s->vmin < v ? s->vmin : v;
-    s->vmax = s->count && s->vmax > v ? s->vmax : v;
-    s->vsum += v;
-    s->count++;
-}
-
 static int flush(seg_run *s, err *e)
 {
     int rc = labelnrrd_write(s->out, s->chunk, s->nchunk, e);
@@ -207,8 +190,10 @@ static int on_voxels(void *ud, const unsigned char *raw, uint64_t first, size_t 
             if (i == s->seed[0] && j == s->seed[1] && k == s->seed[2])
                 s->seed_value = v;
         } else {
-            if (in)
-                count_voxel(s, i, j, k, v);
+            if (in) {
+                labelstat_voxel(&s->st, i, j, k);
+                labelstat_value(&s->st, v);
+            }
             s->chunk[s->nchunk++] = in ? (unsigned char)s->label : 0;
             if (s->nchunk == SEG_CHUNK && flush(s, e) != 0)
                 return -1;
@@ -245,21 +230,6 @@ static int spool_create(const char *dir, const char *suffix, char *path, size_t 
 
 /* ---- result -------------------------------------------------------------- */
 
-static double tidy(double x)
-{
-    char t[32];
-    snprintf(t, sizeof t, "%.7g", x);
-    return strtod(t, NULL) + 0.0;
-}
-
-static cJSON *vec_json(const double *v, int n)
-{
-    double t[6];
-    for (int i = 0; i < n; i++)
-        t[i] = tidy(v[i]);
-    return cJSON_CreateDoubleArray(t, n);
-}
-
 static cJSON *result_json(const seg_run *s, const char *id, const char *name, uint64_t bytes,
                           int passes)
 {
@@ -268,22 +238,8 @@ static cJSON *result_json(const seg_run *s, const char *id, const char *name, ui
     cJSON_AddStringToObject(o, "name", name);
     cJSON_AddStringToObject(o, "source_id", s->node_id);
     cJSON_AddNumberToObject(o, "label_value", s->label);
-    cJSON_AddNumberToObject(o, "voxel_count", (double)s->count);
-    double mm3 = (double)s->count * s->g.voxel_mm3;
-    cJSON_AddNumberToObject(o, "volume_mm3", tidy(mm3));
-    cJSON_AddNumberToObject(o, "volume_ml", tidy(mm3 / 1000));
-    double mean_ijk[3], c[3], b[6];
-    for (int a = 0; a < 3; a++)
-        mean_ijk[a] = s->sum[a] / (double)s->count;
-    voxgrid_to_ras(&s->g, mean_ijk, c);
-    cJSON_AddItemToObject(o, "centroid_ras", vec_json(c, 3));
-    voxgrid_ras_bounds(&s->g, s->lo, s->hi, b);
-    cJSON_AddItemToObject(o, "bbox_ras", vec_json(b, 6));
-    cJSON *in = cJSON_AddObjectToObject(o, "intensity");
-    cJSON_AddNumberToObject(in, "min", s->vmin);
-    cJSON_AddNumberToObject(in, "max", s->vmax);
-    cJSON_AddNumberToObject(in, "mean", tidy(s->vsum / (double)s->count));
-    cJSON_AddNumberToObject(o, "voxel_mm3", tidy(s->g.voxel_mm3));
+    labelstat_json(&s->st, &s->g, 0, o);
+    cJSON_AddNumberToObject(o, "voxel_mm3", labelstat_round7(s->g.voxel_mm3));
     cJSON_AddNumberToObject(o, "bytes_read", (double)bytes);
     cJSON_AddNumberToObject(o, "passes", passes);
     return o;
@@ -361,7 +317,7 @@ static int run(call_ctx *c, seg_run *s, const char *path, const char *name, char
         rc = -1;
     if (rc != 0)
         return rc;
-    if (s->count == 0) {
+    if (s->st.count == 0) {
         char m[600];
         snprintf(m, sizeof m, "No voxel of %s is in the range %g..%g%s; no labelmap was made.",
                  s->node_id, s->rule.lower, s->rule.upper,

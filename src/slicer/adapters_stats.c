@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slicer/labelstat.h"
 #include "slicer/nrrd.h"
 #include "slicer/volfetch.h"
 #include "slicer/volstats.h"
@@ -128,15 +129,6 @@ static cJSON *num_array(const double *v, int n)
     return cJSON_CreateDoubleArray(v, n);
 }
 
-/* Fewer digits for computed values: the model pays for every byte, and
- * seven significant digits are far beyond an image's precision. */
-static double tidy(double x)
-{
-    char t[32];
-    snprintf(t, sizeof t, "%.7g", x);
-    return strtod(t, NULL);
-}
-
 static cJSON *region_json(const stats_run *s, const long lo[3], const long hi[3])
 {
     static const char *const shape[] = { "whole", "box", "sphere" };
@@ -150,7 +142,7 @@ static cJSON *region_json(const stats_run *s, const long lo[3], const long hi[3]
         double b[6];
         voxgrid_ras_bounds(&s->g, lo, hi, b);
         for (int i = 0; i < 6; i++)
-            b[i] = tidy(b[i]);
+            b[i] = labelstat_round7(b[i]);
         cJSON_AddItemToObject(o, "ras_bounds", num_array(b, 6));
     }
     if (s->region.shape == VOLSTATS_SPHERE) {
@@ -178,13 +170,13 @@ static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
     if (r.count > 0) {
         cJSON_AddNumberToObject(o, "min", r.min);
         cJSON_AddNumberToObject(o, "max", r.max);
-        cJSON_AddNumberToObject(o, "mean", tidy(r.mean));
-        cJSON_AddNumberToObject(o, "std", tidy(r.std));
+        cJSON_AddNumberToObject(o, "mean", labelstat_round7(r.mean));
+        cJSON_AddNumberToObject(o, "std", labelstat_round7(r.std));
         cJSON *p = cJSON_AddObjectToObject(o, "percentiles");
         for (int i = 0; i < VOLSTATS_NPCT; i++) {
             char k[24];
             snprintf(k, sizeof k, "p%d", (int)volstats_pct[i]);
-            cJSON_AddNumberToObject(p, k, tidy(r.pct[i]));
+            cJSON_AddNumberToObject(p, k, labelstat_round7(r.pct[i]));
         }
     }
     cJSON_AddBoolToObject(o, "percentiles_exact", r.exact);
@@ -196,7 +188,7 @@ static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
             cJSON *je = cJSON_AddArrayToObject(hj, "edges");
             cJSON *jc = cJSON_AddArrayToObject(hj, "counts");
             for (int b = 0; b <= bins; b++)
-                cJSON_AddItemToArray(je, cJSON_CreateNumber(tidy(edges[b])));
+                cJSON_AddItemToArray(je, cJSON_CreateNumber(labelstat_round7(edges[b])));
             for (int b = 0; b < bins; b++)
                 cJSON_AddItemToArray(jc, cJSON_CreateNumber((double)counts[b]));
         }

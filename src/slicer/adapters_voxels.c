@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slicer/labelstat.h"
 #include "slicer/volfetch.h"
 #include "slicer/voxgrid.h"
 
@@ -285,15 +286,6 @@ static int on_voxels(void *ud, const unsigned char *raw, uint64_t first, size_t 
 
 /* ---- result -------------------------------------------------------------- */
 
-/* Seven significant digits: far beyond an image's precision, and the
- * model pays for every byte. */
-static double tidy(double x)
-{
-    char t[32];
-    snprintf(t, sizeof t, "%.7g", x);
-    return strtod(t, NULL);
-}
-
 static double point_value(const vox_run *s, const vox_point *p)
 {
     if (!s->linear)
@@ -301,7 +293,7 @@ static double point_value(const vox_run *s, const vox_point *p)
     double v = 0;
     for (int c = 0; c < 8; c++)
         v += p->w[c] * s->vals[p->slot + (uint32_t)c];
-    return tidy(v);
+    return labelstat_round7(v);
 }
 
 static cJSON *geometry_json(const vox_run *s)
@@ -310,7 +302,7 @@ static cJSON *geometry_json(const vox_run *s)
     for (int r = 0; r < 3; r++) {
         double row[4];
         for (int c = 0; c < 4; c++)
-            row[c] = tidy(s->g.m[r][c]) + 0.0;    /* no "-0" */
+            row[c] = labelstat_round7(s->g.m[r][c]);
         cJSON_AddItemToArray(m, cJSON_CreateDoubleArray(row, 4));
     }
     return m;
@@ -343,8 +335,8 @@ static cJSON *result_json(const vox_run *s, uint64_t bytes)
         if (s->mode == MODE_LINE) {
             double len = sqrt(pow(s->to[0] - s->from[0], 2) + pow(s->to[1] - s->from[1], 2) +
                               pow(s->to[2] - s->from[2], 2));
-            cJSON_AddNumberToObject(o, "length_mm", tidy(len));
-            cJSON_AddNumberToObject(o, "step_mm", tidy(len / (s->npts - 1)));
+            cJSON_AddNumberToObject(o, "length_mm", labelstat_round7(len));
+            cJSON_AddNumberToObject(o, "step_mm", labelstat_round7(len / (s->npts - 1)));
         }
         cJSON *v = cJSON_AddArrayToObject(o, "values");
         cJSON *out = NULL;
