@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slicer/adapters_labels.h"
 #include "slicer/adapters_markups.h"
 #include "slicer/adapters_segment.h"
 #include "slicer/adapters_stats.h"
@@ -372,7 +373,8 @@ static int ad_slice_view(call_ctx *c, err *e)
     X("markups_get",   adapter_markups_get)   \
     X("volume_stats",  adapter_volume_stats)  \
     X("sample_voxels", adapter_sample_voxels) \
-    X("segment_region", adapter_segment_region)
+    X("segment_region", adapter_segment_region) \
+    X("label_stats",   adapter_label_stats)
 
 #define AS_ENTRY(name, fn) { name, fn },
 #define AS_NAME(name, fn) name,
