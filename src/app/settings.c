@@ -34,11 +34,15 @@ void settings_usage(FILE *out)
 "  --max-response-bytes N   largest Slicer answer accepted (default 268435456)\n"
 "  --page-size N            tools per tools/list page (default 100)\n"
 "  --spool-dir DIR          where markups files for Slicer are written (must be\n"
-"                           readable by Slicer; default a private 0700 folder)\n"
+"                           readable by Slicer; default a private 0700 folder);\n"
+"                           absolute, no symlink, ours, not writable by others\n"
+"  --spool-mode MODE        0600 (default) or 0640: spool files readable by the\n"
+"                           folder's group, for a Slicer running as another user\n"
 "  --allow-exec             enable the 'exec' policy: Slicer's Python endpoint\n"
 "  --allow POLICY           enable a policy: exec, quit_slicer, clear_scene,\n"
 "                           network_download, write_files, load_local_files,\n"
-"                           static_pages, dicomweb (repeatable)\n"
+"                           static_pages, dicomweb, overwrite_volumes,\n"
+"                           reload_from_disk (repeatable)\n"
 "  --log-level L            stderr detail: debug info notice warning error ...\n"
 "  --audit-log PATH         append one JSON line per tools/call (default\n"
 "                           $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else\n"
@@ -99,7 +103,8 @@ static int add_policy(settings *s, const char *p, err *e)
         known |= strcmp(*g, p) == 0;
     if (!known)
         return err_set(e, ERR_INVALID, "unknown policy '%s' (known: exec, quit_slicer, clear_scene, "
-                       "network_download, write_files, load_local_files, static_pages, dicomweb)", p);
+                       "network_download, write_files, load_local_files, static_pages, dicomweb, "
+                       "overwrite_volumes, reload_from_disk)", p);
     int n = 0;
     while (s->policies[n]) {
         if (strcmp(s->policies[n], p) == 0)
@@ -132,6 +137,12 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "tools-dir")) return set_str(&s->tools_dir, val);
     if (!strcmp(key, "schemas-dir")) return set_str(&s->schemas_dir, val);
     if (!strcmp(key, "spool-dir")) return set_str(&s->spool_dir, val);
+    if (!strcmp(key, "spool-mode")) {
+        if (strcmp(val, "0600") && strcmp(val, "0640"))
+            return err_set(e, ERR_INVALID, "spool-mode: expected 0600 or 0640, got '%s'", val);
+        s->spool_group_read = strcmp(val, "0640") == 0;
+        return 0;
+    }
     if (!strcmp(key, "timeout-ms")) return set_long(&s->timeout_ms, val, 100, 600000, key, e);
     if (!strcmp(key, "connect-timeout-ms")) return set_long(&s->connect_timeout_ms, val, 50, 60000, key, e);
     if (!strcmp(key, "max-response-bytes")) return set_long(&s->max_response_bytes, val, 1024, 1L << 31, key, e);

@@ -19,6 +19,7 @@ typedef struct {
     char  *tools_dir;
     char  *schemas_dir;
     char  *spool_dir;        /* NULL: a private temporary folder */
+    int    spool_group_read; /* spool files 0640 instead of 0600 */
     char  *log_level;
     char  *config_file;
     long   timeout_ms;

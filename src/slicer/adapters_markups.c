@@ -1,13 +1,10 @@
 /* adapters_markups: place_markups and get_markups. */
 #include "slicer/adapters_markups.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "slicer/props.h"
 #include "util/jsonr.h"
@@ -73,36 +70,6 @@ static cJSON *mrk_document(int k, const char *name, const cJSON *points)
     return doc;
 }
 
-/* Writes text to a new file in the spool folder (0600, never replacing
- * an existing file); path gets its name. */
-static int spool_write(const char *dir, const char *name, const char *text,
-                       char *path, size_t pathsz, err *e)
-{
-    static unsigned seq;
-    char safe[41];
-    size_t n = 0;
-    for (const char *p = name ? name : "markups"; *p && n < sizeof safe - 1; p++)
-        safe[n++] = (char)((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                           (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ? *p : '_');
-    safe[n] = '\0';
-    snprintf(path, pathsz, "%s/%s-%ld-%u.mrk.json", dir, safe, (long)getpid(), ++seq);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return err_set(e, ERR_INTERNAL, "markups spool %s: %s", path, strerror(errno));
-    size_t len = strlen(text), off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w <= 0) {
-            close(fd);
-            unlink(path);
-            return err_set(e, ERR_INTERNAL, "markups spool %s: %s", path, strerror(errno));
-        }
-        off += (size_t)w;
-    }
-    close(fd);
-    return 0;
-}
-
 int adapter_markups_place(call_ctx *c, err *e)
 {
     (void)e;
@@ -124,14 +91,14 @@ int adapter_markups_place(call_ctx *c, err *e)
                      kinds[k].min, kinds[k].max, np);
         return call_fail(c, msg);
     }
-    if (!c->spool_dir)
+    if (!c->spool)
         return call_fail(c, "the gateway has no markups spool folder configured");
     cJSON *doc = mrk_document(k, name, pts);
     char *text = jsonw_print(doc, NULL);
     cJSON_Delete(doc);
-    char path[1024];
+    spool_file f;
     err ce = { 0 };
-    if (!text || spool_write(c->spool_dir, name, text, path, sizeof path, &ce) != 0) {
+    if (!text || spool_write(c->spool, ".mrk.json", text, strlen(text), &f, &ce) != 0) {
         free(text);
         return call_fail(c, ce.msg[0] ? ce.msg : "out of memory");
     }
@@ -139,14 +106,14 @@ int adapter_markups_place(call_ctx *c, err *e)
     buf t;
     buf_init(&t, 4096);
     buf_puts(&t, "/slicer/mrml");
-    call_query_add(&t, "localfile", path);
+    call_query_add(&t, "localfile", f.path);
     call_query_add(&t, "filetype", "MarkupsFile");
     if (name)
         call_query_add(&t, "name", name);
     backend_resp r;
     int rc = call_slicer(c, "POST", t.data, NULL, 0, &r, &ce);
     /* Slicer has read the file by the time it answers; keep no PHI lying around. */
-    unlink(path);
+    spool_remove(c->spool, &f);
     buf_free(&t);
     if (rc != 0)
         return call_fail(c, ce.msg);

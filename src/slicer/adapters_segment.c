@@ -4,7 +4,6 @@
 #include "slicer/adapters_segment.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,25 +208,6 @@ static int on_voxels(void *ud, const unsigned char *raw, uint64_t first, size_t 
     return 0;
 }
 
-/* ---- spool --------------------------------------------------------------- */
-
-/* A new private file with a random name in the spool folder. */
-static int spool_create(const char *dir, const char *suffix, char *path, size_t n, err *e)
-{
-    unsigned char rnd[12];
-    if (getentropy(rnd, sizeof rnd) != 0)
-        return err_set(e, ERR_INTERNAL, "spool: no randomness: %s", strerror(errno));
-    char hex[2 * sizeof rnd + 1];
-    for (size_t i = 0; i < sizeof rnd; i++)
-        snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-    if ((size_t)snprintf(path, n, "%s/%s%s", dir, hex, suffix) >= n)
-        return err_set(e, ERR_INTERNAL, "spool: folder name too long");
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return err_set(e, ERR_INTERNAL, "spool %s: %s", path, strerror(errno));
-    return fd;
-}
-
 /* ---- result -------------------------------------------------------------- */
 
 static cJSON *result_json(const seg_run *s, const char *id, const char *name, uint64_t bytes,
@@ -337,20 +317,24 @@ int adapter_segment_region(call_ctx *c, err *e)
     const cJSON *jname = cJSON_GetObjectItemCaseSensitive(c->args, "name");
     const char *msg = !cJSON_IsString(jid) ? "node_id is required"
                     : !cJSON_IsString(jname) ? "name is required" : read_args(c->args, s);
-    if (!msg && !c->spool_dir)
+    if (!msg && !c->spool)
         msg = "the gateway has no spool folder configured";
-    char path[4096] = "";
+    /* The spool file stays locked (its fd) until removed; the labelmap is
+     * written through a duplicate, which the writer closes. */
+    spool_file sf = { .fd = -1 };
     int rc;
     if (msg) {
         rc = call_fail(c, msg);
-    } else if ((s->fd = spool_create(c->spool_dir, ".nrrd", path, sizeof path, e)) < 0) {
+    } else if (spool_write(c->spool, ".nrrd", "", 0, &sf, e) != 0) {
         rc = -1;
+    } else if ((s->fd = dup(sf.fd)) < 0) {
+        rc = err_set(e, ERR_INTERNAL, "spool: dup: %s", strerror(errno));
     } else {
         s->node_id = jid->valuestring;
         char *id = NULL;
         uint64_t bytes = 0;
         int passes = 0;
-        rc = run(c, s, path, jname->valuestring, &id, &bytes, &passes, e);
+        rc = run(c, s, sf.path, jname->valuestring, &id, &bytes, &passes, e);
         if (rc == 0) {
             cJSON *res = result_json(s, id, jname->valuestring, bytes, passes);
             rc = res ? call_set_structured(c, res) : -1;
@@ -360,8 +344,7 @@ int adapter_segment_region(call_ctx *c, err *e)
         free(id);
     }
     /* Slicer has read the file by the time it answers; keep no PHI lying around. */
-    if (path[0])
-        unlink(path);
+    spool_remove(c->spool, &sf);
     if (s->fd >= 0)
         close(s->fd);
     labelnrrd_close(s->out, NULL);
