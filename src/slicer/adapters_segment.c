@@ -16,7 +16,7 @@
 #include "slicer/volfetch.h"
 #include "slicer/voxgrid.h"
 
-#define SEG_CHUNK 65536          /* labels made per write */
+#define SEG_CHUNK 65536          /* labels per write: one row at most (NRRD_MAX_AXIS) */
 
 typedef enum { PASS_MASK, PASS_LABELS } seg_pass;
 
@@ -150,23 +150,6 @@ static int on_header(void *ud, const nrrd_header *h, err *e)
     return open_labels(s, e);
 }
 
-/* Is voxel (i, j, k) with value v in the region? */
-static int in_region(seg_run *s, long i, long j, long k, double v)
-{
-    long row = j + k * (long)s->g.dims[1];
-    if (row != s->row) {
-        s->row = row;
-        s->span_ok = seg_row_span(&s->g, &s->rule, j, k, &s->span0, &s->span1);
-    }
-    if (!s->span_ok || i < s->span0 || i > s->span1 || !seg_in_range(&s->rule, v))
-        return 0;
-    if (s->pass == PASS_LABELS && s->mask) {
-        long idx[3] = { i, j, k };
-        return !segmask_get(s->mask, idx);   /* cleared by the fill: connected */
-    }
-    return 1;
-}
-
 static int flush(seg_run *s, err *e)
 {
     int rc = labelnrrd_write(s->out, s->chunk, s->nchunk, e);
@@ -174,36 +157,64 @@ static int flush(seg_run *s, err *e)
     return rc;
 }
 
+/* Voxels i0..i1 of row (j, k), the first at raw: only the bound's span of
+ * the row is looked at; the labels pass writes the whole piece. */
+static int row_piece(seg_run *s, const unsigned char *raw, long i0, long i1, long j, long k,
+                     err *e)
+{
+    long row = j + k * (long)s->g.dims[1];
+    if (row != s->row) {
+        s->row = row;
+        s->span_ok = seg_row_span(&s->g, &s->rule, j, k, &s->span0, &s->span1);
+    }
+    long a = s->span_ok && s->span0 > i0 ? s->span0 : i0;
+    long b = s->span_ok && s->span1 < i1 ? s->span1 : i1;
+    if (!s->span_ok)
+        b = a - 1;
+    size_t vs = s->h.voxel_size;
+    if (s->pass == PASS_MASK) {
+        for (long i = a; i <= b; i++) {
+            double v = voxgrid_value(s->h.type, raw + (size_t)(i - i0) * vs);
+            long idx[3] = { i, j, k };
+            if (seg_in_range(&s->rule, v))
+                segmask_set(s->mask, idx);
+        }
+        if (j == s->seed[1] && k == s->seed[2] && s->seed[0] >= i0 && s->seed[0] <= i1)
+            s->seed_value = voxgrid_value(s->h.type, raw + (size_t)(s->seed[0] - i0) * vs);
+        return 0;
+    }
+    size_t len = (size_t)(i1 - i0 + 1);
+    if (s->nchunk + len > SEG_CHUNK && flush(s, e) != 0)
+        return -1;
+    unsigned char *out = s->chunk + s->nchunk;
+    memset(out, 0, len);
+    s->nchunk += len;
+    for (long i = a; i <= b; i++) {
+        double v = voxgrid_value(s->h.type, raw + (size_t)(i - i0) * vs);
+        long idx[3] = { i, j, k };
+        /* with a seed, the fill cleared the bits of the connected voxels */
+        if (!seg_in_range(&s->rule, v) || (s->mask && segmask_get(s->mask, idx)))
+            continue;
+        out[i - i0] = (unsigned char)s->label;
+        labelstat_voxel(&s->st, i, j, k);
+        labelstat_value(&s->st, v);
+    }
+    return 0;
+}
+
+/* Splits a run of voxels into pieces of rows. */
 static int on_voxels(void *ud, const unsigned char *raw, uint64_t first, size_t count, err *e)
 {
     seg_run *s = ud;
     uint64_t d0 = s->g.dims[0], d1 = s->g.dims[1];
-    long i = (long)(first % d0), j = (long)(first / d0 % d1), k = (long)(first / d0 / d1);
-    for (size_t n = 0; n < count; n++) {
-        double v = voxgrid_value(s->h.type, raw + n * s->h.voxel_size);
-        int in = in_region(s, i, j, k, v);
-        if (s->pass == PASS_MASK) {
-            long idx[3] = { i, j, k };
-            if (in)
-                segmask_set(s->mask, idx);
-            if (i == s->seed[0] && j == s->seed[1] && k == s->seed[2])
-                s->seed_value = v;
-        } else {
-            if (in) {
-                labelstat_voxel(&s->st, i, j, k);
-                labelstat_value(&s->st, v);
-            }
-            s->chunk[s->nchunk++] = in ? (unsigned char)s->label : 0;
-            if (s->nchunk == SEG_CHUNK && flush(s, e) != 0)
-                return -1;
-        }
-        if (++i == (long)d0) {
-            i = 0;
-            if (++j == (long)d1) {
-                j = 0;
-                k++;
-            }
-        }
+    while (count > 0) {
+        long i = (long)(first % d0), j = (long)(first / d0 % d1), k = (long)(first / d0 / d1);
+        size_t len = (size_t)(d0 - (uint64_t)i) < count ? (size_t)(d0 - (uint64_t)i) : count;
+        if (row_piece(s, raw, i, i + (long)len - 1, j, k, e) != 0)
+            return -1;
+        raw += len * s->h.voxel_size;
+        first += len;
+        count -= len;
     }
     return 0;
 }
