@@ -21,6 +21,7 @@
 typedef enum { PASS_MASK, PASS_LABELS } seg_pass;
 
 typedef struct {
+    call_ctx *c;
     const char *node_id;
     seg_rule rule;
     int has_seed;
@@ -35,8 +36,9 @@ typedef struct {
     int have_grid;
     long blo[3], bhi[3];        /* the bound's IJK box */
     segmask *mask;
-    /* the labels pass */
-    int fd;
+    /* the labels pass: a spool file, locked while sf.fd is open, written
+     * through a duplicate descriptor that the writer owns */
+    spool_file sf;
     labelnrrd *out;
     unsigned char chunk[SEG_CHUNK];
     size_t nchunk;
@@ -47,19 +49,6 @@ typedef struct {
 } seg_run;
 
 /* ---- arguments ----------------------------------------------------------- */
-
-static int vec3(const cJSON *a, double v[3])
-{
-    if (cJSON_GetArraySize(a) != 3)
-        return -1;
-    for (int i = 0; i < 3; i++) {
-        const cJSON *x = cJSON_GetArrayItem(a, i);
-        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
-            return -1;
-        v[i] = x->valuedouble;
-    }
-    return 0;
-}
 
 static const char *read_args(const cJSON *args, seg_run *s)
 {
@@ -78,21 +67,21 @@ static const char *read_args(const cJSON *args, seg_run *s)
     if (s->label < 1 || s->label > 255)
         return "label_value must be 1..255.";
     if (seed) {
-        if (vec3(seed, s->seed_ras) != 0)
+        if (call_vec3(seed, s->seed_ras) != 0)
             return "seed_ras must be [R, A, S] in mm.";
         s->has_seed = 1;
     }
     if (!bound)
         return NULL;
     const cJSON *rad = cJSON_GetObjectItemCaseSensitive(bound, "radius_mm");
-    if (vec3(cJSON_GetObjectItemCaseSensitive(bound, "center_ras"), s->rule.center) == 0 &&
+    if (call_vec3(cJSON_GetObjectItemCaseSensitive(bound, "center_ras"), s->rule.center) == 0 &&
         cJSON_IsNumber(rad) && rad->valuedouble > 0) {
         s->rule.bound = SEG_BOUND_SPHERE;
         s->rule.radius = rad->valuedouble;
         return NULL;
     }
-    if (vec3(cJSON_GetObjectItemCaseSensitive(bound, "min_ras"), s->rule.bmin) == 0 &&
-        vec3(cJSON_GetObjectItemCaseSensitive(bound, "max_ras"), s->rule.bmax) == 0) {
+    if (call_vec3(cJSON_GetObjectItemCaseSensitive(bound, "min_ras"), s->rule.bmin) == 0 &&
+        call_vec3(cJSON_GetObjectItemCaseSensitive(bound, "max_ras"), s->rule.bmax) == 0) {
         s->rule.bound = SEG_BOUND_BOX;
         for (int a = 0; a < 3; a++)
             if (s->rule.bmin[a] > s->rule.bmax[a])
@@ -107,10 +96,18 @@ static const char *read_args(const cJSON *args, seg_run *s)
 /* The labels pass starts the file once the grid is known. */
 static int open_labels(seg_run *s, err *e)
 {
+    char head[1024];
     if (s->pass != PASS_LABELS)
         return 0;
-    s->out = labelnrrd_open(s->fd, &s->h, e);
-    s->fd = -1;                  /* taken by the writer, also on failure */
+    int n = labelnrrd_header(&s->h, head, sizeof head);
+    if (n < 0)
+        return err_set(e, ERR_INTERNAL, "labelmap file: no header for this grid");
+    if (spool_write(s->c->spool, ".nrrd", head, (size_t)n, &s->sf, e) != 0)
+        return -1;
+    int fd = dup(s->sf.fd);
+    if (fd < 0)
+        return err_set(e, ERR_INTERNAL, "spool: dup: %s", strerror(errno));
+    s->out = labelnrrd_open(fd, s->h.voxels, e);
     return s->out ? 0 : -1;
 }
 
@@ -270,7 +267,7 @@ static int load_labelmap(call_ctx *c, const char *path, const char *name, char *
 
 /* The passes, the file and the load; 0 with *id and the figures, 1 when
  * the tool failed (c says why), -1 with e. */
-static int run(call_ctx *c, seg_run *s, const char *path, const char *name, char **id,
+static int run(call_ctx *c, seg_run *s, const char *name, char **id,
                uint64_t *bytes, int *passes, err *e)
 {
     volfetch f = { .on_header = on_header, .on_voxels = on_voxels, .ud = s };
@@ -303,7 +300,6 @@ static int run(call_ctx *c, seg_run *s, const char *path, const char *name, char
         rc = -1;
     labelnrrd *out = s->out;
     s->out = NULL;
-    s->fd = -1;                  /* the writer owned it */
     if (labelnrrd_close(out, rc == 0 ? e : NULL) != 0 && rc == 0)
         rc = -1;
     if (rc != 0)
@@ -315,7 +311,7 @@ static int run(call_ctx *c, seg_run *s, const char *path, const char *name, char
                  s->rule.bound != SEG_BOUND_NONE ? " inside the bound" : "");
         return call_fail(c, m) == 0 ? 1 : -1;
     }
-    return load_labelmap(c, path, name, id, e);
+    return load_labelmap(c, s->sf.path, name, id, e);
 }
 
 int adapter_segment_region(call_ctx *c, err *e)
@@ -323,29 +319,23 @@ int adapter_segment_region(call_ctx *c, err *e)
     seg_run *s = calloc(1, sizeof *s);
     if (!s)
         return err_set(e, ERR_INTERNAL, "out of memory");
-    s->fd = -1;
+    s->c = c;
+    s->sf.fd = -1;
     const cJSON *jid = cJSON_GetObjectItemCaseSensitive(c->args, "node_id");
     const cJSON *jname = cJSON_GetObjectItemCaseSensitive(c->args, "name");
     const char *msg = !cJSON_IsString(jid) ? "node_id is required"
                     : !cJSON_IsString(jname) ? "name is required" : read_args(c->args, s);
     if (!msg && !c->spool)
         msg = "the gateway has no spool folder configured";
-    /* The spool file stays locked (its fd) until removed; the labelmap is
-     * written through a duplicate, which the writer closes. */
-    spool_file sf = { .fd = -1 };
     int rc;
     if (msg) {
         rc = call_fail(c, msg);
-    } else if (spool_write(c->spool, ".nrrd", "", 0, &sf, e) != 0) {
-        rc = -1;
-    } else if ((s->fd = dup(sf.fd)) < 0) {
-        rc = err_set(e, ERR_INTERNAL, "spool: dup: %s", strerror(errno));
     } else {
         s->node_id = jid->valuestring;
         char *id = NULL;
         uint64_t bytes = 0;
         int passes = 0;
-        rc = run(c, s, sf.path, jname->valuestring, &id, &bytes, &passes, e);
+        rc = run(c, s, jname->valuestring, &id, &bytes, &passes, e);
         if (rc == 0) {
             cJSON *res = result_json(s, id, jname->valuestring, bytes, passes);
             rc = res ? call_set_structured(c, res) : -1;
@@ -355,10 +345,8 @@ int adapter_segment_region(call_ctx *c, err *e)
         free(id);
     }
     /* Slicer has read the file by the time it answers; keep no PHI lying around. */
-    spool_remove(c->spool, &sf);
-    if (s->fd >= 0)
-        close(s->fd);
     labelnrrd_close(s->out, NULL);
+    spool_remove(c->spool, &s->sf);
     segmask_free(s->mask);
     free(s);
     return rc < 0 ? -1 : 0;

@@ -33,20 +33,6 @@ typedef struct {
 
 /* ---- arguments ----------------------------------------------------------- */
 
-static int read_vec(const cJSON *o, const char *key, double v[3])
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_GetArraySize(a) != 3)
-        return -1;
-    for (int i = 0; i < 3; i++) {
-        const cJSON *x = cJSON_GetArrayItem(a, i);
-        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
-            return -1;
-        v[i] = x->valuedouble;
-    }
-    return 0;
-}
-
 /* The region argument; 0, or -1 with msg (the schema has checked shape). */
 static int read_region(const cJSON *args, volstats_region *r, const char **msg)
 {
@@ -56,7 +42,8 @@ static int read_region(const cJSON *args, volstats_region *r, const char **msg)
     if (!jr)
         return 0;
     double lo[3], hi[3];
-    if (read_vec(jr, "ijk_min", lo) == 0 && read_vec(jr, "ijk_max", hi) == 0) {
+    if (call_vec3(cJSON_GetObjectItemCaseSensitive(jr, "ijk_min"), lo) == 0 &&
+        call_vec3(cJSON_GetObjectItemCaseSensitive(jr, "ijk_max"), hi) == 0) {
         r->shape = VOLSTATS_BOX;
         for (int a = 0; a < 3; a++) {
             if (lo[a] != floor(lo[a]) || hi[a] != floor(hi[a]) || fabs(lo[a]) > 1e9 ||
@@ -70,7 +57,8 @@ static int read_region(const cJSON *args, volstats_region *r, const char **msg)
         return 0;
     }
     const cJSON *rad = cJSON_GetObjectItemCaseSensitive(jr, "radius_mm");
-    if (read_vec(jr, "center_ras", r->center_ras) == 0 && cJSON_IsNumber(rad)) {
+    if (call_vec3(cJSON_GetObjectItemCaseSensitive(jr, "center_ras"), r->center_ras) == 0 &&
+        cJSON_IsNumber(rad)) {
         r->shape = VOLSTATS_SPHERE;
         r->radius_mm = rad->valuedouble;
         return 0;

@@ -54,19 +54,6 @@ typedef struct {
 
 /* ---- arguments ----------------------------------------------------------- */
 
-static int vec3(const cJSON *a, double v[3])
-{
-    if (cJSON_GetArraySize(a) != 3)
-        return -1;
-    for (int i = 0; i < 3; i++) {
-        const cJSON *x = cJSON_GetArrayItem(a, i);
-        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
-            return -1;
-        v[i] = x->valuedouble;
-    }
-    return 0;
-}
-
 /* Reads the one region argument; NULL, or the message for the model. */
 static const char *read_args(const cJSON *args, vox_run *s)
 {
@@ -81,8 +68,8 @@ static const char *read_args(const cJSON *args, vox_run *s)
         int n = pts ? cJSON_GetArraySize(pts) : 0;
         const cJSON *ns = line ? cJSON_GetObjectItemCaseSensitive(line, "samples") : NULL;
         if (line) {
-            if (vec3(cJSON_GetObjectItemCaseSensitive(line, "from"), s->from) != 0 ||
-                vec3(cJSON_GetObjectItemCaseSensitive(line, "to"), s->to) != 0)
+            if (call_vec3(cJSON_GetObjectItemCaseSensitive(line, "from"), s->from) != 0 ||
+                call_vec3(cJSON_GetObjectItemCaseSensitive(line, "to"), s->to) != 0)
                 return "line needs from and to, each [R, A, S] in mm.";
             n = cJSON_IsNumber(ns) ? (int)ns->valuedouble : 0;
         }
@@ -94,7 +81,7 @@ static const char *read_args(const cJSON *args, vox_run *s)
             return "out of memory";
         s->npts = n;
         for (int i = 0; i < n; i++) {
-            if (pts && vec3(cJSON_GetArrayItem(pts, i), s->pts[i].ras) != 0)
+            if (pts && call_vec3(cJSON_GetArrayItem(pts, i), s->pts[i].ras) != 0)
                 return "Each point must be [R, A, S] in mm.";
             for (int a = 0; line && a < 3; a++)
                 s->pts[i].ras[a] = s->from[a] + (s->to[a] - s->from[a]) * i / (n - 1);
@@ -103,8 +90,8 @@ static const char *read_args(const cJSON *args, vox_run *s)
     }
     s->mode = MODE_BOX;
     double lo[3], hi[3];
-    if (vec3(cJSON_GetObjectItemCaseSensitive(box, "ijk_min"), lo) == 0 &&
-        vec3(cJSON_GetObjectItemCaseSensitive(box, "ijk_max"), hi) == 0) {
+    if (call_vec3(cJSON_GetObjectItemCaseSensitive(box, "ijk_min"), lo) == 0 &&
+        call_vec3(cJSON_GetObjectItemCaseSensitive(box, "ijk_max"), hi) == 0) {
         s->box_ijk = 1;
         for (int a = 0; a < 3; a++) {
             if (lo[a] != floor(lo[a]) || hi[a] != floor(hi[a]) || lo[a] > hi[a] ||
@@ -115,8 +102,8 @@ static const char *read_args(const cJSON *args, vox_run *s)
         }
         return NULL;
     }
-    if (vec3(cJSON_GetObjectItemCaseSensitive(box, "center_ras"), s->box_c) != 0 ||
-        vec3(cJSON_GetObjectItemCaseSensitive(box, "size_mm"), s->box_size) != 0)
+    if (call_vec3(cJSON_GetObjectItemCaseSensitive(box, "center_ras"), s->box_c) != 0 ||
+        call_vec3(cJSON_GetObjectItemCaseSensitive(box, "size_mm"), s->box_size) != 0)
         return "box must be {center_ras, size_mm} or {ijk_min, ijk_max}.";
     return NULL;
 }

@@ -35,6 +35,19 @@ int call_query_add(buf *target, const char *k, const char *v)
     return rc;
 }
 
+int call_vec3(const cJSON *a, double v[3])
+{
+    if (cJSON_GetArraySize(a) != 3)
+        return -1;
+    for (int i = 0; i < 3; i++) {
+        const cJSON *x = cJSON_GetArrayItem(a, i);
+        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+            return -1;
+        v[i] = x->valuedouble;
+    }
+    return 0;
+}
+
 char *call_arg_string(const cJSON *args, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);

@@ -54,6 +54,9 @@ int  call_query_add(buf *target, const char *k, const char *v);
 /* A scalar argument as Slicer expects it in a query ("12.5", "true");
  * NULL for absent or non-scalar.  Caller frees. */
 char *call_arg_string(const cJSON *args, const char *name);
+/* An array of three finite numbers (a RAS point, IJK indices) into v;
+ * -1 (v untouched in part) for anything else, NULL included. */
+int   call_vec3(const cJSON *a, double v[3]);
 
 /* One REST call through the guard.  0 on a 200; -1 with e otherwise:
  * ERR_DENIED (guard), ERR_NOT_FOUND (Slicer said no such node),

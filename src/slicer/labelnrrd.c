@@ -1,6 +1,6 @@
 /* labelnrrd: gzip labelmap NRRD writer (see labelnrrd.h).  zlib's gz*
- * functions do the compression: the header goes out as plain text
- * first, then gzdopen continues on the same descriptor. */
+ * functions do the compression: the caller writes the header as plain
+ * text first, then gzdopen continues on the same open file. */
 #include "slicer/labelnrrd.h"
 
 #include <errno.h>
@@ -19,25 +19,10 @@ struct labelnrrd {
     uint64_t want, written;
 };
 
-static int write_all(int fd, const char *s, size_t n)
+int labelnrrd_header(const nrrd_header *h, char *out, size_t n)
 {
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-labelnrrd *labelnrrd_open(int fd, const nrrd_header *h, err *e)
-{
-    char head[2048];
     const double (*d)[3] = h->dirs;
-    int n = snprintf(head, sizeof head,
+    int len = snprintf(out, n,
         "NRRD0004\n"
         "# Complete NRRD file format specification at:\n"
         "# http://teem.sourceforge.net/nrrd/format.html\n"
@@ -54,16 +39,19 @@ labelnrrd *labelnrrd_open(int fd, const nrrd_header *h, err *e)
         h->sizes[0], h->sizes[1], h->sizes[2],
         d[0][0], d[0][1], d[0][2], d[1][0], d[1][1], d[1][2], d[2][0], d[2][1], d[2][2],
         h->origin[0], h->origin[1], h->origin[2]);
+    return h->has_geometry && len > 0 && (size_t)len < n ? len : -1;
+}
+
+labelnrrd *labelnrrd_open(int fd, uint64_t voxels, err *e)
+{
     labelnrrd *w = calloc(1, sizeof *w);
-    if (!w || !h->has_geometry || n <= 0 || (size_t)n >= sizeof head ||
-        write_all(fd, head, (size_t)n) != 0 || !(w->gz = gzdopen(fd, LABELNRRD_GZ_MODE))) {
-        err_set(e, ERR_INTERNAL, "labelmap file: %s", !w ? "out of memory"
-                : !h->has_geometry ? "the source has no geometry" : strerror(errno));
+    if (!w || !(w->gz = gzdopen(fd, LABELNRRD_GZ_MODE))) {
+        err_set(e, ERR_INTERNAL, "labelmap file: %s", w ? strerror(errno) : "out of memory");
         free(w);
         close(fd);
         return NULL;
     }
-    w->want = h->voxels;
+    w->want = voxels;
     return w;
 }
 

@@ -7,14 +7,19 @@
 #define LABELNRRD_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "slicer/nrrd.h"
 #include "util/err.h"
 
 typedef struct labelnrrd labelnrrd;
 
-/* Starts the file on fd (taken: closed by labelnrrd_close, also on
- * failure) with src's geometry.  NULL with e on failure. */
-labelnrrd *labelnrrd_open(int fd, const nrrd_header *src, err *e);
+/* The header text for src's grid into out (n bytes); its length, or -1
+ * when src has no geometry or out is too small (1 KiB always does). */
+int labelnrrd_header(const nrrd_header *src, char *out, size_t n);
+/* Continues the file on fd, after the header, with the gzip stream of
+ * voxels labels (fd taken: closed by labelnrrd_close, also on failure).
+ * NULL with e on failure. */
+labelnrrd *labelnrrd_open(int fd, uint64_t voxels, err *e);
 /* Appends n label bytes (I fastest).  0, or -1 with e. */
 int labelnrrd_write(labelnrrd *w, const unsigned char *labels, size_t n, err *e);
 /* Finishes and closes: 0, or -1 with e (a write failed, or fewer or more
