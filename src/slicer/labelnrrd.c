@@ -10,9 +10,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
-/* Level 1: labelmaps are mostly runs of zeros, which every level packs
- * alike, and the file is read once and deleted. */
-#define LABELNRRD_GZ_MODE "wb1"
+/* Level 1 with run-length matching only (Z_RLE): a labelmap is runs of
+ * equal bytes.  A 256^3 labelmap holding a sphere: 43 ms and 20 kB with
+ * RLE, 52 ms and 78 kB with plain level 1, 89 ms and 20 kB at level 6
+ * (best of 5, zlib 1.2.13). */
+#define LABELNRRD_GZ_MODE "wb1R"
 
 struct labelnrrd {
     gzFile gz;
