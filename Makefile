@@ -92,9 +92,14 @@ $(NODE_TESTS): $(BUILD)/tests/test_%:
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec sh tests/%s/run.sh %s\n' $* $(BUILD) > $@ && chmod +x $@
 
+# The include rules of src/README.md, checked by a shell script.
+$(BUILD)/tests/test_layers: tests/layers/check.sh tests/layers/run.sh
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\nexec sh tests/layers/run.sh\n' > $@ && chmod +x $@
+
 # make test: build everything, then run every test program; tests/run.sh
 # prints the closing "N passed, N failed" line.
-test: all $(TEST_BIN) $(NODE_TESTS)
+test: all $(TEST_BIN) $(NODE_TESTS) $(BUILD)/tests/test_layers
 	@sh tests/run.sh $(BUILD)
 
 # The same tests under AddressSanitizer and UBSan, in their own build tree.

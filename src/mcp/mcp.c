@@ -7,7 +7,7 @@
 
 #include "slicer/call.h"
 #include "util/log.h"
-#include "mcp/mcp_tools.h"
+#include "mcp/mcp_internal.h"
 #include "util/jsonr.h"
 #include "util/jsonw.h"
 

@@ -1,5 +1,7 @@
-/* mcp_internal: the state shared by the core's files (mcp.c, the method
- * table and era rules; mcp_tools.c, tools/list and tools/call). */
+/* mcp_internal: the core's private header: the state and the method
+ * handlers shared by its files (mcp.c, the method table and era rules;
+ * mcp_tools.c, tools/list and tools/call).  The core is one module in
+ * two files: nothing outside mcp/ includes this. */
 #ifndef MCP_INTERNAL_H
 #define MCP_INTERNAL_H
 
@@ -39,5 +41,9 @@ typedef struct {
 } rpc_req;
 
 typedef int (*rpc_handler)(rpc_req *r, cJSON **result, rpc_error *er);
+
+/* tools/list and tools/call (mcp_tools.c). */
+int mcp_tools_list(rpc_req *r, cJSON **result, rpc_error *er);
+int mcp_tools_call(rpc_req *r, cJSON **result, rpc_error *er);
 
 #endif

@@ -1,6 +1,6 @@
 /* mcp_tools: tools/list (pagination, per-version fields) and tools/call
  * (validation, running the tool, progress, cancellation, log messages). */
-#include "mcp/mcp_tools.h"
+#include "mcp/mcp_internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,12 +1,16 @@
-/* http_call: one message through the core.  The caller's thread takes
- * the gate, then a worker thread runs mcp_handle while the caller waits
+/* http_call: one message through the core.  The caller's thread queues
+ * the call at the gate (a FIFO), and the one core thread runs mcp_handle
+ * -- at once when the gate was free, else as soon as the call before it
+ * has finished, without waiting for the caller's thread to wake -- while
+ * the caller waits
  * for the first notification or the reply: a reply with no notification
  * before it goes out as plain JSON with the core's status; a call that
  * sends progress or log notifications gets a 200 SSE stream that carries
  * each notification as it happens, then the reply (real streaming, so a
  * client's time-out can be reset by progress).  The job is reference
  * counted because the stream may outlive the request or the reverse. */
-#include "transport/http_internal.h"
+#include "transport/http_call.h"
+#include "transport/http_reply.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +31,7 @@ typedef struct {
     http_srv *S;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    unsigned refs;               /* the worker, and the request or its stream */
+    unsigned refs;               /* the core thread, and the request or its stream */
     char *msg;                   /* the body, owned */
     size_t len;
     char peer[64];
@@ -39,7 +43,7 @@ typedef struct {
     size_t sent;
     unsigned n_notes;
     mcp_reply rep;
-    int done;                    /* the worker has the reply */
+    int done;                    /* the core thread has the reply */
     int abandoned;               /* the stream ended or the client left: cancel */
     char *tail;                  /* the reply as an SSE event */
     size_t tail_len, tail_off;
@@ -97,9 +101,8 @@ static int on_cancelled(void *ud, const cJSON *id)
     return j->fd >= 0 && recv(j->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-static void *worker(void *arg)
+static void run_job(call_job *j)
 {
-    call_job *j = arg;
     http_srv *S = j->S;
     mcp_io io = { .send = on_send, .cancelled = on_cancelled, .ud = j, .transport = "http", .peer = j->peer };
     mcp_reply rep;
@@ -107,18 +110,75 @@ static void *worker(void *arg)
     pthread_mutex_lock(&j->mu);
     j->rep = rep;
     j->done = 1;
-    pthread_cond_broadcast(&j->cv);
     pthread_mutex_unlock(&j->mu);
+    /* After the unlock, so the woken caller does not block on j->mu at
+     * once; j lives on, this thread holds a reference. */
+    pthread_cond_broadcast(&j->cv);
     /* While the reply is written: the core's housekeeping, still inside
      * the gate, then the next call may start. */
     mcp_idle(S->m);
-    http_gate_leave(&S->gate);
     job_release(j);
-    pthread_mutex_lock(&S->workers_mu);   /* last: http_run waits for this before freeing */
-    S->workers--;
-    pthread_cond_broadcast(&S->workers_cv);
-    pthread_mutex_unlock(&S->workers_mu);
+}
+
+/* One long-lived thread runs the calls: starting a thread per call cost a
+ * thread start and its first scheduling on every call.  When it leaves
+ * the gate to the next waiter it runs that waiter's call itself at once,
+ * so Slicer is not idle while the waiter's thread wakes up. */
+static void *core_thread(void *arg)
+{
+    http_srv *S = arg;
+    for (;;) {
+        pthread_mutex_lock(&S->core_mu);
+        while (!S->core_job && !S->core_stop)
+            pthread_cond_wait(&S->core_cv, &S->core_mu);
+        call_job *j = S->core_job;
+        S->core_job = NULL;
+        pthread_mutex_unlock(&S->core_mu);
+        if (!j)
+            break;
+        while (j) {
+            run_job(j);
+            j = http_gate_leave(&S->gate);
+        }
+    }
     return NULL;
+}
+
+void http_call_post(http_srv *S, void *job)
+{
+    pthread_mutex_lock(&S->core_mu);
+    S->core_job = job;   /* empty: the core thread is idle while anyone else holds the gate */
+    pthread_cond_signal(&S->core_cv);
+    pthread_mutex_unlock(&S->core_mu);
+}
+
+int http_call_start(http_srv *S)
+{
+    S->core_job = NULL;
+    S->core_stop = 0;
+    if (pthread_mutex_init(&S->core_mu, NULL) != 0)
+        return -1;
+    if (pthread_cond_init(&S->core_cv, NULL) != 0) {
+        pthread_mutex_destroy(&S->core_mu);
+        return -1;
+    }
+    if (pthread_create(&S->core, NULL, core_thread, S) != 0) {
+        pthread_cond_destroy(&S->core_cv);
+        pthread_mutex_destroy(&S->core_mu);
+        return -1;
+    }
+    return 0;
+}
+
+void http_call_stop(http_srv *S)
+{
+    pthread_mutex_lock(&S->core_mu);
+    S->core_stop = 1;
+    pthread_cond_signal(&S->core_cv);
+    pthread_mutex_unlock(&S->core_mu);
+    pthread_join(S->core, NULL);
+    pthread_cond_destroy(&S->core_cv);
+    pthread_mutex_destroy(&S->core_mu);
 }
 
 /* The SSE stream of a call that sent notifications: each as it comes,
@@ -226,31 +286,8 @@ enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, m
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    unsigned queued;
-    gate_result g = http_gate_enter(&S->gate, S->o.queue_timeout_ms, &queued);
-    if (g != GATE_OK) {
-        if (!sess)
-            mcp_session_free(core);
-        http_sessions_put(S->sessions, sess);
-        char msg[160];
-        if (g == GATE_FULL) {
-            log_msg(LOG_WARNING, "http: %s refused: %u calls already queued for Slicer", rq->peer, queued);
-            snprintf(msg, sizeof msg, "Server busy: %u calls are queued for Slicer; retry later", queued);
-            return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, msg, retry_after);
-        }
-        if (g == GATE_TIMEOUT) {
-            log_msg(LOG_WARNING, "http: %s gave up after waiting %ld ms for Slicer", rq->peer, S->o.queue_timeout_ms);
-            snprintf(msg, sizeof msg, "Timed out after %ld ms waiting for Slicer; retry later", S->o.queue_timeout_ms);
-            return http_respond_error(c, 504, id, RPC_INTERNAL_ERROR, msg, retry_after);
-        }
-        return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, "Server is shutting down", NULL);
-    }
-    log_msg(queued ? LOG_INFO : LOG_DEBUG, "http: call from %s: %u queued ahead, waited %ld ms",
-            rq->peer, queued, elapsed_ms(&t0));
-
     call_job *j = calloc(1, sizeof *j);
     if (!j) {
-        http_gate_leave(&S->gate);
         if (!sess)
             mcp_session_free(core);
         http_sessions_put(S->sessions, sess);
@@ -269,18 +306,30 @@ enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, m
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (ci)
         j->fd = ci->connect_fd;
-    pthread_mutex_lock(&S->workers_mu);
-    S->workers++;
-    pthread_mutex_unlock(&S->workers_mu);
-    pthread_attr_t ta;
-    pthread_attr_init(&ta);
-    pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
-    pthread_t th;
-    int started = pthread_create(&th, &ta, worker, j) == 0;
-    pthread_attr_destroy(&ta);
-    if (!started) {
-        worker(j);   /* no thread to spare: run it here, the reply is then plain */
+
+    unsigned queued;
+    int handed;
+    gate_result g = http_gate_enter(&S->gate, S->o.queue_timeout_ms, &queued, j, &handed);
+    if (g != GATE_OK) {
+        j->refs = 1;             /* never ran: frees the core or puts the session back */
+        job_release(j);
+        char msg[160];
+        if (g == GATE_FULL) {
+            log_msg(LOG_WARNING, "http: %s refused: %u calls already queued for Slicer", rq->peer, queued);
+            snprintf(msg, sizeof msg, "Server busy: %u calls are queued for Slicer; retry later", queued);
+            return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, msg, retry_after);
+        }
+        if (g == GATE_TIMEOUT) {
+            log_msg(LOG_WARNING, "http: %s gave up after waiting %ld ms for Slicer", rq->peer, S->o.queue_timeout_ms);
+            snprintf(msg, sizeof msg, "Timed out after %ld ms waiting for Slicer; retry later", S->o.queue_timeout_ms);
+            return http_respond_error(c, 504, id, RPC_INTERNAL_ERROR, msg, retry_after);
+        }
+        return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, "Server is shutting down", NULL);
     }
+    log_msg(queued ? LOG_INFO : LOG_DEBUG, "http: call from %s: %u queued ahead, waited %ld ms",
+            rq->peer, queued, elapsed_ms(&t0));
+    if (!handed)                 /* the gate was free: the core thread is idle */
+        http_call_post(S, j);
 
     /* Wait for the reply, or for the first notification if it may stream. */
     int may_stream = !is_init && http_accepts(c, "text/event-stream");

@@ -4,32 +4,26 @@
 #include <errno.h>
 #include <time.h>
 
-/* One waiting caller; lives on that caller's stack while it waits. */
+/* One waiting caller; lives on that caller's stack while it waits.  Its
+ * own condition variable means a hand-over wakes exactly this caller:
+ * with one variable shared by all, every leave woke every waiter to find
+ * out which one was meant (about 60 context switches per call at 32
+ * clients, issue 19). */
 struct gate_waiter {
     gate_waiter *prev, *next;
+    pthread_cond_t cv;
+    void *payload;              /* returned by the leave that grants */
     int granted;                /* leave handed the core to this waiter */
 };
 
 int http_gate_init(http_gate *g, unsigned queue_max)
 {
     *g = (http_gate){ .queue_max = queue_max };
-    if (pthread_mutex_init(&g->mu, NULL) != 0)
-        return -1;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    int rc = pthread_cond_init(&g->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    if (rc != 0) {
-        pthread_mutex_destroy(&g->mu);
-        return -1;
-    }
-    return 0;
+    return pthread_mutex_init(&g->mu, NULL) != 0 ? -1 : 0;
 }
 
 void http_gate_destroy(http_gate *g)
 {
-    pthread_cond_destroy(&g->cv);
     pthread_mutex_destroy(&g->mu);
 }
 
@@ -46,8 +40,11 @@ static void unlink_waiter(http_gate *g, gate_waiter *w)
     g->waiting--;
 }
 
-gate_result http_gate_enter(http_gate *g, long timeout_ms, unsigned *queued)
+gate_result http_gate_enter(http_gate *g, long timeout_ms, unsigned *queued, void *payload,
+                            int *handed)
 {
+    if (handed)
+        *handed = 0;
     pthread_mutex_lock(&g->mu);
     *queued = g->waiting;
     if (g->stopped) {
@@ -63,7 +60,16 @@ gate_result http_gate_enter(http_gate *g, long timeout_ms, unsigned *queued)
         pthread_mutex_unlock(&g->mu);
         return GATE_FULL;
     }
-    gate_waiter w = { .prev = g->tail };
+    gate_waiter w = { .prev = g->tail, .payload = payload };
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int ok = pthread_cond_init(&w.cv, &ca) == 0;
+    pthread_condattr_destroy(&ca);
+    if (!ok) {
+        pthread_mutex_unlock(&g->mu);
+        return GATE_FULL;
+    }
     if (g->tail)
         g->tail->next = &w;
     else
@@ -82,8 +88,8 @@ gate_result http_gate_enter(http_gate *g, long timeout_ms, unsigned *queued)
     }
     gate_result r = GATE_OK;
     while (!w.granted && !g->stopped) {
-        int rc = timeout_ms >= 0 ? pthread_cond_timedwait(&g->cv, &g->mu, &until)
-                                 : pthread_cond_wait(&g->cv, &g->mu);
+        int rc = timeout_ms >= 0 ? pthread_cond_timedwait(&w.cv, &g->mu, &until)
+                                 : pthread_cond_wait(&w.cv, &g->mu);
         if (rc == ETIMEDOUT && !w.granted) {
             r = GATE_TIMEOUT;
             break;
@@ -93,31 +99,38 @@ gate_result http_gate_enter(http_gate *g, long timeout_ms, unsigned *queued)
         unlink_waiter(g, &w);
         if (r == GATE_OK)
             r = GATE_STOPPED;
+    } else if (handed) {
+        *handed = 1;
     }
     pthread_mutex_unlock(&g->mu);
+    pthread_cond_destroy(&w.cv);
     return r;
 }
 
-void http_gate_leave(http_gate *g)
+void *http_gate_leave(http_gate *g)
 {
+    void *payload = NULL;
     pthread_mutex_lock(&g->mu);
     gate_waiter *w = g->stopped ? NULL : g->head;
     if (w) {
         /* Hand over directly: busy stays set, so nobody can overtake. */
         unlink_waiter(g, w);
         w->granted = 1;
-        pthread_cond_broadcast(&g->cv);
+        payload = w->payload;
+        pthread_cond_signal(&w->cv);
     } else {
         g->busy = 0;
     }
     pthread_mutex_unlock(&g->mu);
+    return payload;
 }
 
 void http_gate_stop(http_gate *g)
 {
     pthread_mutex_lock(&g->mu);
     g->stopped = 1;
-    pthread_cond_broadcast(&g->cv);
+    for (gate_waiter *w = g->head; w; w = w->next)
+        pthread_cond_signal(&w->cv);
     pthread_mutex_unlock(&g->mu);
 }
 

@@ -1,7 +1,9 @@
 /* http_post: one POST to /mcp: picks the era, checks the era's headers
  * (2026-07-28) or session (handshake era), serves subscriptions/listen,
  * and hands the message to http_call. */
-#include "transport/http_internal.h"
+#include "transport/http_post.h"
+#include "transport/http_call.h"
+#include "transport/http_reply.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include "util/err.h"
 #include "mcp/mcp.h"
+#include "transport/http_opts.h"
 
 /* Defaults for the limits an http_opts field leaves at 0. */
 #define HTTP_DEFAULT_MAX_BODY        MCP_MAX_MESSAGE   /* bytes of a POST body: 413 beyond */
@@ -25,21 +26,6 @@
 #define HTTP_MAX_HEADER_BYTES        (32u << 10)       /* request line + headers: 431 beyond */
 #define HTTP_IDLE_EVERY_MS           250               /* how often idle() runs */
 
-typedef struct {
-    const char *listen;               /* "HOST:PORT", "[V6]:PORT" or "PORT" (127.0.0.1) */
-    const char *token_file;           /* bearer token required on every request; NULL: none */
-    const char *const *allow_hosts;   /* Host allow-list, NULL-terminated; NULL: loopback names */
-    const char *const *allow_origins; /* Origin allow-list; NULL: loopback origins */
-    const char *port_file;            /* if set, the bound port is written here */
-    size_t   max_body;
-    unsigned max_sessions, max_connections, queue_max;
-    long     queue_timeout_ms, session_idle_ms;
-    /* Called about every HTTP_IDLE_EVERY_MS with the core held (hot
-     * reload); a non-NULL malloc'd JSON notification it returns is pushed
-     * to every legacy session's GET stream and freed. */
-    char *(*idle)(void *ud);
-    void *idle_ud;
-} http_opts;
 
 /* Serves until SIGINT or SIGTERM, then finishes the calls in flight and
  * returns 0.  Returns -1 with e when it cannot start: a bad listen

@@ -3,6 +3,8 @@
  * (make bench) builds and runs it and prints what it measures.
  *
  *   bench calls  BUILD [N]     per-call overhead: tools/call vs the same REST calls by libcurl
+ *                              (BENCH_LATENCY_MS=MEAN[:JITTER]: against a Slicer that takes
+ *                              that long per request, with the overhead in % of the call)
  *   bench cold   BUILD [N]     spawn to tools/list reply, shipped tools.d and 1,000 tools
  *   bench memory BUILD [N]     peak RSS idle and after N (100,000) calls
  *   bench images BUILD [N]     bytes and ms per slice, Slicer's PNG vs re-encoded;
@@ -33,19 +35,7 @@
 
 #include "slicer/nrrd.h"
 #include "slicer/volstats.h"
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#include "bench_time.h"
 
 /* Sorts v; median and p99 (nearest rank). */
 static void summary(double *v, int n, double *med, double *p99)
@@ -167,16 +157,23 @@ static char *await_id(proc *p, int id, int timeout_ms)
 }
 
 /* slicer-sim on a free port; returns the port. */
+static const char *g_latency;   /* slicer-sim --latency-ms, or NULL */
+
 static int sim_start(proc *p, const char *build, const char *volume_size)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/slicer-sim", build);
     char *argv[8] = { path, "--port", "0", NULL };
+    int k = 3;
     if (volume_size) {
-        argv[3] = "--volume-size";
-        argv[4] = (char *)volume_size;
-        argv[5] = NULL;
+        argv[k++] = "--volume-size";
+        argv[k++] = (char *)volume_size;
     }
+    if (g_latency) {
+        argv[k++] = "--latency-ms";
+        argv[k++] = (char *)g_latency;
+    }
+    argv[k] = NULL;
     if (spawn(p, argv, NULL) != 0)
         return -1;
     char *l = read_line(p, 600000);
@@ -356,8 +353,13 @@ static void bench_calls(const char *build, int n)
     printf("per-call overhead (%d calls each, after 100 warm-up; microseconds; overhead is the\n"
            "median of each call's time minus that of the direct calls made right after it; CPU is\n"
            "user + system time per call: slicer-mcp's threads, the bench's own for the direct calls)\n", n);
-    printf("  %-16s %9s %9s %9s %9s %9s %6s %9s %9s\n", "tool", "mcp med", "mcp p99", "rest med",
+    if (g_latency)
+        printf("slicer-sim --latency-ms %s: each Slicer request takes that long, one at a time;\n"
+               "overhead %% at pNN = (mcp pNN - rest pNN) / mcp pNN, the gateway's share of the call\n",
+               g_latency);
+    printf("  %-16s %9s %9s %9s %9s %9s %6s %9s %9s", "tool", "mcp med", "mcp p99", "rest med",
            "rest p99", "overhead", "ratio", "mcp CPU", "rest CPU");
+    printf(g_latency ? "   %%p50   %%p90   %%p99\n" : "\n");
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         int bad = 0;
         for (int i = 0; i < 100; i++)
@@ -385,8 +387,16 @@ static void bench_calls(const char *build, int n)
         summary(a, n, &am, &ap);
         summary(b, n, &bm, &bp);
         summary(d, n, &dm, &dp);
-        printf("  %-16s %9.1f %9.1f %9.1f %9.1f %9.1f %6.2f %9.1f %9.1f%s\n", cases[k].tool, am, ap,
-               bm, bp, dm, am / bm, mcp_cpu, rest_cpu / n, bad ? "  (some calls failed)" : "");
+        printf("  %-16s %9.1f %9.1f %9.1f %9.1f %9.1f %6.2f %9.1f %9.1f", cases[k].tool, am, ap,
+               bm, bp, dm, am / bm, mcp_cpu, rest_cpu / n);
+        if (g_latency) {
+            /* a and b are sorted now: the same rank of each. */
+            for (int q = 0; q < 3; q++) {
+                int r = (int)ceil((q == 0 ? 0.5 : q == 1 ? 0.9 : 0.99) * n) - 1;
+                printf(" %6.2f", 100 * (a[r] - b[r]) / a[r]);
+            }
+        }
+        printf("%s\n", bad ? "  (some calls failed)" : "");
     }
     free(a);
     free(b);
@@ -885,6 +895,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1], *build = argc > 2 ? argv[2] : "build";
     int n = argc > 3 ? atoi(argv[3]) : 0;
     g_audit_off = getenv("BENCH_AUDIT_OFF") != NULL;
+    g_latency = getenv("BENCH_LATENCY_MS");
     if (!strcmp(cmd, "calls"))
         bench_calls(build, n ? n : 2000);
     else if (!strcmp(cmd, "cold"))

@@ -21,9 +21,13 @@ $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra \
     -Isrc -Itests/lib tests/bench/bench.c tests/lib/testlib.c src/slicer/nrrd.c src/slicer/volstats.c src/slicer/img.c src/util/err.c \
     $(pkg-config --cflags --libs libcurl libcjson libpng) -lm -o "$BIN"
 
-CALLS=2000; COLD=50; MEMORY=100000; IMAGES=50; VOLRUNS=9
+HTTPBIN="$TMP/bench_http"
+$CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -pthread \
+    tests/bench/bench_http.c $(pkg-config --cflags --libs libcurl) -lm -o "$HTTPBIN"
+
+CALLS=2000; LATCALLS=400; HTTPCALLS=800; COLD=50; MEMORY=100000; IMAGES=50; VOLRUNS=9
 if [ -n "$BENCH_QUICK" ]; then
-    CALLS=300; COLD=10; MEMORY=10000; IMAGES=10; VOLRUNS=3
+    CALLS=300; LATCALLS=100; HTTPCALLS=200; COLD=10; MEMORY=10000; IMAGES=10; VOLRUNS=3
 fi
 
 echo "== machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
@@ -33,6 +37,13 @@ echo
 "$BIN" calls "$BUILD" "$CALLS"
 echo
 BENCH_AUDIT_OFF=1 "$BIN" calls "$BUILD" "$CALLS"
+echo
+# A realistic Slicer: its Python handlers take milliseconds per request.
+BENCH_LATENCY_MS=2:0.2 "$BIN" calls "$BUILD" "$LATCALLS"
+echo
+BENCH_LATENCY_MS=10:1 "$BIN" calls "$BUILD" "$((LATCALLS / 2))"
+echo
+"$HTTPBIN" "$BUILD" 2:0.2 "$HTTPCALLS" 1 8 32 128
 echo
 "$BIN" cold "$BUILD" "$COLD"
 echo

@@ -8,6 +8,7 @@
 #include "sim_scene.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,9 @@ static void usage(FILE *f)
           "                         hang, close, 500[:MSG], truncate, content-type:T,\n"
           "                         garbage, oversize:BYTES, single-quote or 404\n"
           "  --exec-result JSON     body /slicer/exec answers instead of {}\n"
+          "  --latency-ms MEAN[:JITTER]  each request keeps the server busy MEAN +-\n"
+          "                         JITTER ms (uniform; fractions allowed), one request\n"
+          "                         at a time, like Slicer's Python handlers\n"
           "  --help                 this text\n", f);
 }
 
@@ -119,6 +123,17 @@ int main(int argc, char **argv)
                 sim_faults_add(&ctx.faults, &f) != 0) {
                 fprintf(stderr, "slicer-sim: --fault %s: %s\n", v, err);
                 bad = 1;
+            }
+        } else if (strcmp(a, "--latency-ms") == 0) {
+            double mean = -1, jit = 0;
+            char extra;
+            int n = sscanf(v, "%lf:%lf%c", &mean, &jit, &extra);
+            if ((n != 1 && n != 2) || !(mean >= 0 && mean <= 60000) || !(jit >= 0 && jit <= mean)) {
+                fprintf(stderr, "slicer-sim: --latency-ms %s: want MEAN[:JITTER] in ms, "
+                        "0 <= JITTER <= MEAN <= 60000\n", v);
+                bad = 1;
+            } else {
+                sim_http_set_service_time(lround(mean * 1000), lround(jit * 1000));
             }
         } else if (strcmp(a, "--exec-result") == 0) {
             free(ctx.exec_result);

@@ -36,6 +36,33 @@ typedef struct {
     int logged;
 } conn;
 
+static long service_mean_us, service_jitter_us;
+static unsigned long long service_rng = 0x9E3779B97F4A7C15ull;   /* fixed: runs repeat */
+
+void sim_http_set_service_time(long mean_us, long jitter_us)
+{
+    service_mean_us = mean_us;
+    service_jitter_us = jitter_us < mean_us ? jitter_us : mean_us;
+}
+
+/* The blocking sleep is the point: the whole loop stalls, as Slicer's
+ * event loop does while a handler runs. */
+static void serve_time(void)
+{
+    if (service_mean_us <= 0)
+        return;
+    long us = service_mean_us;
+    if (service_jitter_us > 0) {
+        service_rng ^= service_rng << 13;
+        service_rng ^= service_rng >> 7;
+        service_rng ^= service_rng << 17;
+        us += (long)(service_rng % (unsigned long long)(2 * service_jitter_us + 1)) - service_jitter_us;
+    }
+    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
 static long now_ms(void)
 {
     struct timespec ts;
@@ -281,6 +308,8 @@ static void try_handle(conn *c, sim_handler_fn fn, void *ud)
     sim_resp r;
     memset(&r, 0, sizeof r);
     fn(ud, &req, &r);
+    if (!r.control)
+        serve_time();
     free(line);
     c->code = r.code;
     c->fault = r.fault;

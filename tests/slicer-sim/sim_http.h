@@ -50,6 +50,13 @@ typedef void (*sim_handler_fn)(void *ud, const sim_req *req, sim_resp *resp);
 /* Binds 127.0.0.1:port (0 = any free port); returns the listening fd and
  * the real port in *bound, or -1 with errno set. */
 int sim_http_listen(int port, int *bound);
+/* Every request but the stand-in's own control requests then keeps the
+ * server busy for mean_us +- jitter_us microseconds (uniform), during
+ * which no other connection is read or written: Slicer's handlers run on
+ * its Qt main thread (WebServer.py's QSocketNotifier callbacks call
+ * handleRequest in line), so a Python handler's time blocks every other
+ * request.  0, 0 (the default): no added time. */
+void sim_http_set_service_time(long mean_us, long jitter_us);
 /* Serves until *stop becomes non-zero; closes every connection on the way
  * out.  Returns 0, or -1 on a fatal poll error. */
 int sim_http_run(int lfd, sim_handler_fn fn, void *ud,
