@@ -72,10 +72,10 @@ char *props_node_name(call_ctx *c, const char *id, const cJSON *node, err *e)
         err_set(e, ERR_INTERNAL, "out of memory");
     else if (call_slicer_json(c, "GET", t.data, &names, e) == 0) {
         const cJSON *n = cJSON_GetArrayItem(names, 0);
-        if (cJSON_IsString(n) && cJSON_GetArraySize(names) == 1)
-            s = strdup(n->valuestring);
-        else
-            err_set(e, ERR_UPSTREAM, "Slicer's /mrml/names gave no name for %s", id);
+        if (!cJSON_IsString(n) || cJSON_GetArraySize(names) != 1)
+            err_set(e, ERR_UPSTREAM, "Slicer's /mrml/names gave no name for %.200s", id);
+        else if (!(s = strdup(n->valuestring)))
+            err_set(e, ERR_INTERNAL, "out of memory");
     }
     cJSON_Delete(names);
     buf_free(&t);
