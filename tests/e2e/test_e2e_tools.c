@@ -71,6 +71,20 @@ static void test_node_properties(void)
     const cJSON *p = get(e2e_structured(r), "vtkMRMLScalarVolumeNode1");
     T_CHECK(p && !strcmp(get(p, "Name")->valuestring, "MRHead"), "properties of MRHead");
     cJSON_Delete(r);
+    /* Ids carry any singleton tag: '.' and '-' included. */
+    r = t_mcp_call(X.mcp, "get_node_properties",
+                   "{\"node_id\":\"vtkMRMLColorTableNodeFileGenericAnatomyColors.txt\"}", 5000);
+    T_CHECK(!t_mcp_is_error(r) && get(e2e_structured(r), "vtkMRMLColorTableNodeFileGenericAnatomyColors.txt"),
+            "an id with a '.': %s", t_mcp_text(r));
+    cJSON_Delete(r);
+    r = t_mcp_call(X.mcp, "get_node_properties", "{\"node_id\":\"vtkMRMLPETProceduralColorNodePET-Heat\"}", 5000);
+    T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "No node has id 'vtkMRMLPETProceduralColorNodePET-Heat'"),
+            "an id with a '-' reaches Slicer: %s", t_mcp_text(r));
+    cJSON_Delete(r);
+    r = t_mcp_call(X.mcp, "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode*\"}", 5000);
+    T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "pattern"),
+            "a volume id with a glob character is refused (Slicer's getNode would match it): %s", t_mcp_text(r));
+    cJSON_Delete(r);
     r = t_mcp_call(X.mcp, "get_node_properties", "{\"node_id\":\"vtkMRMLScalarVolumeNode99\"}", 5000);
     T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "No node has id 'vtkMRMLScalarVolumeNode99'") &&
             !strstr(t_mcp_text(r), "Server error"), "unknown id is a clear tool error: %s", t_mcp_text(r));
@@ -265,6 +279,37 @@ static void test_slice_png(void)
     cJSON_Delete(r);
 }
 
+/* A non-square view (Slicer's views rarely are square): the image keeps
+ * the view's shape, both pixel sizes come from the field of view over
+ * the image's own pixels, and max_size bounds the longer side. */
+static void test_slice_non_square(void)
+{
+    static const char *const sim_args[] = { "--view-size", "640x400", NULL };
+    e2e y;
+    T_ASSERT(e2e_start(&y, sim_args, NULL) == 0, "a stand-in with 640x400 views");
+    cJSON *r = t_mcp_call(y.mcp, "get_slice_png", "{\"view\":\"red\",\"offset_mm\":20}", 10000);
+    const cJSON *meta = e2e_structured(r);
+    unsigned w = 0, h = 0;
+    unsigned char *px = NULL;
+    T_CHECK(e2e_image(r, &w, &h, &px, NULL) == 0 && w == 640 && h == 400, "640x400 (%ux%u)", w, h);
+    const cJSON *fov = get(meta, "field_of_view_mm"), *ps = get(meta, "pixel_size_mm");
+    T_CHECK(fabs(at(ps, 0) - at(fov, 0) / 640) < 1e-12 && fabs(at(ps, 1) - at(fov, 1) / 400) < 1e-12,
+            "pixel size = field of view / pixels (%g, %g)", at(ps, 0), at(ps, 1));
+    T_CHECK(fabs(at(ps, 0) - at(ps, 1)) < 1e-9, "square pixels");
+    free(px);
+    cJSON_Delete(r);
+    r = t_mcp_call(y.mcp, "get_slice_png", "{\"view\":\"red\",\"max_size\":320}", 10000);
+    meta = e2e_structured(r);
+    T_CHECK(e2e_image(r, &w, &h, &px, NULL) == 0 && w == 320 && h == 200, "max_size: 320x200 (%ux%u)", w, h);
+    fov = get(meta, "field_of_view_mm");
+    ps = get(meta, "pixel_size_mm");
+    T_CHECK(fabs(at(ps, 0) - at(fov, 0) / 320) < 1e-12 && fabs(at(ps, 1) - at(fov, 1) / 200) < 1e-12,
+            "pixel size after scaling");
+    free(px);
+    cJSON_Delete(r);
+    e2e_stop(&y);
+}
+
 static void test_slice_quirks(void)
 {
     cJSON *r = t_mcp_call(X.mcp, "get_slice_png", "{\"view\":\"yellow\",\"offset_mm\":0}", 10000);
@@ -454,6 +499,7 @@ int main(void)
     t_run("tool_list_volumes_get_volume_info", test_volumes);
     t_run("tool_get_slice_png", test_slice_png);
     t_run("tool_get_slice_png_quirks", test_slice_quirks);
+    t_run("tool_get_slice_png_non_square", test_slice_non_square);
     t_run("tool_set_slice_offset", test_set_slice_offset);
     t_run("tool_place_and_get_markups", test_markups);
     t_run("tool_capture_3d_view_and_screenshot", test_images_3d_and_screenshot);
