@@ -10,6 +10,9 @@
  * drops. */
 #include "sim_testutil.h"
 
+#include <math.h>
+#include <png.h>
+
 #define FIXTURE "tests/fixtures/slicer-properties-examples.json"
 #define SCHEMA "\"@schema\": \"https://raw.githubusercontent.com/slicer/slicer/master/Modules/" \
                "Loadable/Markups/Resources/Schema/markups-schema-v1.0.3.json#\", "
@@ -362,6 +365,69 @@ static void test_every_class(void)
     t_sim_stop(s);
 }
 
+/* Decodes a PNG body to RGBA; caller frees. */
+static unsigned char *png_rgba(const t_resp *r, int *w, int *h)
+{
+    png_image img;
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    if (!r->body || !png_image_begin_read_from_memory(&img, r->body, r->len))
+        return NULL;
+    img.format = PNG_FORMAT_RGBA;
+    unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
+    if (!px || !png_image_finish_read(&img, NULL, px, 0, NULL)) {
+        png_image_free(&img);
+        free(px);
+        return NULL;
+    }
+    *w = (int)img.width;
+    *h = (int)img.height;
+    return px;
+}
+
+/* A non-square HiDPI view: the PNG and the slice node's Dimensions are in
+ * device pixels; a slice that misses the volume is fully transparent. */
+static void test_views_hidpi(void)
+{
+    static const char *const a[] = { "--volume-size", "16", "--view-size", "320x200",
+                                      "--device-pixel-ratio", "2", NULL };
+    t_sim *s = t_sim_start(a);
+    T_ASSERT(s != NULL, "start");
+    cJSON *p = su_get_json(s, "/slicer/mrml/properties?id=vtkMRMLSliceNodeYellow", NULL);
+    const cJSON *n = cJSON_GetObjectItem(p, "vtkMRMLSliceNodeYellow");
+    const cJSON *d = cJSON_GetObjectItem(n, "Dimensions"), *f = cJSON_GetObjectItem(n, "FieldOfView");
+    T_CHECK(cJSON_GetArraySize(d) == 3 && cJSON_GetArrayItem(d, 0)->valueint == 640 &&
+            cJSON_GetArrayItem(d, 1)->valueint == 400, "Dimensions in device pixels");
+    T_CHECK(cJSON_GetArraySize(f) == 3 &&
+            fabs(cJSON_GetArrayItem(f, 1)->valuedouble / cJSON_GetArrayItem(f, 0)->valuedouble - 400.0 / 640) < 1e-3,
+            "FieldOfView has the view's aspect");
+    const cJSON *sf = cJSON_GetObjectItem(n, "ScreenScaleFactor");
+    T_CHECK(cJSON_IsNumber(sf) && sf->valueint == 2, "ScreenScaleFactor 2");
+    cJSON_Delete(p);
+    t_resp r;
+    int w = 0, h = 0;
+    T_CHECK(su_get(s, "/slicer/slice?view=yellow", &r) == 200, "slice");
+    unsigned char *px = png_rgba(&r, &w, &h);
+    t_resp_free(&r);
+    T_CHECK(px && w == 640 && h == 400, "PNG %dx%d", w, h);
+    int opaque = 0;
+    for (size_t i = 0; px && i < (size_t)w * (size_t)h; i++)
+        opaque += px[i * 4 + 3] == 255;
+    /* the fitted head fills part of the view: some pixels in, some out */
+    T_CHECK(opaque > 0 && opaque < w * h, "%d of %d pixels inside the volume", opaque, w * h);
+    free(px);
+    /* 1000 mm to the right of the head: nothing of the volume */
+    T_CHECK(su_get(s, "/slicer/slice?view=yellow&offset=1000", &r) == 200, "slice off the volume");
+    px = png_rgba(&r, &w, &h);
+    t_resp_free(&r);
+    opaque = 0;
+    for (size_t i = 0; px && i < (size_t)w * (size_t)h; i++)
+        opaque += px[i * 4 + 3] != 0;
+    T_CHECK(px && opaque == 0, "fully transparent: %d pixels with alpha", opaque);
+    free(px);
+    t_sim_stop(s);
+}
+
 int main(void)
 {
     t_run("sim_props mrhead", test_mrhead);
@@ -369,5 +435,6 @@ int main(void)
     t_run("sim_props line", test_line);
     t_run("sim_props numeric_names", test_numeric_names);
     t_run("sim_props every_class", test_every_class);
+    t_run("sim_props views_hidpi", test_views_hidpi);
     return t_done();
 }
