@@ -75,11 +75,12 @@ int  call_slicer_json(call_ctx *c, const char *method, const char *target,
 
 /* Result builders. */
 int  call_add_text(call_ctx *c, const char *text);
-/* Re-encodes png losslessly (downscaled so no side exceeds max_side when
- * max_side > 0) and adds it as image content; *scale gets new/old width
- * (may be NULL); *w,*h the output size (may be NULL). */
+/* Re-encodes png losslessly, composited over black as Slicer's views
+ * show transparent pixels (downscaled so no side exceeds max_side when
+ * max_side > 0), and adds it as image content; *w,*h get the output
+ * size (may be NULL). */
 int  call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
-                  double *scale, unsigned *w, unsigned *h, err *e);
+                  unsigned *w, unsigned *h, err *e);
 /* Sets structuredContent (takes ownership) and adds its JSON as text. */
 int  call_set_structured(call_ctx *c, cJSON *obj);
 /* Makes the result an error whose text is msg. */

@@ -211,7 +211,7 @@ void sim_printself(sim_buf *b, const sim_scene *sc, const sim_node *n)
     else if (is(n, "vtkMRMLSliceCompositeNode"))
         ps_slice_composite(b, ind, sc, n);
     else if (is(n, "vtkMRMLViewNode"))
-        ps_view(b, ind, n);
+        ps_view(b, ind, sc, n);
     else if (is(n, "vtkMRMLCameraNode"))
         ps_camera(b, ind, sc, n);
     else if (is(n, "vtkMRMLLayoutNode"))

@@ -53,7 +53,7 @@ void ps_volume(sim_buf *b, int ind, const sim_node *n);
 void ps_markups(sim_buf *b, int ind, const sim_node *n);
 void ps_slice(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n);
 void ps_slice_composite(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n);
-void ps_view(sim_buf *b, int ind, const sim_node *n);
+void ps_view(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n);
 void ps_camera(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n);
 void ps_layout(sim_buf *b, int ind, const sim_scene *sc);
 

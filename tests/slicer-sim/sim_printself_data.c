@@ -202,7 +202,8 @@ void ps_markups(sim_buf *b, int ind, const sim_node *n)
 
 /* vtkMRMLAbstractViewNode::PrintSelf (Libs/MRML/Core). */
 static void ps_abstract_view(sim_buf *b, int ind, const sim_node *n, const char *label,
-                             const double *bg, const double *bg2, const double *color, int three_d)
+                             const double *bg, const double *bg2, const double *color, int three_d,
+                             double scale)
 {
     ps_node(b, ind, n, NULL, 0);
     ps_str(b, ind, "LayoutLabel", label);
@@ -218,7 +219,7 @@ static void ps_abstract_view(sim_buf *b, int ind, const sim_node *n, const char 
         ps_line(b, ind, "RulerType: none");
     }
     ps_line(b, ind, "RulerColor: white");
-    ps_float(b, ind, "ScreenScaleFactor", 1);
+    ps_float(b, ind, "ScreenScaleFactor", scale);
     ps_line(b, ind, "AxisLabels: L;R;P;A;I;S");
 }
 
@@ -230,7 +231,8 @@ void ps_slice(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n)
     static const char *const labels[3] = { "R", "Y", "G" };
     static const double black[3] = { 0, 0, 0 };
     const sim_view *v = &sc->views[n->view];
-    ps_abstract_view(b, ind, n, labels[n->view], black, black, colors[n->view], 0);
+    ps_abstract_view(b, ind, n, labels[n->view], black, black, colors[n->view], 0,
+                     sc->screen_scale > 0 ? sc->screen_scale : 1);
     ps_vec(b, ind, "FieldOfView", v->fov, 3);
     int dims[3] = { v->dims[0], v->dims[1], 1 };
     ps_ivec(b, ind, "Dimensions", dims, 3);
@@ -308,13 +310,13 @@ void ps_slice_composite(sim_buf *b, int ind, const sim_scene *sc, const sim_node
 }
 
 /* vtkMRMLViewNode::PrintSelf (Libs/MRML/Core/vtkMRMLViewNode.cxx). */
-void ps_view(sim_buf *b, int ind, const sim_node *n)
+void ps_view(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n)
 {
     static const double bg[3] = { 0.756863, 0.764706, 0.909804 };
     static const double bg2[3] = { 0.454902, 0.470588, 0.745098 };
     static const double color[3] = { 0.454902, 0.513725, 0.913725 };
     static const double box[3] = { 1, 0, 1 };
-    ps_abstract_view(b, ind, n, "1", bg, bg2, color, 1);
+    ps_abstract_view(b, ind, n, "1", bg, bg2, color, 1, sc->screen_scale > 0 ? sc->screen_scale : 1);
     ps_float(b, ind, "FieldOfView", 200);
     ps_float(b, ind, "LetterSize", 0.05);
     ps_bool(b, ind, "BoxVisible", 1);
