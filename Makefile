@@ -1,7 +1,7 @@
 # slicer-mcp: build, test and demo.  Dependencies come from pkg-config only.
 CC      ?= cc
 BUILD   ?= build
-PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd
+PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
 OPT     ?= -O2 -g

@@ -97,6 +97,28 @@ static int in_spool(const char *path, const char *spool_dir)
            strstr(path, "/..") == NULL && strchr(path + n + 1, '/') == NULL;
 }
 
+static int ends(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* The loads the gateway's adapters make of their own spool files: a
+ * .mrk.json as MarkupsFile (place_markups), a .nrrd as a labelmap
+ * VolumeFile (segment_region).  Anything else found in the spool (a
+ * scene, a Python-carrying file type) is not theirs to load. */
+static int spool_load_ok(const char *query, const char *path)
+{
+    char *ft = guard_query_value(query, "filetype");
+    char *lm = guard_query_value(query, "labelmap");
+    int ok = ft && ((strcmp(ft, "MarkupsFile") == 0 && ends(path, ".mrk.json")) ||
+                    (strcmp(ft, "VolumeFile") == 0 && ends(path, ".nrrd") && lm &&
+                     strcmp(lm, "true") == 0));
+    free(ft);
+    free(lm);
+    return ok;
+}
+
 /* DELETE and PUT on any /mrml... path act on getNodesFilteredByQuery's
  * selection (SlicerRequestHandler.py): a non-empty id is one exact node
  * (class and name are then ignored); anything else is every node of a
@@ -137,10 +159,12 @@ static const char *check_mrml(const char *method, const char *req,
             return local ? "load_local_files" : "network_download";
         }
         char *lf = guard_query_value(query, "localfile");
-        int ours = in_spool(lf, spool_dir);
+        int ours = in_spool(lf, spool_dir), typed = ours && spool_load_ok(query, lf);
         free(lf);
-        if (!ours) {
-            *why = "POST /slicer/mrml loads a file from Slicer's disk";
+        if (!typed) {
+            *why = ours ? "POST /slicer/mrml loads a spool file as a type the gateway's "
+                          "adapters do not write"
+                        : "POST /slicer/mrml loads a file from Slicer's disk";
             return "load_local_files";
         }
         return NULL;

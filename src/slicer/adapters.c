@@ -7,9 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slicer/adapters_labels.h"
 #include "slicer/adapters_markups.h"
+#include "slicer/adapters_segment.h"
 #include "slicer/adapters_stats.h"
+#include "slicer/adapters_voxels.h"
 #include "slicer/props.h"
+#include "slicer/volgeom.h"
 
 /* A node id is its class name plus a number or singleton tag
  * ("vtkMRMLScalarVolumeNode1", "vtkMRMLSliceNodeRed",
@@ -103,68 +107,143 @@ out:
 
 static cJSON *num_array(const double *v, int n)
 {
-    cJSON *a = cJSON_CreateArray();
-    for (int i = 0; i < n; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
-    return a;
+    return cJSON_CreateDoubleArray(v, n);
 }
 
-/* Typed geometry of one volume from its properties; NULL if the
- * properties lack what a volume has. */
-static cJSON *volume_geometry(const char *id, const cJSON *p)
+static double num_or_nan(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* What one properties call says of a volume: dimensions, spacing and
+ * origin (6 significant digits) and the stamp that tells whether a cached
+ * NRRD header still holds.  A missing MTime is NaN, never equal, so no
+ * header is reused without one; the image data's own "Modified Time"
+ * only adds to it (-1 when absent).  -1 if it is not a volume with image
+ * data. */
+static int volume_props(const cJSON *p, double sp[3], double org[3], volgeom_stamp *st)
 {
     const cJSON *img = cJSON_GetObjectItemCaseSensitive(p, "ImageData");
-    double dims[3], sp[3], org[3], dir[9];
-    if (props_numbers(img, "Dimensions", dims, 3) != 0 || props_numbers(p, "Spacing", sp, 3) != 0 ||
-        props_numbers(p, "Origin", org, 3) != 0 || props_matrix(p, "IJKToRASDirections", dir, 3, 3) != 0)
-        return NULL;
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "id", id);
-    const char *name = props_string(p, "Name"), *cls = props_string(p, "ClassName");
-    cJSON_AddStringToObject(o, "name", name ? name : "");
-    cJSON_AddStringToObject(o, "class", cls ? cls : "");
+    if (props_numbers(img, "Dimensions", st->dims, 3) != 0 ||
+        props_numbers(p, "Spacing", sp, 3) != 0 || props_numbers(p, "Origin", org, 3) != 0)
+        return -1;
+    st->mtime = num_or_nan(p, "MTime");
+    const cJSON *imt = cJSON_GetObjectItemCaseSensitive(img, "Modified Time");
+    st->image_mtime = cJSON_IsNumber(imt) ? imt->valuedouble : -1;
+    return 0;
+}
+
+/* The geometry fields of a volume entry: full precision from a NRRD
+ * header, or the properties' rounded values without directions. */
+static void add_geometry(cJSON *o, const double dims[3], const double sp[3],
+                         const double org[3], const double dir[3][3])
+{
+    double size[3];
+    for (int a = 0; a < 3; a++)
+        size[a] = dims[a] * sp[a];
     cJSON_AddItemToObject(o, "dimensions", num_array(dims, 3));
     cJSON_AddItemToObject(o, "spacing_mm", num_array(sp, 3));
     cJSON_AddItemToObject(o, "origin_ras", num_array(org, 3));
+    cJSON_AddItemToObject(o, "size_mm", num_array(size, 3));
+    if (!dir)
+        return;
     cJSON *d = cJSON_AddArrayToObject(o, "ijk_to_ras_directions");
     for (int r = 0; r < 3; r++)
-        cJSON_AddItemToArray(d, num_array(dir + 3 * r, 3));
+        cJSON_AddItemToArray(d, num_array(dir[r], 3));
     /* Bounds of the voxel centres: origin + sum over axes of
      * direction column * spacing * (0 .. dims-1). */
-    double size[3], lo[3], hi[3];
-    for (int a = 0; a < 3; a++)
-        lo[a] = hi[a] = org[a];
-    for (int ax = 0; ax < 3; ax++) {
-        size[ax] = dims[ax] * sp[ax];
-        for (int r = 0; r < 3; r++) {
-            double step = dir[3 * r + ax] * sp[ax] * (dims[ax] - 1);
+    double lo[3], hi[3];
+    for (int r = 0; r < 3; r++) {
+        lo[r] = hi[r] = org[r];
+        for (int ax = 0; ax < 3; ax++) {
+            double step = dir[r][ax] * sp[ax] * (dims[ax] - 1);
             if (step < 0)
                 lo[r] += step;
             else
                 hi[r] += step;
         }
     }
-    cJSON_AddItemToObject(o, "size_mm", num_array(size, 3));
     double b[6] = { lo[0], hi[0], lo[1], hi[1], lo[2], hi[2] };
     cJSON_AddItemToObject(o, "ras_bounds", num_array(b, 6));
-    const char *st = props_string(img, "ScalarType");
-    if (!st)
-        st = props_string(p, "ScalarType");
-    if (st)
-        cJSON_AddStringToObject(o, "scalar_type", st);
-    return o;
 }
 
-/* get_volume_info (node_id given) and list_volumes (no node_id). */
+#define VOLUME_ROUNDED_NOTE \
+    "origin_ras and spacing_mm are Slicer's properties, rounded to 6 significant digits"
+
+/* Directions and exact geometry for get_volume_info from the NRRD header
+ * (cached per MTime); without it the entry keeps the rounded values and
+ * says why.  -1 only when the gateway itself failed. */
+static int add_header_geometry(call_ctx *c, cJSON *o, const char *id, const volgeom_stamp *st,
+                               const double sp[3], const double org[3])
+{
+    volgeom g;
+    int read_now = 0;
+    err ge = { 0 };
+    if (volgeom_get(c, id, st, &g, &read_now, &ge) == 0) {
+        double dims[3] = { (double)g.sizes[0], (double)g.sizes[1], (double)g.sizes[2] };
+        add_geometry(o, dims, g.spacing, g.origin, (const double (*)[3])g.dirs);
+        cJSON_AddStringToObject(o, "geometry_source", read_now ? "nrrd_header" : "nrrd_header_cached");
+        return 0;
+    }
+    if (ge.kind == ERR_INTERNAL)
+        return -1;
+    add_geometry(o, st->dims, sp, org, NULL);
+    char note[900];
+    if (strstr(ge.msg, "NoneType") || strstr(ge.msg, "as array"))
+        snprintf(note, sizeof note, "No directions or RAS bounds: Slicer's GET /slicer/volume "
+                 "sends only scalar volumes and labelmaps, the only source of a volume's "
+                 "directions; " VOLUME_ROUNDED_NOTE ".");
+    else
+        snprintf(note, sizeof note, "No directions or RAS bounds: %.600s; " VOLUME_ROUNDED_NOTE
+                 ".", ge.msg);
+    cJSON_AddStringToObject(o, "geometry_source", "properties");
+    cJSON_AddStringToObject(o, "note", note);
+    return 0;
+}
+
+/* One volume: names through props_node_name (a numeric name arrives as
+ * a number).  *o NULL when p is not a volume with image data; -1 with
+ * msg when Slicer could not give a name. */
+static int volume_entry(call_ctx *c, const char *id, const cJSON *p, int with_header,
+                        cJSON **o, err *e)
+{
+    double sp[3], org[3];
+    volgeom_stamp st;
+    *o = NULL;
+    if (volume_props(p, sp, org, &st) != 0)
+        return 0;
+    char *name = props_node_name(c, id, p, e);
+    if (!name)
+        return -1;
+    cJSON *v = cJSON_CreateObject();
+    cJSON_AddStringToObject(v, "id", id);
+    cJSON_AddStringToObject(v, "name", name);
+    free(name);
+    const char *cls = props_string(p, "ClassName"), *st_type = props_scalar_type(p);
+    cJSON_AddStringToObject(v, "class", cls ? cls : "");
+    if (st_type)
+        cJSON_AddStringToObject(v, "scalar_type", st_type);
+    if (!with_header)
+        add_geometry(v, st.dims, sp, org, NULL);
+    else if (add_header_geometry(c, v, id, &st, sp, org) != 0) {
+        cJSON_Delete(v);
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    }
+    *o = v;
+    return 0;
+}
+
+/* get_volume_info (node_id given: properties, then the NRRD header unless
+ * cached) and list_volumes (no node_id: properties only). */
 static int ad_volume_info(call_ctx *c, err *e)
 {
-    (void)e;
     buf t;
     buf_init(&t, 4096);
     char *id = call_arg_string(c->args, "node_id");
     buf_puts(&t, "/slicer/mrml/properties");
     call_query_add(&t, id ? "id" : "class", id ? id : "vtkMRMLVolumeNode");
-    cJSON *props = NULL;
+    cJSON *props = NULL, *vols = NULL;
     err ce = { 0 };
     int rc;
     if (call_slicer_json(c, "GET", t.data, &props, &ce) != 0) {
@@ -183,31 +262,35 @@ static int ad_volume_info(call_ctx *c, err *e)
         }
         goto out;
     }
-    cJSON *vols = cJSON_CreateArray();
+    vols = cJSON_CreateArray();
     const cJSON *it;
     cJSON_ArrayForEach(it, props) {
-        cJSON *g = it->string ? volume_geometry(it->string, it) : NULL;
-        if (g)
-            cJSON_AddItemToArray(vols, g);
+        cJSON *v = NULL;
+        if (it->string && volume_entry(c, it->string, it, id != NULL, &v, &ce) != 0) {
+            rc = ce.kind == ERR_INTERNAL ? err_set(e, ERR_INTERNAL, "%s", ce.msg) : call_fail(c, ce.msg);
+            goto out;
+        }
+        if (v)
+            cJSON_AddItemToArray(vols, v);
     }
     if (id) {
         if (cJSON_GetArraySize(vols) != 1) {
             char msg[600];
             snprintf(msg, sizeof msg, "Node '%.200s' is not a volume with image data. Call "
                      "list_volumes to see the volume ids.", id);
-            cJSON_Delete(vols);
             rc = call_fail(c, msg);
             goto out;
         }
         rc = call_set_structured(c, cJSON_DetachItemFromArray(vols, 0));
-        cJSON_Delete(vols);
     } else {
         cJSON *res = cJSON_CreateObject();
         cJSON_AddNumberToObject(res, "count", cJSON_GetArraySize(vols));
         cJSON_AddItemToObject(res, "volumes", vols);
+        vols = NULL;
         rc = call_set_structured(c, res);
     }
 out:
+    cJSON_Delete(vols);
     call_spend(c->spent, props);
     free(id);
     buf_free(&t);
@@ -264,7 +347,28 @@ static int slice_requests(call_ctx *c, const char *view, backend_resp *png, err 
     return rc;
 }
 
-/* Geometry of a slice view from its slice node's properties. */
+/* Why a slice view's answer has no offset_mm: the properties of a slice
+ * node keep FieldOfView and Dimensions but lose the slice matrix
+ * (vtkMRMLSliceNode::PrintSelf prints it as rows without a colon), so
+ * Slicer never says where a view is; the gateway knows an offset only
+ * when it set one in this call. */
+static const char *offset_unknown(const cJSON *args)
+{
+    if (cJSON_GetObjectItemCaseSensitive(args, "position"))
+        return "offset_mm is left out: Slicer maps position 0..1 onto the background "
+               "volume's extent along the slice normal and does not report the offset it "
+               "chose. Pass offset_mm to know where the slice is.";
+    if (cJSON_GetObjectItemCaseSensitive(args, "orientation"))
+        return "offset_mm is left out: a change of orientation makes Slicer re-centre the "
+               "view on its background volume, and Slicer does not report where a slice "
+               "view is. Pass offset_mm with the orientation to know where the slice is.";
+    return "offset_mm is left out: this call did not move the view, and Slicer does not "
+           "report where a slice view is. Pass offset_mm to place it.";
+}
+
+/* What the gateway knows of a slice view after this call: the view, the
+ * orientation and offset it set, and the field of view and view size
+ * from the slice node's properties. */
 static cJSON *slice_meta(call_ctx *c, const char *view, err *e)
 {
     char target[128];
@@ -276,33 +380,30 @@ static cJSON *slice_meta(call_ctx *c, const char *view, err *e)
     if (call_slicer_json(c, "GET", target, &props, e) != 0)
         return NULL;
     const cJSON *p = props->child;
-    double fov[3], dims[3], m[16];
+    double fov[3], dims[3];
     if (!p || props_numbers(p, "FieldOfView", fov, 3) != 0 ||
-        props_numbers(p, "Dimensions", dims, 3) != 0 || props_matrix(p, "SliceToRAS", m, 4, 4) != 0) {
+        props_numbers(p, "Dimensions", dims, 3) != 0 || !(dims[0] >= 1 && dims[1] >= 1)) {
         cJSON_Delete(props);
-        err_set(e, ERR_UPSTREAM, "Slicer's properties of vtkMRMLSliceNode%s lack FieldOfView, "
-                "Dimensions or SliceToRAS", cap);
+        err_set(e, ERR_UPSTREAM, "Slicer's properties of vtkMRMLSliceNode%s lack FieldOfView "
+                "or Dimensions", cap);
         return NULL;
     }
+    cJSON_Delete(props);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "view", view);
-    const char *orient = props_string(p, "Orientation");
-    if (!orient)
-        orient = props_string(p, "OrientationString");
-    char lower[32] = "";
-    for (size_t i = 0; orient && orient[i] && i < sizeof lower - 1; i++)
-        lower[i] = (char)(orient[i] >= 'A' && orient[i] <= 'Z' ? orient[i] + 32 : orient[i]);
-    if (lower[0])
-        cJSON_AddStringToObject(o, "orientation", lower);
-    /* The offset is the view centre along the slice normal (column 2). */
-    double off = m[3] * m[2] + m[7] * m[6] + m[11] * m[10];
-    cJSON_AddNumberToObject(o, "offset_mm", fabs(off) < 1e-3 ? 0.0 : off);
+    char *orient = call_arg_string(c->args, "orientation");
+    if (orient)
+        cJSON_AddStringToObject(o, "orientation", orient);
+    free(orient);
+    const cJSON *off = cJSON_GetObjectItemCaseSensitive(c->args, "offset_mm");
+    if (cJSON_IsNumber(off))
+        cJSON_AddNumberToObject(o, "offset_mm", off->valuedouble);
     cJSON_AddItemToObject(o, "field_of_view_mm", num_array(fov, 2));
     cJSON_AddItemToObject(o, "view_pixels", num_array(dims, 2));
-    double normal[3] = { m[2], m[6], m[10] }, centre[3] = { m[3], m[7], m[11] };
-    cJSON_AddItemToObject(o, "normal_ras", num_array(normal, 3));
-    cJSON_AddItemToObject(o, "center_ras", num_array(centre, 3));
-    cJSON_Delete(props);
+    double px[2] = { fov[0] / dims[0], fov[1] / dims[1] };
+    cJSON_AddItemToObject(o, "pixel_size_mm", num_array(px, 2));
+    if (!cJSON_IsNumber(off))
+        cJSON_AddStringToObject(o, "note", offset_unknown(c->args));
     return o;
 }
 
@@ -331,27 +432,24 @@ static int ad_slice_view(call_ctx *c, err *e)
         free(view);
         return call_fail(c, ce.msg);
     }
-    rc = 0;
     if (c->t->result == TOOL_RESULT_IMAGE) {
         const cJSON *ms = cJSON_GetObjectItemCaseSensitive(c->args, "max_size");
         unsigned max_side = cJSON_IsNumber(ms) && ms->valuedouble >= 1 ? (unsigned)ms->valuedouble : 0;
-        double scale = 1;
         unsigned w = 0, h = 0;
-        if (call_add_png(c, png.body.data, png.body.len, max_side, &scale, &w, &h, &ce) != 0) {
+        if (call_add_png(c, png.body.data, png.body.len, max_side, &w, &h, &ce) != 0) {
             cJSON_Delete(meta);
             backend_resp_free(&png);
             free(view);
             return call_fail(c, ce.msg);
         }
-        double fov[2], px[2];
+        /* The image spans the field of view whatever its pixel count (a
+         * HiDPI screen doubles Slicer's, max_size shrinks it). */
         const cJSON *jf = cJSON_GetObjectItemCaseSensitive(meta, "field_of_view_mm");
-        fov[0] = cJSON_GetArrayItem(jf, 0)->valuedouble;
-        fov[1] = cJSON_GetArrayItem(jf, 1)->valuedouble;
-        px[0] = fov[0] / w;
-        px[1] = fov[1] / h;
+        double px[2] = { cJSON_GetArrayItem(jf, 0)->valuedouble / w,
+                         cJSON_GetArrayItem(jf, 1)->valuedouble / h };
+        cJSON_ReplaceItemInObjectCaseSensitive(meta, "pixel_size_mm", num_array(px, 2));
         cJSON_AddNumberToObject(meta, "width", w);
         cJSON_AddNumberToObject(meta, "height", h);
-        cJSON_AddItemToObject(meta, "pixel_size_mm", num_array(px, 2));
         cJSON_AddNumberToObject(meta, "slicer_png_bytes", (double)png.body.len);
     }
     backend_resp_free(&png);
@@ -368,7 +466,10 @@ static int ad_slice_view(call_ctx *c, err *e)
     X("slice_view",    ad_slice_view)         \
     X("markups_place", adapter_markups_place) \
     X("markups_get",   adapter_markups_get)   \
-    X("volume_stats",  adapter_volume_stats)
+    X("volume_stats",  adapter_volume_stats)  \
+    X("sample_voxels", adapter_sample_voxels) \
+    X("segment_region", adapter_segment_region) \
+    X("label_stats",   adapter_label_stats)
 
 #define AS_ENTRY(name, fn) { name, fn },
 #define AS_NAME(name, fn) name,

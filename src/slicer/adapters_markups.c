@@ -108,9 +108,10 @@ int adapter_markups_place(call_ctx *c, err *e)
     buf_init(&t, 4096);
     buf_puts(&t, "/slicer/mrml");
     call_query_add(&t, "localfile", f.path);
+    /* No name= parameter: the file's own name wins
+     * (vtkSlicerMarkupsLogic::LoadMarkupsFromJson), and Slicer keeps a
+     * load's properties in its persistent recently-loaded-files list. */
     call_query_add(&t, "filetype", "MarkupsFile");
-    if (name)
-        call_query_add(&t, "name", name);
     backend_resp r;
     int rc = call_slicer(c, "POST", t.data, NULL, 0, &r, &ce);
     /* Slicer has read the file by the time it answers; keep no PHI lying around. */
@@ -163,47 +164,36 @@ static double angle_deg(const double *a, const double *b, const double *c)
     return acos(cosv) * 180.0 / M_PI;
 }
 
-/* Control points out of a markups node's properties: in order, every
- * member whose key is "Position" (array or string) or starts with
- * "Position" followed by three numbers (PrintSelf's "Position = x, y, z"
- * line has no colon, so it becomes a key), with the nearest "Label". */
-static void collect_points(const cJSON *node, cJSON *out, const char **label)
+/* Control points out of a markups node's properties
+ * (vtkMRMLMarkupsNode::PrintSelf): ControlPoints -> ControlPoint[i] ->
+ * Label, Position [r, a, s].  A label that looked numeric arrived as a
+ * number and comes back as text; one the parser dropped ("7-2"), or a
+ * boolean-looking one, is null: Slicer did not send it. */
+static void collect_points(const cJSON *node, cJSON *out)
 {
-    const cJSON *it;
-    cJSON_ArrayForEach(it, node) {
-        const char *k = it->string ? it->string : "";
+    const cJSON *cps = cJSON_GetObjectItemCaseSensitive(node, "ControlPoints");
+    const cJSON *cp;
+    cJSON_ArrayForEach(cp, cps) {
         double p[3];
-        if (strncmp(k, "Label", 5) == 0 && cJSON_IsString(it))
-            *label = it->valuestring;
-        else if (strncmp(k, "Label = ", 8) == 0)
-            *label = k + 8;
-        if (strcmp(k, "Position") == 0 && props_numbers(node, "Position", p, 3) == 0) {
-            /* value form */
-        } else if (strncmp(k, "Position", 8) == 0 && props_parse_numbers(k + 8, p, 3) == 0) {
-            /* key form */
-        } else {
-            if (cJSON_IsObject(it))
-                collect_points(it, out, label);
+        if (!cJSON_IsObject(cp) || props_numbers(cp, "Position", p, 3) != 0)
             continue;
-        }
+        char tmp[40];
+        const char *label = props_text(cp, "Label", tmp, sizeof tmp);
         cJSON *pt = cJSON_CreateObject();
-        cJSON_AddStringToObject(pt, "label", *label ? *label : "");
+        cJSON_AddItemToObject(pt, "label", label ? cJSON_CreateString(label) : cJSON_CreateNull());
         cJSON_AddItemToObject(pt, "position_ras", cJSON_CreateDoubleArray(p, 3));
         cJSON_AddItemToArray(out, pt);
-        *label = NULL;
     }
 }
 
-static cJSON *markup_entry(int k, const char *id, const cJSON *props)
+static cJSON *markup_entry(int k, const char *id, const char *name, const cJSON *props)
 {
     cJSON *m = cJSON_CreateObject();
     cJSON_AddStringToObject(m, "id", id);
-    const char *name = props_string(props, "Name");
-    cJSON_AddStringToObject(m, "name", name ? name : "");
+    cJSON_AddStringToObject(m, "name", name);
     cJSON_AddStringToObject(m, "type", kinds[k].type);
     cJSON *pts = cJSON_AddArrayToObject(m, "points");
-    const char *label = NULL;
-    collect_points(props, pts, &label);
+    collect_points(props, pts);
     int n = cJSON_GetArraySize(pts);
     double p[3][3];
     for (int i = 0; i < n && i < 3; i++)
@@ -240,9 +230,17 @@ static int node_entry(call_ctx *c, const char *id, int k, cJSON **out, err *e)
         return e->kind == ERR_NOT_FOUND ? 0 : -1;
     const cJSON *node = cJSON_GetObjectItemCaseSensitive(props, id);
     const char *cls = props_string(node, "ClassName");
-    for (size_t i = 0; i < NKINDS && node && !*out; i++)
-        if ((k < 0 || (size_t)k == i) && (!cls || strcmp(cls, kinds[i].cls) == 0))
-            *out = markup_entry((int)i, id, node);
+    for (size_t i = 0; i < NKINDS && node && !*out; i++) {
+        if ((k >= 0 && (size_t)k != i) || (cls && strcmp(cls, kinds[i].cls) != 0))
+            continue;
+        char *name = props_node_name(c, id, node, e);
+        if (!name) {
+            cJSON_Delete(props);
+            return -1;
+        }
+        *out = markup_entry((int)i, id, name, node);
+        free(name);
+    }
     cJSON_Delete(props);
     return 0;
 }
@@ -305,7 +303,6 @@ static int markups_page(call_ctx *c, cJSON *arr, cJSON *res, err *e)
 
 int adapter_markups_get(call_ctx *c, err *e)
 {
-    (void)e;
     char *want = call_arg_string(c->args, "node_id");
     cJSON *res = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(res, "markups");
@@ -315,7 +312,7 @@ int adapter_markups_get(call_ctx *c, err *e)
     if (rc != 0) {
         cJSON_Delete(res);
         free(want);
-        return call_fail(c, ce.msg);
+        return ce.kind == ERR_INTERNAL ? err_set(e, ERR_INTERNAL, "%s", ce.msg) : call_fail(c, ce.msg);
     }
     if (want && !one) {
         char msg[600];

@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slicer/labelstat.h"
 #include "slicer/nrrd.h"
+#include "slicer/volfetch.h"
 #include "slicer/volstats.h"
+#include "slicer/voxgrid.h"
 
 #define STATS_SHORT_NOTE \
     "Slicer's web server sends every volume that is not double as short (int16): if this " \
@@ -22,30 +25,13 @@
 typedef struct {
     volstats_region region;
     const char *node_id;
-    nrrd_stream *nrrd;
     volstats *vs;
     nrrd_header h;
-    double m[3][4];             /* IJK to RAS, when h.has_geometry */
-    int failed;                 /* the sink stopped the transfer; e says why */
-    int tool_error;             /* ... because of the arguments, not Slicer */
-    err e;
+    voxgrid g;                  /* when has_grid */
+    int has_grid;
 } stats_run;
 
 /* ---- arguments ----------------------------------------------------------- */
-
-static int read_vec(const cJSON *o, const char *key, double v[3])
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_GetArraySize(a) != 3)
-        return -1;
-    for (int i = 0; i < 3; i++) {
-        const cJSON *x = cJSON_GetArrayItem(a, i);
-        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
-            return -1;
-        v[i] = x->valuedouble;
-    }
-    return 0;
-}
 
 /* The region argument; 0, or -1 with msg (the schema has checked shape). */
 static int read_region(const cJSON *args, volstats_region *r, const char **msg)
@@ -56,7 +42,8 @@ static int read_region(const cJSON *args, volstats_region *r, const char **msg)
     if (!jr)
         return 0;
     double lo[3], hi[3];
-    if (read_vec(jr, "ijk_min", lo) == 0 && read_vec(jr, "ijk_max", hi) == 0) {
+    if (call_vec3(cJSON_GetObjectItemCaseSensitive(jr, "ijk_min"), lo) == 0 &&
+        call_vec3(cJSON_GetObjectItemCaseSensitive(jr, "ijk_max"), hi) == 0) {
         r->shape = VOLSTATS_BOX;
         for (int a = 0; a < 3; a++) {
             if (lo[a] != floor(lo[a]) || hi[a] != floor(hi[a]) || fabs(lo[a]) > 1e9 ||
@@ -70,35 +57,14 @@ static int read_region(const cJSON *args, volstats_region *r, const char **msg)
         return 0;
     }
     const cJSON *rad = cJSON_GetObjectItemCaseSensitive(jr, "radius_mm");
-    if (read_vec(jr, "center_ras", r->center_ras) == 0 && cJSON_IsNumber(rad)) {
+    if (call_vec3(cJSON_GetObjectItemCaseSensitive(jr, "center_ras"), r->center_ras) == 0 &&
+        cJSON_IsNumber(rad)) {
         r->shape = VOLSTATS_SPHERE;
         r->radius_mm = rad->valuedouble;
         return 0;
     }
     *msg = "region must be {ijk_min, ijk_max} or {center_ras, radius_mm}";
     return -1;
-}
-
-/* ---- geometry ------------------------------------------------------------ */
-
-/* RAS bounds {Rmin, Rmax, Amin, Amax, Smin, Smax} of the voxel centres
- * of an IJK box. */
-static void ras_bounds(const double m[3][4], const long lo[3], const long hi[3], double b[6])
-{
-    for (int r = 0; r < 3; r++) {
-        b[2 * r] = INFINITY;
-        b[2 * r + 1] = -INFINITY;
-    }
-    for (int corner = 0; corner < 8; corner++) {
-        double ijk[3];
-        for (int a = 0; a < 3; a++)
-            ijk[a] = (double)(corner >> a & 1 ? hi[a] : lo[a]);
-        for (int r = 0; r < 3; r++) {
-            double x = m[r][0] * ijk[0] + m[r][1] * ijk[1] + m[r][2] * ijk[2] + m[r][3];
-            b[2 * r] = x < b[2 * r] ? x : b[2 * r];
-            b[2 * r + 1] = x > b[2 * r + 1] ? x : b[2 * r + 1];
-        }
-    }
 }
 
 /* ---- stream callbacks ---------------------------------------------------- */
@@ -110,24 +76,22 @@ static int on_header(void *ud, const nrrd_header *h, err *e)
     volstats_opts o = { .type = h->type == NRRD_SHORT ? VOLSTATS_INT16 : VOLSTATS_DOUBLE,
                         .region = s->region };
     memcpy(o.dims, h->sizes, sizeof o.dims);
-    o.has_geometry = nrrd_ijk_to_ras(h, s->m) == 0;
-    memcpy(o.ijk_to_ras, s->m, sizeof s->m);
+    s->has_grid = voxgrid_from_nrrd(h, &s->g, NULL) == 0;
+    o.has_geometry = s->has_grid;
+    memcpy(o.ijk_to_ras, s->g.m, sizeof s->g.m);
     s->vs = volstats_new(&o, e);
-    if (!s->vs) {
-        s->tool_error = e->kind == ERR_INVALID;
+    if (!s->vs)
         return -1;
-    }
     long lo[3], hi[3];
     if (volstats_region_voxels(s->vs, lo, hi) > 0)
         return 0;
     /* Nothing to count: say where the volume is, and stop the transfer. */
-    s->tool_error = 1;
     long vlo[3] = { 0, 0, 0 }, vhi[3];
     for (int a = 0; a < 3; a++)
         vhi[a] = (long)h->sizes[a] - 1;
     if (s->region.shape == VOLSTATS_SPHERE) {
         double b[6];
-        ras_bounds(s->m, vlo, vhi, b);
+        voxgrid_ras_bounds(&s->g, vlo, vhi, b);
         return err_set(e, ERR_INVALID, "The sphere of radius %g mm around RAS (%g, %g, %g) "
                        "holds no voxel centre of %s, whose voxel centres span R %.1f..%.1f, "
                        "A %.1f..%.1f, S %.1f..%.1f.", s->region.radius_mm,
@@ -146,46 +110,11 @@ static int on_voxels(void *ud, const unsigned char *raw, uint64_t first, size_t 
     return 0;
 }
 
-static int sink(void *ud, const void *data, size_t n, size_t total)
-{
-    (void)total;     /* progress is reported by the backend's tick */
-    stats_run *s = ud;
-    if (nrrd_stream_feed(s->nrrd, data, n, &s->e) != 0) {
-        s->failed = 1;
-        return 1;
-    }
-    return 0;
-}
-
 /* ---- the call ------------------------------------------------------------ */
-
-/* Slicer's failure (decoded by call_slicer_stream) in the model's terms. */
-static int slicer_failed(call_ctx *c, const err *ce, const char *id)
-{
-    char msg[900];
-    if (ce->kind == ERR_NOT_FOUND)
-        snprintf(msg, sizeof msg, "No volume has id '%.200s'. Call list_volumes to see the "
-                 "volume ids.", id);
-    else if (strstr(ce->msg, "NoneType") || strstr(ce->msg, "as array"))
-        snprintf(msg, sizeof msg, "Node '%.200s' is not a scalar volume or labelmap, so "
-                 "Slicer cannot send its voxels. Call list_volumes to see the volume ids.", id);
-    else
-        return call_fail(c, ce->msg);
-    return call_fail(c, msg);
-}
 
 static cJSON *num_array(const double *v, int n)
 {
     return cJSON_CreateDoubleArray(v, n);
-}
-
-/* Fewer digits for computed values: the model pays for every byte, and
- * seven significant digits are far beyond an image's precision. */
-static double tidy(double x)
-{
-    char t[32];
-    snprintf(t, sizeof t, "%.7g", x);
-    return strtod(t, NULL);
 }
 
 static cJSON *region_json(const stats_run *s, const long lo[3], const long hi[3])
@@ -197,11 +126,11 @@ static cJSON *region_json(const stats_run *s, const long lo[3], const long hi[3]
     double dh[3] = { (double)hi[0], (double)hi[1], (double)hi[2] };
     cJSON_AddItemToObject(o, "ijk_min", num_array(dl, 3));
     cJSON_AddItemToObject(o, "ijk_max", num_array(dh, 3));
-    if (s->h.has_geometry) {
+    if (s->has_grid) {
         double b[6];
-        ras_bounds(s->m, lo, hi, b);
+        voxgrid_ras_bounds(&s->g, lo, hi, b);
         for (int i = 0; i < 6; i++)
-            b[i] = tidy(b[i]);
+            b[i] = labelstat_round7(b[i]);
         cJSON_AddItemToObject(o, "ras_bounds", num_array(b, 6));
     }
     if (s->region.shape == VOLSTATS_SPHERE) {
@@ -229,13 +158,13 @@ static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
     if (r.count > 0) {
         cJSON_AddNumberToObject(o, "min", r.min);
         cJSON_AddNumberToObject(o, "max", r.max);
-        cJSON_AddNumberToObject(o, "mean", tidy(r.mean));
-        cJSON_AddNumberToObject(o, "std", tidy(r.std));
+        cJSON_AddNumberToObject(o, "mean", labelstat_round7(r.mean));
+        cJSON_AddNumberToObject(o, "std", labelstat_round7(r.std));
         cJSON *p = cJSON_AddObjectToObject(o, "percentiles");
         for (int i = 0; i < VOLSTATS_NPCT; i++) {
             char k[24];
             snprintf(k, sizeof k, "p%d", (int)volstats_pct[i]);
-            cJSON_AddNumberToObject(p, k, tidy(r.pct[i]));
+            cJSON_AddNumberToObject(p, k, labelstat_round7(r.pct[i]));
         }
     }
     cJSON_AddBoolToObject(o, "percentiles_exact", r.exact);
@@ -247,7 +176,7 @@ static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
             cJSON *je = cJSON_AddArrayToObject(hj, "edges");
             cJSON *jc = cJSON_AddArrayToObject(hj, "counts");
             for (int b = 0; b <= bins; b++)
-                cJSON_AddItemToArray(je, cJSON_CreateNumber(tidy(edges[b])));
+                cJSON_AddItemToArray(je, cJSON_CreateNumber(labelstat_round7(edges[b])));
             for (int b = 0; b < bins; b++)
                 cJSON_AddItemToArray(jc, cJSON_CreateNumber((double)counts[b]));
         }
@@ -275,46 +204,14 @@ int adapter_volume_stats(call_ctx *c, err *e)
         return call_fail(c, msg);
     s.node_id = jid->valuestring;
 
-    buf t;
-    buf_init(&t, 4096);
-    if (buf_puts(&t, "/slicer/volume") != 0 || call_query_add(&t, "id", s.node_id) != 0) {
-        buf_free(&t);
-        return call_fail(c, "node_id is too long");
-    }
-    s.nrrd = nrrd_stream_new(on_header, on_voxels, &s);
-    if (!s.nrrd) {
-        buf_free(&t);
-        return err_set(e, ERR_INTERNAL, "out of memory");
-    }
-    err ce = { 0 };
-    int rc = call_slicer_stream(c, "GET", t.data, sink, &s, &ce);
-    buf_free(&t);
-    if (rc != 0 && s.failed) {
-        /* Our sink stopped it: a region that misses, or a bad NRRD. */
-        if (s.e.kind == ERR_INTERNAL) {
-            rc = err_set(e, ERR_INTERNAL, "%s", s.e.msg);
-        } else if (s.tool_error) {
-            rc = call_fail(c, s.e.msg);
-        } else {
-            char m[1400];
-            snprintf(m, sizeof m, "Slicer's volume for '%.200s' could not be read: %s",
-                     s.node_id, s.e.msg);
-            rc = call_fail(c, m);
-        }
-    } else if (rc != 0) {
-        rc = slicer_failed(c, &ce, s.node_id);
-    } else if (nrrd_stream_finish(s.nrrd, &s.e) != 0) {
-        char m[1400];
-        snprintf(m, sizeof m, "Slicer's volume for '%.200s' could not be read: %s",
-                 s.node_id, s.e.msg);
-        rc = call_fail(c, m);
-    } else {
-        cJSON *res = result_json(&s, bins, nrrd_stream_data_bytes(s.nrrd));
+    volfetch f = { .on_header = on_header, .on_voxels = on_voxels, .ud = &s };
+    int rc = volfetch_run(c, s.node_id, &f, e);
+    if (rc == 0) {
+        cJSON *res = result_json(&s, bins, f.bytes);
         rc = res ? call_set_structured(c, res) : -1;
         if (rc != 0)
             err_set(e, ERR_INTERNAL, "out of memory");
     }
-    nrrd_stream_free(s.nrrd);
     volstats_free(s.vs);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }

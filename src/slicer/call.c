@@ -35,6 +35,19 @@ int call_query_add(buf *target, const char *k, const char *v)
     return rc;
 }
 
+int call_vec3(const cJSON *a, double v[3])
+{
+    if (cJSON_GetArraySize(a) != 3)
+        return -1;
+    for (int i = 0; i < 3; i++) {
+        const cJSON *x = cJSON_GetArrayItem(a, i);
+        if (!cJSON_IsNumber(x) || !isfinite(x->valuedouble))
+            return -1;
+        v[i] = x->valuedouble;
+    }
+    return 0;
+}
+
 char *call_arg_string(const cJSON *args, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
@@ -209,7 +222,7 @@ int call_set_structured(call_ctx *c, cJSON *obj)
 }
 
 int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
-                 double *scale, unsigned *w, unsigned *h, err *e)
+                 unsigned *w, unsigned *h, err *e)
 {
     img_rgba in = { 0 }, small = { 0 };
     void *out = NULL;
@@ -218,6 +231,9 @@ int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
     int rc = -1;
     if (img_decode_png(png, len, &in, e) != 0)
         goto done;
+    /* Black where Slicer's image is transparent, as its views show it:
+     * the model sees what a person sees, in fewer channels. */
+    size_t see_through = img_flatten_black(&in);
     const img_rgba *use = &in;
     if (max_side > 0 && (in.w > max_side || in.h > max_side)) {
         if (img_downscale(&in, max_side, &small, e) != 0)
@@ -231,7 +247,7 @@ int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
      * known to be a sound PNG, is the smaller faithful answer. */
     const void *send = out;
     size_t send_len = out_len;
-    if (use == &in && len < out_len) {
+    if (use == &in && !see_through && len < out_len) {
         send = png;
         send_len = len;
     }
@@ -248,8 +264,6 @@ int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
     cJSON_AddStringToObject(blk, "mimeType", "image/png");
     free(b64);
     cJSON_AddItemToArray(c->content, blk);
-    if (scale)
-        *scale = in.w ? (double)use->w / in.w : 1.0;
     if (w)
         *w = use->w;
     if (h)
@@ -354,7 +368,7 @@ int call_generic(call_ctx *c, err *e)
         if (cJSON_IsNumber(ms) && ms->valuedouble >= 1)
             max_side = (unsigned)ms->valuedouble;
         unsigned w = 0, h = 0;
-        if (call_add_png(c, r.body.data, r.body.len, max_side, NULL, &w, &h, &ce) != 0) {
+        if (call_add_png(c, r.body.data, r.body.len, max_side, &w, &h, &ce) != 0) {
             err_prefix(&ce, "Slicer's image for %s", t->name);
             rc = call_fail(c, ce.msg);
         } else {

@@ -54,6 +54,9 @@ int  call_query_add(buf *target, const char *k, const char *v);
 /* A scalar argument as Slicer expects it in a query ("12.5", "true");
  * NULL for absent or non-scalar.  Caller frees. */
 char *call_arg_string(const cJSON *args, const char *name);
+/* An array of three finite numbers (a RAS point, IJK indices) into v;
+ * -1 (v untouched in part) for anything else, NULL included. */
+int   call_vec3(const cJSON *a, double v[3]);
 
 /* One REST call through the guard.  0 on a 200; -1 with e otherwise:
  * ERR_DENIED (guard), ERR_NOT_FOUND (Slicer said no such node),
@@ -72,11 +75,12 @@ int  call_slicer_json(call_ctx *c, const char *method, const char *target,
 
 /* Result builders. */
 int  call_add_text(call_ctx *c, const char *text);
-/* Re-encodes png losslessly (downscaled so no side exceeds max_side when
- * max_side > 0) and adds it as image content; *scale gets new/old width
- * (may be NULL); *w,*h the output size (may be NULL). */
+/* Re-encodes png losslessly, composited over black as Slicer's views
+ * show transparent pixels (downscaled so no side exceeds max_side when
+ * max_side > 0), and adds it as image content; *w,*h get the output
+ * size (may be NULL). */
 int  call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
-                  double *scale, unsigned *w, unsigned *h, err *e);
+                  unsigned *w, unsigned *h, err *e);
 /* Sets structuredContent (takes ownership) and adds its JSON as text. */
 int  call_set_structured(call_ctx *c, cJSON *obj);
 /* Makes the result an error whose text is msg. */

@@ -212,6 +212,22 @@ int img_downscale(const img_rgba *in, unsigned max_side, img_rgba *out, err *e)
 
 /* ---- choosing the layout and encoding ---------------------------------- */
 
+size_t img_flatten_black(img_rgba *im)
+{
+    size_t n = (size_t)im->w * im->h, seen = 0;
+    unsigned char *p = im->rgba;
+    for (size_t i = 0; i < n; i++, p += 4) {
+        unsigned a = p[3];
+        if (a == 255)
+            continue;
+        seen++;
+        for (int c = 0; c < 3; c++)
+            p[c] = (unsigned char)((p[c] * a + 127) / 255);
+        p[3] = 255;
+    }
+    return seen;
+}
+
 img_format img_best_format(const img_rgba *in)
 {
     size_t n = (size_t)in->w * in->h;

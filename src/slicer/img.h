@@ -34,6 +34,11 @@ int  img_decode_png(const void *png, size_t len, img_rgba *out, err *e);
  * s = max_side / max(w, h).  If the image already fits, out is a copy.
  * max_side >= 1 (0 fails with ERR_INVALID). */
 int  img_downscale(const img_rgba *in, unsigned max_side, img_rgba *out, err *e);
+/* Composites the image over black in place, as a slice view shows it
+ * (Slicer's slice PNG has alpha 0 outside the background volume, and the
+ * view draws those pixels black): colour becomes round(c * a / 255) and
+ * alpha 255.  Returns how many pixels were not opaque. */
+size_t img_flatten_black(img_rgba *im);
 /* The smallest faithful channel layout for this image. */
 img_format img_best_format(const img_rgba *in);
 /* Encodes losslessly in img_best_format.  *png is malloc'd (caller frees);

@@ -10,6 +10,8 @@
  *   bench images BUILD [N]     bytes and ms per slice, Slicer's PNG vs re-encoded;
  *                              decode + encode alone, in process
  *   bench volume BUILD SIZE    get_volume_statistics MB/s and peak RSS, SIZE^3 volume
+ *   bench segment BUILD SIZE [N]  segment_region GB/s of source streamed and
+ *                              sample_voxels latency, with peak RSS, SIZE^3 volume
  *   bench fold   [SIZE]        in-process NRRD+statistics MB/s vs memory bandwidth
  *
  * Every figure is a median and p99 over many runs, with the ratio to the
@@ -189,8 +191,9 @@ static int mcp_start(proc *p, const char *build, int port, const char *tools_dir
     snprintf(audit, sizeof audit, "%s/audit.jsonl", g_tmp);
     if (g_audit_off)
         snprintf(audit, sizeof audit, "off");
+    /* 512^3 volumes take longer than the default 10 s on a busy machine */
     char *argv[] = { path, "--slicer-url", url, "--tools-dir", (char *)tools_dir,
-                     "--audit-log", audit, NULL };
+                     "--audit-log", audit, "--timeout-ms", "300000", NULL };
     return spawn(p, argv, NULL);
 }
 
@@ -628,8 +631,9 @@ static void bench_images(const char *build, int n)
 
 /* ---- volume statistics --------------------------------------------------- */
 
-/* The gateway's own account of its last REST call, from the audit log's
- * last line: the call's ms and the ms to its first byte; -1 if unknown. */
+/* The gateway's own account of its streaming in the last tools/call, from
+ * the audit log's last line: the sum over its GET /slicer/volume calls of
+ * each call's ms less its ms to the first byte; -1 if unknown. */
 static double last_call_stream_ms(void)
 {
     char path[300], tail[8192];
@@ -646,10 +650,14 @@ static double last_call_stream_ms(void)
     tail[n - 1] = '\0';                  /* the last line's newline */
     char *line = strrchr(tail, '\n');
     cJSON *rec = cJSON_Parse(line ? line + 1 : tail);
-    const cJSON *calls = cJSON_GetObjectItem(rec, "slicer_calls");
-    const cJSON *call = cJSON_GetArrayItem(calls, cJSON_GetArraySize(calls) - 1);
-    const cJSON *ms = cJSON_GetObjectItem(call, "ms"), *first = cJSON_GetObjectItem(call, "first_byte_ms");
-    double v = cJSON_IsNumber(ms) && cJSON_IsNumber(first) ? ms->valuedouble - first->valuedouble : -1;
+    const cJSON *call;
+    double v = -1;
+    cJSON_ArrayForEach(call, cJSON_GetObjectItem(rec, "slicer_calls")) {
+        const cJSON *ms = cJSON_GetObjectItem(call, "ms"), *first = cJSON_GetObjectItem(call, "first_byte_ms");
+        const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(call, "target"));
+        if (t && !strncmp(t, "/slicer/volume?", 15) && cJSON_IsNumber(ms) && cJSON_IsNumber(first))
+            v = (v < 0 ? 0 : v) + ms->valuedouble - first->valuedouble;
+    }
     cJSON_Delete(rec);
     return v;
 }
@@ -702,6 +710,108 @@ static void bench_volume(const char *build, const char *size, int n)
     printf("  slicer-mcp peak RSS        idle VmHWM %ld kB, after the calls VmHWM %ld kB (VmRSS %ld kB)\n",
            hwm0, hwm1, rss1);
     free(a), free(d), free(f), free(x), free(g);
+    curl_easy_cleanup(c);
+    proc_end(&mcp);
+    kill(sim.pid, SIGTERM);
+    proc_end(&sim);
+}
+
+/* ---- segment_region and sample_voxels -------------------------------- */
+
+static double last_call_stream_ms(void);
+
+/* A number of the result's structuredContent, -1 if absent. */
+static double result_number(const char *line, const char *key)
+{
+    cJSON *j = line ? cJSON_Parse(line) : NULL;
+    const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "result"),
+                                                             "structuredContent"), key);
+    double x = cJSON_IsNumber(v) ? v->valuedouble : -1;
+    cJSON_Delete(j);
+    return x;
+}
+
+/* Removes the labelmap a call made, so that the sim does not hold a
+ * volume per run (DELETE /slicer/mrml?id=, straight to the sim). */
+static void drop_new_labelmap(CURL *c, int port, const char *line)
+{
+    cJSON *j = line ? cJSON_Parse(line) : NULL;
+    const cJSON *id = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "result"),
+                                                              "structuredContent"), "node_id");
+    if (cJSON_IsString(id)) {
+        char url[512];
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/slicer/mrml?id=%s", port, id->valuestring);
+        curl_easy_reset(c);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
+        curl_easy_setopt(c, CURLOPT_PROXY, "");
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+        size_t got = 0;
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &got);
+        curl_easy_perform(c);
+    }
+    cJSON_Delete(j);
+}
+
+static void bench_segment(const char *build, const char *size, int n)
+{
+    static const struct { const char *what, *tool, *args; int makes; } cases[] = {
+        { "segment_region, seeded (2 passes)", "segment_region",
+          "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"b\",\"lower\":700,\"seed_ras\":[25,10,20]}", 1 },
+        { "segment_region, threshold only", "segment_region",
+          "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"b\",\"lower\":700}", 1 },
+        { "sample_voxels, 1 point (lesion)", "sample_voxels",
+          "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"points\":[[25,10,20]]}", 0 },
+        { "sample_voxels, 40 points", "sample_voxels", NULL, 0 },
+    };
+    char many[900];             /* mcp_call's request holds 1 KiB */
+    size_t o = (size_t)snprintf(many, sizeof many, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"points\":[");
+    for (int i = 0; i < 40; i++)
+        o += (size_t)snprintf(many + o, sizeof many - o, "%s[%d,%d,%d]", i ? "," : "", -60 + 3 * i,
+                              -80 + 4 * i, -40 + 2 * i);
+    snprintf(many + o, sizeof many - o, "]}");
+    proc sim, mcp;
+    int port = sim_start(&sim, build, size);
+    if (port <= 0 || mcp_start(&mcp, build, port, "tools.d") != 0 || handshake(&mcp) != 0) {
+        printf("segment: could not start\n");
+        return;
+    }
+    CURL *c = curl_easy_init();
+    long hwm0, rss0, hwm1, rss1;
+    rss_kb(mcp.pid, &hwm0, &rss0);
+    printf("segment_region and sample_voxels, %s^3 shorts (%d runs each)\n", size, n);
+    double *t = malloc(sizeof(double) * (size_t)n), *g = malloc(sizeof(double) * (size_t)n);
+    int id = 10;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        double bytes = 0, count = 0;
+        int bad = 0;
+        for (int i = 0; i < n; i++) {
+            char *line = NULL;
+            char req[sizeof many];
+            snprintf(req, sizeof req, "%s", cases[k].args ? cases[k].args : many);
+            t[i] = mcp_call(&mcp, id++, cases[k].tool, req, &line);
+            bad += t[i] < 0;
+            g[i] = g_audit_off ? -1 : last_call_stream_ms() * 1e3;
+            bytes = result_number(line, "bytes_read");
+            count = result_number(line, "voxel_count");
+            if (cases[k].makes)
+                drop_new_labelmap(c, port, line);
+        }
+        double m, p, gm, gp;
+        summary(t, n, &m, &p);
+        summary(g, n, &gm, &gp);
+        printf("  %-34s median %8.1f ms p99 %8.1f; %6.1f MB streamed in %7.1f ms after the first "
+               "bytes = %5.2f GB/s%s", cases[k].what, m / 1e3, p / 1e3, bytes / 1e6, gm / 1e3,
+               bytes / (gm * 1e3), bad ? "  (failures)" : "");
+        if (count >= 0)
+            printf("  (%.0f voxels)", count);
+        printf("\n");
+    }
+    rss_kb(mcp.pid, &hwm1, &rss1);
+    printf("  slicer-mcp peak RSS        idle VmHWM %ld kB, after the calls VmHWM %ld kB (VmRSS %ld kB)\n",
+           hwm0, hwm1, rss1);
+    free(t);
+    free(g);
     curl_easy_cleanup(c);
     proc_end(&mcp);
     kill(sim.pid, SIGTERM);
@@ -770,7 +880,7 @@ static void bench_fold(int size, int n)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench calls|cold|memory|images|volume|fold BUILD [N|SIZE]\n");
+        fprintf(stderr, "usage: bench calls|cold|memory|images|volume|segment|fold BUILD [N|SIZE]\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -796,6 +906,8 @@ int main(int argc, char **argv)
         bench_images(build, n ? n : 50);
     else if (!strcmp(cmd, "volume"))
         bench_volume(build, argc > 3 ? argv[3] : "256", argc > 4 ? atoi(argv[4]) : 9);
+    else if (!strcmp(cmd, "segment"))
+        bench_segment(build, argc > 3 ? argv[3] : "256", argc > 4 ? atoi(argv[4]) : 5);
     else if (!strcmp(cmd, "fold"))
         bench_fold(argc > 2 ? atoi(argv[2]) : 256, argc > 3 ? atoi(argv[3]) : 9);
     else

@@ -56,3 +56,7 @@ echo
 "$BIN" volume "$BUILD" 256 "$VOLRUNS"
 echo
 "$BIN" volume "$BUILD" 512 "$VOLRUNS"
+echo
+"$BIN" segment "$BUILD" 256 "$VOLRUNS"
+echo
+"$BIN" segment "$BUILD" 512 "$VOLRUNS"

@@ -67,12 +67,16 @@ int main(void)
         { "get_slice_png", "{\"view\":\"red\",\"orientation\":\"axial\",\"offset_mm\":20}" },
         { "place_markups", "{\"type\":\"line\",\"name\":\"Lesion width\",\"points\":[{\"r\":17,\"a\":10,\"s\":20},{\"r\":33,\"a\":10,\"s\":20}]}" },
         { "get_markups", "{}" },
+        /* find the lesion along a line, segment it from a seed, measure it */
+        { "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"line\":{\"from\":[0,10,20],\"to\":[40,10,20],\"samples\":9}}" },
+        { "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"lesion\",\"lower\":700,\"seed_ras\":[25,10,20]}" },
+        { "get_label_statistics", "{\"node_id\":\"vtkMRMLLabelMapVolumeNode2\",\"source_id\":\"vtkMRMLScalarVolumeNode1\"}" },
         { "execute_python_code", "{\"code\":\"slicer.util.exit()\"}" },
     };
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
         int before = log_lines(&x);
         printf("\ntools/call %s %s\n", calls[i].tool, calls[i].args);
-        r = t_mcp_call(x.mcp, calls[i].tool, calls[i].args, 10000);
+        r = t_mcp_call(x.mcp, calls[i].tool, calls[i].args, 60000);
         if (get(r, "error")) {
             printf("  refused: %s\n", get(get(r, "error"), "message")->valuestring);
         } else {

@@ -132,13 +132,18 @@ static void test_properties_volume(void)
     const cJSON *sp = cJSON_GetObjectItem(v, "Spacing");
     T_CHECK(cJSON_GetArraySize(sp) == 3 && fabs(cJSON_GetArrayItem(sp, 2)->valuedouble - 1.3) < 1e-6,
             "spacing");
-    T_CHECK(cJSON_IsObject(cJSON_GetObjectItem(v, "IJKToRASDirections")), "directions group");
+    /* the direction rows have no colon: Slicer's parser leaves "" */
+    const cJSON *dirs = cJSON_GetObjectItem(v, "IJKToRASDirections");
+    T_CHECK(cJSON_IsString(dirs) && !dirs->valuestring[0], "directions lost");
     const cJSON *img = cJSON_GetObjectItem(v, "ImageData");
     const cJSON *dims = cJSON_GetObjectItem(img, "Dimensions");
     T_CHECK(cJSON_GetArraySize(dims) == 3 && cJSON_GetArrayItem(dims, 0)->valueint == 256 &&
             cJSON_GetArrayItem(dims, 2)->valueint == 130, "dims");
     T_CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(img, "Extent")) == 6, "extent");
-    T_CHECK(strcmp(cJSON_GetObjectItem(img, "ScalarType")->valuestring, "short") == 0, "short");
+    const cJSON *dt = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(img, "Point Data"),
+                                                              "Scalars"), "Data type");
+    T_CHECK(cJSON_IsString(dt) && strcmp(dt->valuestring, "short") == 0 &&
+            !cJSON_GetObjectItem(img, "ScalarType"), "short, at Point Data/Scalars/Data type");
     T_CHECK(cJSON_GetObjectItem(v, "TransformNodeID") == NULL &&
             cJSON_GetObjectItem(v, "Description") == NULL, "(none) keys dropped");
     cJSON_Delete(p);
@@ -156,15 +161,15 @@ static void test_properties_slice_and_layout(void)
     cJSON *p = su_get_json(S, "/slicer/mrml/properties?id=vtkMRMLSliceNodeGreen", NULL);
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "vtkMRMLSliceNodeGreen");
     T_ASSERT(cJSON_IsObject(v), "object");
-    T_CHECK(strcmp(cJSON_GetObjectItem(v, "Orientation")->valuestring, "Coronal") == 0, "green coronal");
+    T_CHECK(!cJSON_GetObjectItem(v, "Orientation"), "slice nodes print no orientation");
     T_CHECK(strcmp(cJSON_GetObjectItem(v, "SingletonTag")->valuestring, "Green") == 0, "tag");
     const cJSON *d = cJSON_GetObjectItem(v, "Dimensions");
     T_CHECK(cJSON_GetArrayItem(d, 0)->valueint == 512 && cJSON_GetArrayItem(d, 1)->valueint == 512,
             "512x512");
     T_CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(v, "FieldOfView")) == 3, "fov");
+    /* vtkMatrix4x4 rows have no colon: only "Elements": "" is left */
     const cJSON *el = cJSON_GetObjectItem(cJSON_GetObjectItem(v, "SliceToRAS"), "Elements");
-    T_CHECK(cJSON_GetArraySize(el) == 4 && strncmp(el->child->string, "-1\t0\t0\t", 7) == 0,
-            "SliceToRAS rows: %s", el && el->child ? el->child->string : "");
+    T_CHECK(cJSON_IsString(el) && !el->valuestring[0], "SliceToRAS rows lost");
     cJSON_Delete(p);
     p = su_get_json(S, "/slicer/mrml/properties?id=vtkMRMLLayoutNodevtkMRMLLayoutNode", NULL);
     v = cJSON_GetObjectItem(p, "vtkMRMLLayoutNodevtkMRMLLayoutNode");
@@ -217,9 +222,11 @@ static void test_markups_load(void)
     cJSON_Delete(f);
     f = su_get_json(s, "/slicer/mrml/properties?id=vtkMRMLMarkupsFiducialNode1", NULL);
     const cJSON *p = cJSON_GetObjectItem(f, "vtkMRMLMarkupsFiducialNode1");
-    T_CHECK(cJSON_GetObjectItem(p, "Number of control points")->valueint == 2, "point count");
-    const cJSON *cp = cJSON_GetObjectItem(p, "ControlPoint 1");
-    T_CHECK(cp && strcmp(cJSON_GetObjectItem(cp, "Label")->valuestring, "P-2") == 0 &&
+    const cJSON *count = cJSON_GetObjectItem(p, "NumberOfControlPoints");
+    T_CHECK(cJSON_IsNumber(count) && count->valueint == 2, "point count");
+    const cJSON *cp = cJSON_GetObjectItem(cJSON_GetObjectItem(p, "ControlPoints"), "ControlPoint[1]");
+    const cJSON *lab = cJSON_GetObjectItem(cp, "Label");
+    T_CHECK(cJSON_IsString(lab) && strcmp(lab->valuestring, "P-2") == 0 &&
             cJSON_GetArrayItem(cJSON_GetObjectItem(cp, "Position"), 0)->valuedouble == -1.5,
             "control point props");
     T_CHECK(strcmp(cJSON_GetObjectItem(p, "DisplayNodeIDs[0]")->valuestring,

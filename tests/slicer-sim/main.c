@@ -37,6 +37,8 @@ static void usage(FILE *f)
           "  --version-string V     Slicer version reported and emulated (default 5.8.1)\n"
           "  --volume-size N        MRHead phantom as N^3 voxels (default 256x256x130)\n"
           "  --view-size WxH        slice view size in pixels (default 512x512)\n"
+          "  --device-pixel-ratio R HiDPI factor 1..4 (default 1): the slice views'\n"
+          "                         PNGs and Dimensions are R times --view-size\n"
           "  --view3d-size WxH      3D view size in pixels (default 800x600)\n"
           "  --fault ROUTE=KIND[:ARG]  inject a fault (repeatable); KIND is delay:MS,\n"
           "                         hang, close, 500[:MSG], truncate, content-type:T,\n"
@@ -62,6 +64,7 @@ int main(int argc, char **argv)
     ctx.set.slicer_api = 1;
     snprintf(ctx.set.version, sizeof ctx.set.version, "5.8.1");
     int port = 2016, vol_size = 0, vw = 512, vh = 512, w3 = 800, h3 = 600, bad = 0;
+    double dpr = 1;
     const char *log_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -110,6 +113,13 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--view-size") == 0) {
             if (parse_size(v, &vw, &vh) != 0) {
                 fprintf(stderr, "slicer-sim: --view-size %s: want WxH\n", v);
+                bad = 1;
+            }
+        } else if (strcmp(a, "--device-pixel-ratio") == 0) {
+            char *end = NULL;
+            dpr = strtod(v, &end);
+            if (end == v || *end || !(dpr >= 1 && dpr <= 4)) {
+                fprintf(stderr, "slicer-sim: --device-pixel-ratio %s: want 1..4\n", v);
                 bad = 1;
             }
         } else if (strcmp(a, "--view3d-size") == 0) {
@@ -163,7 +173,11 @@ int main(int argc, char **argv)
         free(ctx.exec_result);
         return 1;
     }
-    ctx.scene = sim_scene_new(vol_size, vw, vh, w3, h3);
+    /* Slicer's slice views render in device pixels: a HiDPI screen
+     * multiplies the slice node's Dimensions and the PNG's size */
+    ctx.scene = sim_scene_new(vol_size, (int)lround(vw * dpr), (int)lround(vh * dpr), w3, h3);
+    if (ctx.scene)
+        ctx.scene->screen_scale = dpr;
     if (!ctx.scene) {
         fprintf(stderr, "slicer-sim: out of memory building the scene\n");
         sim_log_close();

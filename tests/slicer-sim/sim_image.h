@@ -59,8 +59,10 @@ double sim_volume_sample(const sim_volume *v, const double ras[3]);
  * samples RAS = centre + ((col + 0.5) - w/2) * fov_x/w * x
  *                      + (h/2 - (row + 0.5)) * fov_y/h * y.
  * bg may be NULL (black image).  Window/level maps intensities to gray;
- * the output is an RGBA PNG (alpha 255) written at compression level 0,
- * like Slicer's vtkPNGWriter. */
+ * the output is an RGBA PNG written at compression level 0, like Slicer's
+ * vtkPNGWriter, whose alpha is the background layer's stencil: 255 where
+ * the pixel lies in bg's voxel box (half a voxel beyond the centres), 0
+ * outside it and everywhere when bg is NULL (Slicer's §4.5 behaviour). */
 int  sim_render_slice(const sim_volume *bg, const double slice_to_ras[16],
                       const double fov_mm[2], int w, int h, sim_bytes *png);
 /* A simple shaded view of the phantom looked at from an axis letter

@@ -157,13 +157,17 @@ static void mrml_load(sim_call *c, sim_resp *r)
         return;
     }
     sim_node *n = NULL;
+    char why[1024] = "";
     if (is_url && (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0)) {
         c->ctx->downloads_refused++;       /* recorded, never downloaded */
     } else if (strcmp(ft, "MarkupsFile") == 0) {
         n = sim_markups_load(c->ctx->scene, file, sim_query_get(&c->q, "name"));
+    } else if (strcmp(ft, "VolumeFile") == 0) {
+        n = api_load_volume_file(c, file, why, sizeof why);
     }
     if (!n) {
-        api_error(r, "Failed to load node from file: %s", file);
+        /* slicer.util.loadNodeFromFile: the user messages follow on new lines */
+        api_error(r, "Failed to load node from file: %s%s%s", file, why[0] ? "\n" : "", why);
     } else {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddTrueToObject(o, "success");

@@ -1,7 +1,6 @@
-/* sim_props: what GET /slicer/mrml/properties returns for a node: the
- * result of Slicer parsing the node's PrintSelf text into JSON (nested by
- * indentation, "(none)" dropped, on/off and true/false as booleans, number
- * tuples as arrays of floats when the text has a '.', else ints). */
+/* sim_props: what GET /slicer/mrml/properties returns for a node, made the
+ * way Slicer makes it: the text of str(node) (sim_printself) parsed by
+ * the port of SlicerRequestHandler.nodeProperties (sim_nodeprops). */
 #ifndef SIM_PROPS_H
 #define SIM_PROPS_H
 

@@ -30,14 +30,19 @@ static int sim_view_size_ok(int w, int h)
 /* ---- slice ---------------------------------------------------------- */
 
 /* Reslices bg through the plane into 8-bit gray (w*h bytes), trilinear,
- * window/level applied; black where there is no volume. */
+ * window/level applied; black where there is no volume.  alpha (w*h
+ * bytes, or NULL) gets the background layer's stencil: 255 where the
+ * pixel samples the volume (vtkImageReslice's default half-voxel border
+ * around the voxel centres), 0 elsewhere and everywhere without one. */
 static void render_slice_gray(const sim_volume *bg, const double s2r[16],
                               const double fov[2], int w, int h,
-                              unsigned char *gray)
+                              unsigned char *gray, unsigned char *alpha)
 {
     double m[3][3];
     if (!bg || !bg->voxels || sim_volume_ras_to_ijk_matrix(bg, m) < 0) {
         memset(gray, 0, (size_t)w * (size_t)h);
+        if (alpha)
+            memset(alpha, 0, (size_t)w * (size_t)h);
         return;
     }
     double x[3] = { s2r[0], s2r[4], s2r[8] }, y[3] = { s2r[1], s2r[5], s2r[9] };
@@ -60,11 +65,16 @@ static void render_slice_gray(const sim_volume *bg, const double s2r[16],
     for (int row = 0; row < h; row++)
         for (int col = 0; col < w; col++) {
             double ijk[3];
-            for (int a = 0; a < 3; a++)
+            int inside = 1;
+            for (int a = 0; a < 3; a++) {
                 ijk[a] = ijk00[a] + col * dci[a] + row * dri[a];
+                inside &= ijk[a] >= -0.5 && ijk[a] <= bg->dims[a] - 0.5;
+            }
             double g = (sim_volume_trilinear(bg, ijk) - lo) / win * 255.0;
-            gray[(size_t)row * (size_t)w + (size_t)col] =
-                (unsigned char)(g <= 0 ? 0 : g >= 255 ? 255 : g + 0.5);
+            size_t i = (size_t)row * (size_t)w + (size_t)col;
+            gray[i] = (unsigned char)(g <= 0 ? 0 : g >= 255 ? 255 : g + 0.5);
+            if (alpha)
+                alpha[i] = inside ? 255 : 0;
         }
 }
 
@@ -76,17 +86,18 @@ int sim_render_slice(const sim_volume *bg, const double slice_to_ras[16],
     if (!sim_view_size_ok(w, h) || !slice_to_ras || !fov_mm)
         return -1;
     size_t n = (size_t)w * (size_t)h;
-    unsigned char *gray = malloc(n), *rgba = malloc(n * 4);
+    unsigned char *gray = malloc(n), *alpha = malloc(n), *rgba = malloc(n * 4);
     int rc = -1;
-    if (gray && rgba) {
-        render_slice_gray(bg, slice_to_ras, fov_mm, w, h, gray);
+    if (gray && alpha && rgba) {
+        render_slice_gray(bg, slice_to_ras, fov_mm, w, h, gray, alpha);
         for (size_t i = 0; i < n; i++) {
             rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = gray[i];
-            rgba[4 * i + 3] = 255;
+            rgba[4 * i + 3] = alpha[i];
         }
         rc = sim_png_encode(rgba, w, h, 4, 0, png);
     }
     free(gray);
+    free(alpha);
     free(rgba);
     return rc;
 }
@@ -428,7 +439,7 @@ static int shot_slice(unsigned char *rgb, int x0, int y0, int w, int h,
         fov[1] = fov[0] * ih / w;
     else
         fov[0] = fov[1] * w / ih;
-    render_slice_gray(bg, s2r, fov, w, ih, gray);
+    render_slice_gray(bg, s2r, fov, w, ih, gray, NULL);
     for (int y = 0; y < ih; y++)
         for (int x = 0; x < w; x++) {
             unsigned char g = gray[(size_t)y * (size_t)w + (size_t)x];

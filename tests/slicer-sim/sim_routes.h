@@ -72,6 +72,10 @@ void api_volumes(sim_call *c, sim_resp *r);
 void api_volume(sim_call *c, sim_resp *r);
 void api_sampledata(sim_call *c, sim_resp *r);
 void api_volume_selection(sim_call *c, sim_resp *r);
+/* POST /mrml filetype=VolumeFile: reads an NRRD file (raw or gzip) as
+ * Slicer's volumes reader does and adds a scalar or labelmap volume node;
+ * NULL with Slicer's user message in why (no "Failed to load" line). */
+sim_node *api_load_volume_file(sim_call *c, const char *path, char *why, size_t n);
 /* sim_api.c */
 void api_fiducials(sim_call *c, sim_resp *r);
 void api_fiducial(sim_call *c, sim_resp *r);

@@ -55,6 +55,7 @@ typedef struct {
     char axis3d;              /* last lookFromAxis letter */
     int w3d, h3d;             /* 3D view size */
     int volume_size;          /* sim_phantom_mrhead size argument */
+    double screen_scale;      /* device pixel ratio (views' ScreenScaleFactor) */
     unsigned long mtime;
 } sim_scene;
 

@@ -72,6 +72,16 @@ static const struct {
     { "POST",   "/slicer/mrml?localfile=" SPOOL "/sub/a.mrk.json&filetype=MarkupsFile", "load_local_files" },
     { "POST",   "/slicer/mrml?localfile=" SPOOL "x/a.mrk.json", "load_local_files" },
     { "POST",   "/slicer/mrml", "load_local_files" },
+    /* spool files only as the types the adapters write: a markups file and
+     * a labelmap .nrrd; a scene, a .py-like type or another volume is not */
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.nrrd&filetype=VolumeFile&labelmap=true", NULL },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.nrrd&filetype=VolumeFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.nrrd&filetype=VolumeFile&labelmap=1", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.mrml&filetype=SceneFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.mrk.json&filetype=SceneFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.nrrd&filetype=MarkupsFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.mrk.json&filetype=VolumeFile&labelmap=true", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.nrrd&labelmap=true", "load_local_files" },
     /* static pages and DICOMweb are outside /slicer */
     { "GET",    "/", "static_pages" },
     { "GET",    "/slicer", "static_pages" },

@@ -236,6 +236,42 @@ static void test_gray_alpha(void)
     img_free(&src);
 }
 
+/* Slicer's slice PNG: a non-square (HiDPI-sized) gray image whose alpha is
+ * 0 outside the volume.  Over black it is what the view shows, and gray
+ * without alpha: expected values computed here, pixel by pixel. */
+static void test_flatten_black(void)
+{
+    enum { W = 1462, H = 918 };
+    img_rgba src;
+    new_image(&src, W, H);
+    for (unsigned y = 0; y < H; y++)
+        for (unsigned x = 0; x < W; x++) {
+            unsigned v = (x * 7 + y * 3) & 255;
+            int inside = (x - W / 2.0) * (x - W / 2.0) / (W * W / 9.0) +
+                         (y - H / 2.0) * (y - H / 2.0) / (H * H / 9.0) < 1;
+            set_px(&src, x, y, v, v, v, inside ? 255 : 0);
+        }
+    set_px(&src, 0, 0, 200, 200, 200, 128);       /* a partly covered pixel */
+    img_rgba copy;
+    new_image(&copy, W, H);
+    memcpy(copy.rgba, src.rgba, (size_t)W * H * 4);
+    size_t n = img_flatten_black(&copy);
+    size_t want_n = 0, bad = 0;
+    for (size_t i = 0; i < (size_t)W * H; i++) {
+        const unsigned char *a = src.rgba + 4 * i, *b = copy.rgba + 4 * i;
+        unsigned want = a[3] == 255 ? a[0] : a[3] == 0 ? 0 : (a[0] * a[3] + 127) / 255;
+        want_n += a[3] != 255;
+        bad += b[0] != want || b[1] != want || b[2] != want || b[3] != 255;
+    }
+    T_CHECK(n == want_n && n > 0, "%zu pixels were not opaque (%zu counted)", want_n, n);
+    T_CHECK(bad == 0, "every pixel over black (%zu wrong)", bad);
+    T_CHECK(copy.rgba[0] == 100, "half-covered 200 -> 100 (%d)", copy.rgba[0]);
+    T_CHECK(img_best_format(&copy) == IMG_GRAY, "gray without alpha");
+    round_trip(&copy, 4, IMG_GRAY);
+    img_free(&src);
+    img_free(&copy);
+}
+
 static void test_gray_input_file(void)
 {
     /* A 1-channel file decodes to RGBA with R=G=B, A=255. */
@@ -597,6 +633,7 @@ int main(void)
     t_run("img_rgba_transparency_lossless", test_rgba_transparency);
     t_run("img_gray_alpha_lossless", test_gray_alpha);
     t_run("img_gray_input_file", test_gray_input_file);
+    t_run("img_flatten_black_non_square", test_flatten_black);
     t_run("img_best_format_table", test_best_format_table);
     t_run("img_downscale_2x2_blocks_exact", test_downscale_blocks);
     t_run("img_downscale_checkerboard", test_downscale_checkerboard);

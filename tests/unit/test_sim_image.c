@@ -214,18 +214,39 @@ static void test_slice(void)
     unsigned char les = px[((size_t)lr * 512 + (size_t)lc) * 4];
     unsigned char brain = px[((size_t)fr * 512 + (size_t)lc) * 4];
     T_CHECK(les > brain + 60, "lesion pixel %d, 30 mm posterior %d", les, brain);
-    T_CHECK(px[3] == 255 && px[((size_t)lr * 512 + (size_t)lc) * 4 + 3] == 255,
-            "opaque");
-    T_CHECK(px[0] == 0, "air is black: %d", px[0]);
+    /* alpha is the background stencil (Slicer's §4.5): 0 outside the
+     * voxel box, 255 inside.  Along A = 0 (row 255) the box spans R from
+     * -86.6449 - 0.65 = -87.29 to -86.6449 + 129.5 * 1.2999954 = 81.70;
+     * pixel col has R = (256 - (col + 0.5)) / 2: col 92 is R 81.75
+     * (out), 93 R 81.25 (in), 430 R -87.25 (in), 431 R -87.75 (out). */
+    T_CHECK(px[((size_t)lr * 512 + (size_t)lc) * 4 + 3] == 255, "lesion opaque");
+    T_CHECK(px[3] == 0 && px[0] == 0, "corner outside the head's box: transparent black");
+    size_t r255 = (size_t)255 * 512;
+    T_CHECK(px[(r255 + 92) * 4 + 3] == 0 && px[(r255 + 93) * 4 + 3] == 255 &&
+            px[(r255 + 430) * 4 + 3] == 255 && px[(r255 + 431) * 4 + 3] == 0,
+            "stencil edges: %d %d %d %d", px[(r255 + 92) * 4 + 3], px[(r255 + 93) * 4 + 3],
+            px[(r255 + 430) * 4 + 3], px[(r255 + 431) * 4 + 3]);
     save_axial(px, w, h, &png);
     free(px);
     free(png.p);
 
-    /* no background volume: a black image of the asked size */
+    /* a slice above the head (S = 300) misses the volume: all transparent */
+    axial(300, m);
+    T_ASSERT(sim_render_slice(&g_head, m, g_fov, 96, 64, &png) == 0, "above the head");
+    px = decode_rgba(&png, &w, &h, &ch);
+    T_ASSERT(px != NULL, "decodes");
+    int opaque = 0;
+    for (size_t i = 0; i < (size_t)w * (size_t)h; i++)
+        opaque += px[i * 4 + 3] != 0;
+    T_CHECK(w == 96 && h == 64 && opaque == 0, "%dx%d, %d opaque pixels", w, h, opaque);
+    free(px);
+    free(png.p);
+
+    /* no background volume: a transparent black image of the asked size */
     T_ASSERT(sim_render_slice(NULL, m, g_fov, 64, 32, &png) == 0, "no volume");
     px = decode_rgba(&png, &w, &h, &ch);
     T_ASSERT(px != NULL, "decodes");
-    T_CHECK(w == 64 && h == 32 && px[0] == 0 && px[3] == 255, "black %dx%d", w, h);
+    T_CHECK(w == 64 && h == 32 && px[0] == 0 && px[3] == 0, "transparent %dx%d", w, h);
     free(px);
     free(png.p);
     T_CHECK(sim_render_slice(&g_head, m, g_fov, 0, 10, &png) == -1, "zero width");
