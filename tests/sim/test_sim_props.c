@@ -10,8 +10,9 @@
  * drops. */
 #include "sim_testutil.h"
 
+#include "t_png.h"
+
 #include <math.h>
-#include <png.h>
 
 #define FIXTURE "tests/fixtures/slicer-properties-examples.json"
 #define SCHEMA "\"@schema\": \"https://raw.githubusercontent.com/slicer/slicer/master/Modules/" \
@@ -365,24 +366,9 @@ static void test_every_class(void)
     t_sim_stop(s);
 }
 
-/* Decodes a PNG body to RGBA; caller frees. */
 static unsigned char *png_rgba(const t_resp *r, int *w, int *h)
 {
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    if (!r->body || !png_image_begin_read_from_memory(&img, r->body, r->len))
-        return NULL;
-    img.format = PNG_FORMAT_RGBA;
-    unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
-    if (!px || !png_image_finish_read(&img, NULL, px, 0, NULL)) {
-        png_image_free(&img);
-        free(px);
-        return NULL;
-    }
-    *w = (int)img.width;
-    *h = (int)img.height;
-    return px;
+    return t_png_rgba(r->body, r->len, w, h, NULL);
 }
 
 /* A non-square HiDPI view: the PNG and the slice node's Dimensions are in

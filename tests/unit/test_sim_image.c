@@ -10,6 +10,7 @@
 #include "../slicer-sim/sim_render.c"
 
 #include "testlib.h"
+#include "t_png.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -26,27 +27,9 @@ static void axial(double s, double m[16])
     m[11] = s;
 }
 
-/* Decodes a PNG to 8-bit RGBA with libpng's simplified API; caller frees.
- * *fmt_channels gets the channel count stored in the file. */
-static unsigned char *decode_rgba(const sim_bytes *b, int *w, int *h,
-                                  int *fmt_channels)
+static unsigned char *decode_rgba(const sim_bytes *b, int *w, int *h, int *fmt_channels)
 {
-    png_image img;
-    memset(&img, 0, sizeof img);
-    img.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&img, b->p, b->n))
-        return NULL;
-    *fmt_channels = (int)PNG_IMAGE_SAMPLE_CHANNELS(img.format);
-    img.format = PNG_FORMAT_RGBA;
-    unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
-    if (!px || !png_image_finish_read(&img, NULL, px, 0, NULL)) {
-        png_image_free(&img);
-        free(px);
-        return NULL;
-    }
-    *w = (int)img.width;
-    *h = (int)img.height;
-    return px;
+    return t_png_rgba(b->p, b->n, w, h, fmt_channels);
 }
 
 static uint64_t fnv(const void *p, size_t n)
@@ -333,7 +316,7 @@ static void test_png_encode(void)
         sim_bytes a, b;
         T_ASSERT(sim_png_encode(px, 16, 8, c, 0, &a) == 0, "level 0, %d ch", c);
         T_ASSERT(sim_png_encode(px, 16, 8, c, 9, &b) == 0, "level 9, %d ch", c);
-        int w, h, ch;
+        int w = 0, h = 0, ch = 0;
         unsigned char *d = decode_rgba(&a, &w, &h, &ch);
         T_CHECK(d && w == 16 && h == 8 && ch == c, "channels %d -> %d", c, ch);
         if (d && c == 3)
