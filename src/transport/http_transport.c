@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -395,8 +396,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig) { stop_signal = sig; }
 
-/* "HOST:PORT", "[V6]:PORT" or "PORT" to a bound listening socket. */
-static int listen_on(const char *spec, int *loopback, char *shown, size_t shown_n, err *e)
+/* "HOST:PORT", "[V6]:PORT" or "PORT" to a bound listening socket.  A
+ * non-loopback address without a token is refused before anything binds,
+ * so not even a connection attempt reaches it. */
+static int listen_on(const char *spec, int have_token, int *loopback, char *shown, size_t shown_n, err *e)
 {
     char host[256] = "127.0.0.1";
     const char *port = spec, *colon = strrchr(spec, ':');
@@ -422,11 +425,22 @@ static int listen_on(const char *spec, int *loopback, char *shown, size_t shown_
     int gr = getaddrinfo(host, port, &hints, &ai);
     if (gr != 0)
         return err_set(e, ERR_INVALID, "--http %s: %s", spec, gai_strerror(gr));
+    *loopback = http_addr_is_loopback(ai->ai_addr);
+    if (!*loopback && !have_token) {
+        freeaddrinfo(ai);
+        return err_set(e, ERR_INVALID, "refusing to serve HTTP on %s without --token-file: that address is "
+                       "reachable from other machines, and anyone reaching it could drive Slicer", spec);
+    }
+#ifdef SOCK_CLOEXEC
     int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+#else
+    int fd = socket(ai->ai_family, SOCK_STREAM, 0);   /* macOS: no SOCK_CLOEXEC */
+    if (fd >= 0)
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
     int one = 1;
     if (fd >= 0)
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    *loopback = http_addr_is_loopback(ai->ai_addr);
     if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
         err_set(e, ERR_INTERNAL, "--http %s: cannot listen: %s", spec, strerror(errno));
         if (fd >= 0)
@@ -485,15 +499,11 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     }
     int loopback = 0;
     char shown[INET6_ADDRSTRLEN + 16];
-    int fd = listen_on(S.o.listen ? S.o.listen : "127.0.0.1:8765", &loopback, shown, sizeof shown, e);
+    int fd = listen_on(S.o.listen ? S.o.listen : "127.0.0.1:8765", S.token != NULL, &loopback, shown,
+                       sizeof shown, e);
     if (fd < 0) {
         free(S.token);
         return -1;
-    }
-    if (!loopback && !S.token) {
-        close(fd);
-        return err_set(e, ERR_INVALID, "refusing to serve HTTP on %s without --token-file: that address is "
-                       "reachable from other machines, and anyone reaching it could drive Slicer", shown);
     }
     if (http_gate_init(&S.gate, S.o.queue_max) != 0) {
         close(fd);

@@ -5,6 +5,9 @@
  * single-threaded Slicer with no call lost or duplicated. */
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -533,6 +536,21 @@ static void test_token(void)
     char *err = t_read_file(ef, NULL);
     T_CHECK(rc == 2, "exit status %d", rc);
     T_CHECK(err && strstr(err, "--token-file") && strstr(err, "refusing"), "message: %s", err ? err : "");
+    free(err);
+    /* ... before it binds: on a port some other program holds, the refusal
+     * is still about the token, not "cannot listen" (issue 17). */
+    int held = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
+    socklen_t sl = sizeof sa;
+    T_ASSERT(held >= 0 && bind(held, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(held, 1) == 0 &&
+             getsockname(held, (struct sockaddr *)&sa, &sl) == 0, "hold a port");
+    char busy[32];
+    snprintf(busy, sizeof busy, "0.0.0.0:%d", ntohs(sa.sin_port));
+    rc = wait_exit(spawn(busy, NULL, pf, ef), 5000);
+    close(held);
+    err = t_read_file(ef, NULL);
+    T_CHECK(rc == 2 && err && strstr(err, "refusing") && !strstr(err, "cannot listen"), "status %d: %s", rc,
+            err ? err : "");
     free(err);
     /* With a token file it starts, and every request needs the token. */
     char tf[512];
