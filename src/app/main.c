@@ -196,9 +196,12 @@ static int serve(const settings *s, toolset **ts_inout)
     if (m) {
         serve_state st = { .m = m, .rl = reloader_new(s->tools_dir, s->schemas_dir, s->watch),
                            .current = ts };
-        log_msg(LOG_INFO, "serving %zu tools over %s; Slicer at %s; audit log %s; %zu redaction "
-                "rules%s", tools_count(ts), s->http_listen ? "HTTP" : "stdio", s->slicer_url, au ? audit_path(au) : "OFF",
-                redact_rule_count(rd), mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
+        size_t offered = catalog_offered(ts, s->policies), behind = tools_count(ts) - offered;
+        log_msg(LOG_INFO, "serving %zu tool%s over %s (%zu more behind policies that are off); Slicer at %s; "
+                "audit log %s; %zu redaction rule%s%s", offered, offered == 1 ? "" : "s",
+                s->http_listen ? "HTTP" : "stdio", behind, s->slicer_url, au ? audit_path(au) : "OFF",
+                redact_rule_count(rd), redact_rule_count(rd) == 1 ? "" : "s",
+                mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
         if (s->http_listen) {
             rc = serve_http(s, m, &st);
         } else {
