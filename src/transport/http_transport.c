@@ -23,6 +23,10 @@
 #include "util/jsonw.h"
 
 #define HTTP_ENDPOINT          "/mcp"
+/* No double quotes: it also goes into a quoted header parameter. */
+#define HTTP_STATIC_TOKEN_HINT "this server uses a static bearer token, not OAuth: send the header " \
+    "'Authorization: Bearer TOKEN' with the token from the server's --token-file " \
+    "(mcp-remote: --header 'Authorization: Bearer TOKEN')"
 #define HTTP_KEEPALIVE_MS      15000   /* SSE comment on a quiet GET stream */
 #define HTTP_STREAM_POLL_MS    500     /* how often a GET stream looks for shutdown */
 #define HTTP_CONN_TIMEOUT_S    120     /* idle keep-alive connections are closed */
@@ -309,14 +313,24 @@ static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, cons
         *r = http_respond_error(c, 403, NULL, RPC_INVALID_REQUEST, "Forbidden: Host or Origin not allowed", NULL);
         return -1;
     }
+    /* A client given a wrong token (mcp-remote, the SDKs) goes looking
+     * for OAuth after the 401: tell it, at every place it looks, that
+     * there is none and what to send instead. */
+    if (!strncmp(url, "/.well-known/oauth", 18) || !strcmp(url, "/register") || !strcmp(url, "/authorize") ||
+        !strcmp(url, "/token")) {
+        *r = http_respond_error(c, 404, NULL, RPC_INVALID_REQUEST, "Not Found: " HTTP_STATIC_TOKEN_HINT, NULL);
+        return -1;
+    }
     if (strcmp(url, HTTP_ENDPOINT) != 0) {
         *r = http_respond_error(c, 404, NULL, RPC_INVALID_REQUEST, "Not Found: the MCP endpoint is " HTTP_ENDPOINT, NULL);
         return -1;
     }
     if (S->token && !http_bearer_ok(http_header(c, "Authorization"), S->token)) {
-        static const char *const chal[] = { "WWW-Authenticate", "Bearer realm=\"slicer-mcp\"", NULL };
+        static const char *const chal[] = { "WWW-Authenticate", "Bearer realm=\"slicer-mcp\", error=\"invalid_token\", "
+                                            "error_description=\"" HTTP_STATIC_TOKEN_HINT "\"", NULL };
         log_msg(LOG_WARNING, "http: %s refused: missing or wrong bearer token", peer);
-        *r = http_respond_error(c, 401, NULL, RPC_INVALID_REQUEST, "Unauthorized: a bearer token is required", chal);
+        *r = http_respond_error(c, 401, NULL, RPC_INVALID_REQUEST, "Unauthorized: missing or wrong token; "
+                                HTTP_STATIC_TOKEN_HINT, chal);
         return -1;
     }
     if (strcmp(method, "POST") && strcmp(method, "GET") && strcmp(method, "DELETE")) {

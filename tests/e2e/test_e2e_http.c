@@ -560,7 +560,7 @@ static void test_token(void)
     gw *g = gw_start_at("0.0.0.0:0", extra);
     T_ASSERT(g, "start with token");
     hr r;
-    char www[128] = "";
+    char www[512] = "";
     req(&r, "POST", g->port, "/mcp", INIT_BODY, NULL);
     T_CHECK(r.status == 401 && hget(&r, "WWW-Authenticate", www, sizeof www) &&
             strncmp(www, "Bearer", 6) == 0 && err_id_null(&r), "no token: %ld '%s'", r.status, www);
@@ -568,7 +568,21 @@ static void test_token(void)
     const char *wrong[] = { "Authorization: Bearer s3cret-token-valuX", NULL };
     req(&r, "POST", g->port, "/mcp", INIT_BODY, wrong);
     T_CHECK(r.status == 401, "wrong token: %ld", r.status);
+    /* ... saying plainly that there is no OAuth, here and wherever a
+     * client looks for it next (issue 17: mcp-remote reported only
+     * "Dynamic Client Registration rejected (HTTP 404)") */
+    T_CHECK(r.body && strstr(r.body, "static bearer token") && strstr(r.body, "--header"), "401 body: %s",
+            r.body ? r.body : "");
+    T_CHECK(hget(&r, "WWW-Authenticate", www, sizeof www) && strstr(www, "static bearer token"), "challenge: %s", www);
     hr_free(&r);
+    static const char *const oauth[] = { "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp",
+                                         "/.well-known/oauth-authorization-server", "/register", "/authorize", "/token" };
+    for (size_t i = 0; i < sizeof oauth / sizeof oauth[0]; i++) {
+        req(&r, i == 3 ? "POST" : "GET", g->port, oauth[i], i == 3 ? "{}" : NULL, wrong);
+        T_CHECK(r.status == 404 && r.body && strstr(r.body, "static bearer token"), "%s: %ld %s", oauth[i], r.status,
+                r.body ? r.body : "");
+        hr_free(&r);
+    }
     const char *shorter[] = { "Authorization: Bearer s3cret", NULL };
     req(&r, "POST", g->port, "/mcp", INIT_BODY, shorter);
     T_CHECK(r.status == 401, "prefix of the token: %ld", r.status);
