@@ -134,6 +134,8 @@ static int serve_http(const settings *s, mcp *m, serve_state *st)
     http_opts ho = {
         .listen = s->http_listen,
         .token_file = s->token_file,
+        .tls_cert = s->tls_cert,
+        .tls_key = s->tls_key,
         .allow_hosts = s->allow_hosts[0] ? (const char *const *)(const void *)s->allow_hosts : NULL,
         .allow_origins = s->allow_origins[0] ? (const char *const *)(const void *)s->allow_origins : NULL,
         .port_file = s->http_port_file,

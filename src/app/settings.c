@@ -64,6 +64,8 @@ void settings_usage(FILE *out)
 "  --token-file FILE        HTTP clients must send 'Authorization: Bearer' with\n"
 "                           the token on FILE's first line (default under systemd:\n"
 "                           $CREDENTIALS_DIRECTORY/token, from LoadCredential=token:...)\n"
+"  --tls-cert FILE          serve HTTPS with this PEM certificate (chain) ...\n"
+"  --tls-key FILE           ... and this PEM private key (both or neither)\n"
 "  --allow-host H           Host header values accepted (repeatable; default\n"
 "                           localhost, 127.0.0.1, [::1], any port; '*' any)\n"
 "  --allow-origin O         Origin header values accepted (repeatable; default\n"
@@ -165,6 +167,8 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "http")) return set_str(&s->http_listen, val);
     if (!strcmp(key, "http-port-file")) return set_str(&s->http_port_file, val);
     if (!strcmp(key, "token-file")) return set_str(&s->token_file, val);
+    if (!strcmp(key, "tls-cert")) return set_str(&s->tls_cert, val);
+    if (!strcmp(key, "tls-key")) return set_str(&s->tls_key, val);
     if (!strcmp(key, "allow-host")) return add_allow(s->allow_hosts, key, val, e);
     if (!strcmp(key, "allow-origin")) return add_allow(s->allow_origins, key, val, e);
     if (!strcmp(key, "http-max-body")) return set_long(&s->http_max_body, val, 1024, 1L << 30, key, e);
@@ -429,6 +433,8 @@ void settings_free(settings *s)
     free(s->http_listen);
     free(s->http_port_file);
     free(s->token_file);
+    free(s->tls_cert);
+    free(s->tls_key);
     for (int i = 0; s->allow_hosts[i]; i++)
         free(s->allow_hosts[i]);
     for (int i = 0; s->allow_origins[i]; i++)

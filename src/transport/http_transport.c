@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "transport/http_access.h"
+#include "transport/http_tls.h"
 #include "mcp/jsonrpc.h"
 #include "util/log.h"
 #include "util/jsonr.h"
@@ -511,16 +512,34 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         if (!S.token)
             return err_set(e, ERR_INVALID, "--token-file %s: %s", S.o.token_file, why);
     }
+    http_tls tls;
+    if (http_tls_load(S.o.tls_cert, S.o.tls_key, &tls, e) != 0 ||
+        (tls.cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)) {
+        if (tls.cert)
+            err_set(e, ERR_INVALID, "--tls-cert: this libmicrohttpd was built without TLS (GnuTLS)");
+        http_tls_free(&tls);
+        free(S.token);
+        return -1;
+    }
+    /* No TLS: the list is only its end. */
+    struct MHD_OptionItem tls_opts[] = {
+        { tls.cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, tls.key },
+        { MHD_OPTION_HTTPS_MEM_CERT, 0, tls.cert },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    const char *scheme = tls.cert ? "https" : "http";
     int loopback = 0;
     char shown[INET6_ADDRSTRLEN + 16];
     int fd = listen_on(S.o.listen ? S.o.listen : "127.0.0.1:8765", S.token != NULL, &loopback, shown,
                        sizeof shown, e);
     if (fd < 0) {
+        http_tls_free(&tls);
         free(S.token);
         return -1;
     }
     if (http_gate_init(&S.gate, S.o.queue_max) != 0) {
         close(fd);
+        http_tls_free(&tls);
         free(S.token);
         return err_set(e, ERR_INTERNAL, "cannot create the call queue");
     }
@@ -528,7 +547,8 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     pthread_cond_init(&S.workers_cv, NULL);
     S.sessions = http_sessions_new(S.o.max_sessions, S.o.session_idle_ms);
     struct MHD_Daemon *d = !S.sessions ? NULL : MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+        (tls.cert ? MHD_USE_TLS : 0),
         0, NULL, NULL, on_request, &S,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &S,   /* first, so every message goes through it */
         MHD_OPTION_LISTEN_SOCKET, fd,
@@ -536,6 +556,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADER_BYTES,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &S,
+        MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_END);
     int rc = 0;
     if (!d) {
@@ -547,7 +568,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, &old_int);
         sigaction(SIGTERM, &sa, &old_term);
-        fprintf(stderr, "slicer-mcp: listening on http://%s" HTTP_ENDPOINT "\n", shown);
+        fprintf(stderr, "slicer-mcp: listening on %s://%s" HTTP_ENDPOINT "\n", scheme, shown);
         fflush(stderr);
         if (S.o.port_file) {
             FILE *pf = fopen(S.o.port_file, "w");
@@ -556,8 +577,9 @@ int http_run(mcp *m, const http_opts *opts, err *e)
                 fclose(pf);
             }
         }
-        log_msg(LOG_INFO, "http: serving %s%s; Host allow-list %s; up to %u sessions, %u queued calls",
+        log_msg(LOG_INFO, "http: serving %s%s%s; Host allow-list %s; up to %u sessions, %u queued calls",
                 loopback ? "loopback" : "a NON-LOOPBACK address", S.token ? " with a bearer token" : "",
+                tls.cert ? " over TLS" : " in clear text",
                 S.o.allow_hosts ? "from --allow-host" : "localhost, 127.0.0.1, [::1]", S.o.max_sessions, S.o.queue_max);
         struct timespec tick = { 0, HTTP_IDLE_EVERY_MS * 1000000L };
         while (!stop_signal) {
@@ -585,6 +607,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     http_gate_destroy(&S.gate);
     pthread_cond_destroy(&S.workers_cv);
     pthread_mutex_destroy(&S.workers_mu);
+    http_tls_free(&tls);
     free(S.token);
     return rc;
 }

@@ -599,6 +599,96 @@ static void test_token(void)
     T_CHECK(rc == 2, "missing token file: exit %d", rc);
 }
 
+/* ---- TLS (--tls-cert, --tls-key) ---- */
+
+typedef struct {
+    char data[8192];
+    size_t len;
+} tls_body;
+
+static size_t tls_collect(char *p, size_t size, size_t n, void *ud)
+{
+    tls_body *b = ud;
+    size_t add = size * n;
+    if (b->len + add < sizeof b->data) {
+        memcpy(b->data + b->len, p, add);
+        b->len += add;
+        b->data[b->len] = '\0';
+    }
+    return add;
+}
+
+/* POSTs initialize with libcurl, verifying the server's certificate
+ * against ca (NULL: the system's CAs).  The HTTP status, or -1 when the
+ * TLS handshake or verification failed. */
+static long tls_post(const char *url, const char *ca, tls_body *out)
+{
+    CURL *h = curl_easy_init();
+    struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
+    hd = curl_slist_append(hd, "Accept: application/json, text/event-stream");
+    out->len = 0;
+    out->data[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, INIT_BODY);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (ca)
+        curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, tls_collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+    long status = -1;
+    if (curl_easy_perform(h) == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    return status;
+}
+
+/* A real TLS client (libcurl with certificate and host-name checks)
+ * against a certificate made now by openssl; plain HTTP on the same port
+ * gets no MCP answer. */
+static void test_tls(void)
+{
+    char cert[512], key[512], cmd[2048];
+    snprintf(cert, sizeof cert, "%s/tls-cert.pem", t_tmpdir());
+    snprintf(key, sizeof key, "%s/tls-key.pem", t_tmpdir());
+    snprintf(cmd, sizeof cmd, "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+             "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '%s' -out '%s' "
+             ">/dev/null 2>&1", key, cert);
+    T_ASSERT(system(cmd) == 0, "openssl made a certificate (is the openssl command installed?)");
+    const char *extra[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+    gw *g = gw_start_at("127.0.0.1:0", extra);
+    T_ASSERT(g, "start with TLS");
+    char url[128];
+    tls_body out;
+    snprintf(url, sizeof url, "https://localhost:%d/mcp", g->port);
+    long st = tls_post(url, cert, &out);
+    T_CHECK(st == 200 && strstr(out.data, "\"serverInfo\""), "initialize over TLS: %ld %.200s", st, out.data);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/mcp", g->port);
+    st = tls_post(url, cert, &out);
+    T_CHECK(st == 200, "by address (in the certificate too): %ld", st);
+    st = tls_post(url, "/dev/null", &out);
+    T_CHECK(st == -1, "a client that does not trust the certificate refuses it: %ld", st);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/mcp", g->port);
+    st = tls_post(url, NULL, &out);
+    T_CHECK(st != 200 && !strstr(out.data, "serverInfo"), "plain HTTP gets no MCP answer: %ld", st);
+    char *log = t_read_file(g->err_path, NULL);
+    T_CHECK(log && strstr(log, "listening on https://"), "says https");
+    free(log);
+    T_CHECK(gw_stop(g) == 0, "clean stop");
+    /* one file without the other is a configuration error */
+    char pf[512], ef[512];
+    snprintf(pf, sizeof pf, "%s/tls1.port", t_tmpdir());
+    snprintf(ef, sizeof ef, "%s/tls1.stderr", t_tmpdir());
+    const char *half[] = { "--tls-cert", cert, NULL };
+    T_CHECK(wait_exit(spawn("127.0.0.1:0", half, pf, ef), 5000) == 2, "--tls-cert alone: exit 2");
+    const char *swapped[] = { "--tls-cert", key, "--tls-key", cert, NULL };
+    T_CHECK(wait_exit(spawn("127.0.0.1:0", swapped, pf, ef), 5000) == 2, "key given as certificate: exit 2");
+}
+
 static char *modern(int id, const char *method, const char *params)
 {
     char *b = malloc(1024);
@@ -1187,6 +1277,7 @@ int main(void)
     t_run("http_host_origin_rejected", test_host_origin);
     t_run("http_allow_lists", test_allow_lists);
     t_run("http_token_required_off_loopback", test_token);
+    t_run("http_tls", test_tls);
     t_run("http_modern_header_validation", test_modern_headers);
     t_run("http_get_stream_list_changed", test_get_stream_list_changed);
     t_run("http_sigterm_with_open_stream", test_sigterm_with_open_stream);
