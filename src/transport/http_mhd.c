@@ -17,10 +17,17 @@ int http_mhd_load(err *e)
 {
     if (http_mhd.start_daemon)
         return 0;
-    void *lib = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+    /* Linux's name, then macOS's (Homebrew's lib folders are not on the
+     * default search path there). */
+    static const char *const names[] = { "libmicrohttpd.so.12", "libmicrohttpd.12.dylib",
+                                         "/opt/homebrew/lib/libmicrohttpd.12.dylib",
+                                         "/usr/local/lib/libmicrohttpd.12.dylib" };
+    void *lib = NULL;
+    for (size_t i = 0; !lib && i < sizeof names / sizeof names[0]; i++)
+        lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     if (!lib)
         return err_set(e, ERR_INTERNAL, "--http needs libmicrohttpd (Debian package "
-                       "libmicrohttpd12): %s", dlerror());
+                       "libmicrohttpd12, Homebrew libmicrohttpd): %s", dlerror());
     http_mhd_api api;
     RESOLVE(start_daemon, "MHD_start_daemon");
     RESOLVE(stop_daemon, "MHD_stop_daemon");
