@@ -601,33 +601,15 @@ static void test_token(void)
 
 /* ---- TLS (--tls-cert, --tls-key) ---- */
 
-typedef struct {
-    char data[8192];
-    size_t len;
-} tls_body;
-
-static size_t tls_collect(char *p, size_t size, size_t n, void *ud)
-{
-    tls_body *b = ud;
-    size_t add = size * n;
-    if (b->len + add < sizeof b->data) {
-        memcpy(b->data + b->len, p, add);
-        b->len += add;
-        b->data[b->len] = '\0';
-    }
-    return add;
-}
-
 /* POSTs initialize with libcurl, verifying the server's certificate
  * against ca (NULL: the system's CAs).  The HTTP status, or -1 when the
  * TLS handshake or verification failed. */
-static long tls_post(const char *url, const char *ca, tls_body *out)
+static long tls_post(const char *url, const char *ca, hr *out)
 {
     CURL *h = curl_easy_init();
     struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
     hd = curl_slist_append(hd, "Accept: application/json, text/event-stream");
-    out->len = 0;
-    out->data[0] = '\0';
+    memset(out, 0, sizeof *out);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, INIT_BODY);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
@@ -637,7 +619,7 @@ static long tls_post(const char *url, const char *ca, tls_body *out)
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (ca)
         curl_easy_setopt(h, CURLOPT_CAINFO, ca);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, tls_collect);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
     long status = -1;
     if (curl_easy_perform(h) == CURLE_OK)
@@ -663,18 +645,23 @@ static void test_tls(void)
     gw *g = gw_start_at("127.0.0.1:0", extra);
     T_ASSERT(g, "start with TLS");
     char url[128];
-    tls_body out;
+    hr out;
     snprintf(url, sizeof url, "https://localhost:%d/mcp", g->port);
     long st = tls_post(url, cert, &out);
-    T_CHECK(st == 200 && strstr(out.data, "\"serverInfo\""), "initialize over TLS: %ld %.200s", st, out.data);
+    T_CHECK(st == 200 && out.body && strstr(out.body, "\"serverInfo\""), "initialize over TLS: %ld %.200s", st,
+            out.body ? out.body : "");
+    hr_free(&out);
     snprintf(url, sizeof url, "https://127.0.0.1:%d/mcp", g->port);
     st = tls_post(url, cert, &out);
     T_CHECK(st == 200, "by address (in the certificate too): %ld", st);
+    hr_free(&out);
     st = tls_post(url, "/dev/null", &out);
     T_CHECK(st == -1, "a client that does not trust the certificate refuses it: %ld", st);
+    hr_free(&out);
     snprintf(url, sizeof url, "http://127.0.0.1:%d/mcp", g->port);
     st = tls_post(url, NULL, &out);
-    T_CHECK(st != 200 && !strstr(out.data, "serverInfo"), "plain HTTP gets no MCP answer: %ld", st);
+    T_CHECK(st != 200 && !(out.body && strstr(out.body, "serverInfo")), "plain HTTP gets no MCP answer: %ld", st);
+    hr_free(&out);
     char *log = t_read_file(g->err_path, NULL);
     T_CHECK(log && strstr(log, "listening on https://"), "says https");
     free(log);
