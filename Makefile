@@ -1,5 +1,12 @@
 # slicer-mcp: build, test and demo.  Dependencies come from pkg-config only.
 CC      ?= cc
+# make PLATFORM=posix: the gateway built from POSIX.1-2008 with XSI alone (no glibc
+# extensions, no inotify or /proc: src/util/platform.c polls), in its own
+# build tree; CI builds and tests it too.
+PLATFORM ?= linux
+ifeq ($(PLATFORM),posix)
+BUILD   ?= build-posix
+endif
 BUILD   ?= build
 PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -15,7 +22,8 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/nul
 # milliseconds of every start.  It links the rest; the tests use libcurl.
 PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl libmicrohttpd,$(PKGS)) 2>/dev/null))$(PKG_LIBS)
 CURL_LIBS  = $(eval CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null))$(CURL_LIBS)
-ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread $(OPT) $(SAN) $(WARN) \
+FEATURES    = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+ALL_CFLAGS  = -std=c11 $(FEATURES) -pthread $(OPT) $(SAN) $(WARN) \
               $(PKG_CFLAGS) -Isrc -Itests/lib -MMD -MP $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 LIBS        = $(PKG_LIBS) -lm -pthread -ldl
@@ -42,8 +50,16 @@ TEST_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%) \
 .SECONDARY:
 all: check-deps $(BUILD)/slicer-mcp $(BUILD)/slicer-sim
 
+ifeq ($(PLATFORM),posix)
+$(BUILD)/src/%.o: FEATURES = -D_XOPEN_SOURCE=700 -DSLICER_MCP_POSIX_ONLY
+endif
+
+# Names the pkg-config modules that are missing.  make test and make demo
+# (and CI) also install them as root on Debian, as the README says; a
+# plain make only prints the command.
+DEPS_INSTALL = $(if $(filter test demo asan,$(MAKECMDGOALS)),--install)
 check-deps:
-	@pkg-config --exists $(PKGS) || sh .ci/deps.sh
+	@pkg-config --exists $(PKGS) 2>/dev/null || sh .ci/deps.sh $(DEPS_INSTALL) $(PKGS)
 
 # Every object waits for check-deps (order only: it never forces a rebuild).
 $(BUILD)/%.o: %.c | check-deps
@@ -131,13 +147,47 @@ soak: all
 valgrind: all $(TEST_BIN)
 	sh tests/valgrind.sh $(BUILD)
 
-install: $(BUILD)/slicer-mcp
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BUILD)/slicer-mcp $(DESTDIR)$(PREFIX)/bin/slicer-mcp
+# make install [DESTDIR=...] [PREFIX=...]: the binary, tools.d (with the
+# redaction rules) and schemas under DATADIR, where the binary looks by
+# default, a man page, an example config and a systemd unit.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/slicer-mcp
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/slicer-mcp
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+INST_DATA := $(wildcard tools.d/*.yaml) tools.d/README.md $(wildcard tools.d/redact/*.yaml) \
+             $(wildcard schemas/*.json)
 
-PREFIX ?= /usr/local
+# The install paths compiled in change only settings.o and the unit; the
+# stamp changes when they do, so "make install PREFIX=/opt/x" rebuilds both.
+$(BUILD)/gen/paths: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(BINDIR) $(DATADIR) $(DOCDIR)' | cmp -s - $@ || echo '$(BINDIR) $(DATADIR) $(DOCDIR)' > $@
+$(BUILD)/src/app/settings.o: ALL_CFLAGS += -DSLICER_MCP_DATADIR='"$(DATADIR)"'
+$(BUILD)/src/app/settings.o: $(BUILD)/gen/paths
+$(BUILD)/slicer-mcp.service: src/app/slicer-mcp.service.in $(BUILD)/gen/paths
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' $< > $@
+.PHONY: FORCE uninstall
+FORCE:
+
+install: $(BUILD)/slicer-mcp $(BUILD)/slicer-mcp.service
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/tools.d/redact $(DESTDIR)$(DATADIR)/schemas \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(BUILD)/slicer-mcp $(DESTDIR)$(BINDIR)/slicer-mcp
+	for f in $(INST_DATA); do install -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	install -m 0644 src/app/slicer-mcp.8 $(DESTDIR)$(MANDIR)/man8/slicer-mcp.8
+	install -m 0644 src/app/slicer-mcp.conf.example $(DESTDIR)$(DOCDIR)/slicer-mcp.conf.example
+	install -m 0644 $(BUILD)/slicer-mcp.service $(DESTDIR)$(UNITDIR)/slicer-mcp.service
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/slicer-mcp $(DESTDIR)$(MANDIR)/man8/slicer-mcp.8 \
+	    $(DESTDIR)$(DOCDIR)/slicer-mcp.conf.example $(DESTDIR)$(UNITDIR)/slicer-mcp.service \
+	    $(addprefix $(DESTDIR)$(DATADIR)/,$(INST_DATA))
+	-rmdir $(DESTDIR)$(DATADIR)/tools.d/redact $(DESTDIR)$(DATADIR)/tools.d $(DESTDIR)$(DATADIR)/schemas \
+	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -rf build build-asan build-fuzz tests/out
+	rm -rf build build-asan build-fuzz build-posix tests/out
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -43,10 +43,19 @@ static int hint(const cJSON *ann, const char *key)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ann, key));
 }
 
+size_t catalog_offered(const toolset *ts, char *const *enabled)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tools_count(ts); i++) {
+        const tool *t = tools_at(ts, i);
+        n += !t->policy || enabled_policy(enabled, t->policy);
+    }
+    return n;
+}
+
 void catalog_print(const toolset *ts, char *const *enabled, FILE *out)
 {
     fprintf(out, "%-24s %-5s %-40s %-8s %s\n", "TOOL", "HINTS", "SLICER REQUEST", "POLICY", "OFFERED");
-    size_t offered = 0;
     for (size_t i = 0; i < tools_count(ts); i++) {
         const tool *t = tools_at(ts, i);
         char req[128];
@@ -61,9 +70,8 @@ void catalog_print(const toolset *ts, char *const *enabled, FILE *out)
             hint(t->annotations, "idempotentHint") ? 'i' : '-', '\0'
         };
         int on = !t->policy || enabled_policy(enabled, t->policy);
-        offered += (size_t)on;
         fprintf(out, "%-24s %-5s %-40s %-8s %s\n", t->name, hints, req,
                 t->policy ? t->policy : "-", on ? "yes" : "no (policy off)");
     }
-    fprintf(out, "%zu tools, %zu offered\n", tools_count(ts), offered);
+    fprintf(out, "%zu tools, %zu offered\n", tools_count(ts), catalog_offered(ts, enabled));
 }

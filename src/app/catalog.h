@@ -15,5 +15,7 @@ toolset *catalog_load(const char *tools_dir, const char *schemas_dir, FILE *out,
 /* The table: name, annotations, Slicer request or adapter, policy and
  * whether the enabled policies offer it. */
 void catalog_print(const toolset *ts, char *const *enabled, FILE *out);
+/* How many tools the enabled policies offer. */
+size_t catalog_offered(const toolset *ts, char *const *enabled);
 
 #endif

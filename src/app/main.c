@@ -101,6 +101,8 @@ static int serve_http(const settings *s, mcp *m, serve_state *st)
     http_opts ho = {
         .listen = s->http_listen,
         .token_file = s->token_file,
+        .tls_cert = s->tls_cert,
+        .tls_key = s->tls_key,
         .allow_hosts = s->allow_hosts[0] ? (const char *const *)(const void *)s->allow_hosts : NULL,
         .allow_origins = s->allow_origins[0] ? (const char *const *)(const void *)s->allow_origins : NULL,
         .port_file = s->http_port_file,
@@ -167,9 +169,12 @@ static int serve(const settings *s, toolset **ts_inout)
     if (m) {
         serve_state st = { .m = m, .rl = reloader_new(s->tools_dir, s->schemas_dir, s->watch),
                            .current = ts };
-        log_msg(LOG_INFO, "serving %zu tools over %s; Slicer at %s; audit log %s; %zu redaction "
-                "rules%s", tools_count(ts), s->http_listen ? "HTTP" : "stdio", s->slicer_url, au ? audit_path(au) : "OFF",
-                redact_rule_count(rd), mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
+        size_t offered = catalog_offered(ts, s->policies), behind = tools_count(ts) - offered;
+        log_msg(LOG_INFO, "serving %zu tool%s over %s (%zu more behind policies that are off); Slicer at %s; "
+                "audit log %s; %zu redaction rule%s%s", offered, offered == 1 ? "" : "s",
+                s->http_listen ? "HTTP" : "stdio", behind, s->slicer_url, au ? audit_path(au) : "OFF",
+                redact_rule_count(rd), redact_rule_count(rd) == 1 ? "" : "s",
+                mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
         if (s->http_listen) {
             rc = serve_http(s, m, &st);
         } else {

@@ -1,18 +1,16 @@
-/* reload: SIGHUP and inotify triggers for reloading tools.d. */
+/* reload: SIGHUP and folder-watch triggers for reloading tools.d. */
 #include "app/reload.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <unistd.h>
 
 #include "util/buf.h"
 #include "app/catalog.h"
 #include "util/log.h"
 #include "util/mono.h"
+#include "util/platform.h"
 
 /* Editors save in several steps; wait for this much quiet. */
 #define RELOAD_QUIET_MS 150
@@ -30,7 +28,7 @@ static void on_hup(int sig)
 
 struct reloader {
     char *tools_dir, *schemas_dir;
-    int fd;              /* inotify, or -1 */
+    platform_watch *watch;  /* NULL: SIGHUP only */
     double pending_since;   /* ms; 0 = nothing pending */
     double last_look;       /* ms; when the event queue was last read */
 };
@@ -42,7 +40,6 @@ reloader *reloader_new(const char *tools_dir, const char *schemas_dir, int watch
         return NULL;
     r->tools_dir = strdup(tools_dir);
     r->schemas_dir = strdup(schemas_dir);
-    r->fd = -1;
     /* No SA_RESTART: a blocked read or poll returns, so the reload runs
      * promptly between requests. */
     struct sigaction sa;
@@ -51,12 +48,12 @@ reloader *reloader_new(const char *tools_dir, const char *schemas_dir, int watch
     sigemptyset(&sa.sa_mask);
     sigaction(SIGHUP, &sa, NULL);
     if (watch) {
-        r->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-        uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE;
-        if (r->fd >= 0 && (inotify_add_watch(r->fd, tools_dir, mask) < 0 ||
-                           inotify_add_watch(r->fd, schemas_dir, mask) < 0))
-            log_msg(LOG_NOTICE, "not watching %s for changes (%s); SIGHUP reloads", tools_dir,
-                    strerror(errno));
+        const char *dirs[] = { tools_dir, schemas_dir, NULL }, *why = NULL;
+        r->watch = platform_watch_new(dirs, &why);
+        if (!r->watch)
+            log_msg(LOG_NOTICE, "not watching %s for changes (%s); SIGHUP reloads", tools_dir, why);
+        else
+            log_msg(LOG_DEBUG, "watching %s for changes (%s)", tools_dir, platform_watch_kind(r->watch));
     }
     return r;
 }
@@ -65,23 +62,10 @@ void reloader_free(reloader *r)
 {
     if (!r)
         return;
-    if (r->fd >= 0)
-        close(r->fd);
+    platform_watch_free(r->watch);
     free(r->tools_dir);
     free(r->schemas_dir);
     free(r);
-}
-
-/* Drains inotify; returns 1 if any event arrived. */
-static int drain_events(reloader *r)
-{
-    if (r->fd < 0)
-        return 0;
-    char ev[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-    int any = 0;
-    while (read(r->fd, ev, sizeof ev) > 0)
-        any = 1;
-    return any;
 }
 
 reload_result reloader_poll(reloader *r, toolset **fresh, char **problems)
@@ -91,7 +75,7 @@ reload_result reloader_poll(reloader *r, toolset **fresh, char **problems)
     double t = mono_ms();
     if (t - r->last_look >= RELOAD_LOOK_MS) {
         r->last_look = t;
-        if (drain_events(r))
+        if (r->watch && platform_watch_changed(r->watch))
             r->pending_since = t;
     }
     int due = g_hup || (r->pending_since > 0 && t - r->pending_since >= RELOAD_QUIET_MS);

@@ -1,5 +1,5 @@
 /* reload: loading tools.d again without a restart, on SIGHUP and (where
- * inotify is available) shortly after a file in tools.d or schemas
+ * the folders can be watched: src/util/platform.h) shortly after a file in tools.d or schemas
  * changes.  The caller swaps the fresh set in between requests; a set
  * with any problem is never used: the old one keeps serving. */
 #ifndef RELOAD_H
@@ -9,8 +9,8 @@
 
 typedef struct reloader reloader;
 
-/* watch: also watch the folders with inotify.  Installs the SIGHUP
- * handler.  Never fails hard: without inotify it is SIGHUP only. */
+/* watch: also watch the folders (inotify, or polling).  Installs the SIGHUP
+ * handler.  Never fails hard: without a watch it is SIGHUP only. */
 reloader *reloader_new(const char *tools_dir, const char *schemas_dir, int watch);
 void      reloader_free(reloader *r);
 

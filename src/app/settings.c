@@ -10,6 +10,13 @@
 
 #include "policy/guard.h"
 #include "util/log.h"
+#include "util/platform.h"
+
+/* Where make install puts tools.d and schemas (the Makefile passes
+ * PREFIX/share/slicer-mcp). */
+#ifndef SLICER_MCP_DATADIR
+#define SLICER_MCP_DATADIR "/usr/local/share/slicer-mcp"
+#endif
 
 void settings_usage(FILE *out)
 {
@@ -26,8 +33,8 @@ void settings_usage(FILE *out)
 "options (each also a key of the config file, as key = value):\n"
 "  --slicer-url URL         Slicer Web Server (env SLICER_URL;\n"
 "                           default http://127.0.0.1:2016)\n"
-"  --tools-dir DIR          tool declarations (default ./tools.d, else the\n"
-"                           tools.d beside the binary's folder)\n"
+"  --tools-dir DIR          tool declarations (default share/slicer-mcp/tools.d\n"
+"                           beside the binary's folder, else " SLICER_MCP_DATADIR "/tools.d)\n"
 "  --schemas-dir DIR        files that tools.d $refs name (default DIR/../schemas)\n"
 "  --timeout-ms N           limit for each REST call to Slicer (default 10000)\n"
 "  --connect-timeout-ms N   limit for connecting to Slicer (default 2000)\n"
@@ -45,8 +52,9 @@ void settings_usage(FILE *out)
 "                           reload_from_disk (repeatable)\n"
 "  --log-level L            stderr detail: debug info notice warning error ...\n"
 "  --audit-log PATH         append one JSON line per tools/call (default\n"
-"                           $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else\n"
-"                           ~/.local/state/slicer-mcp/audit.jsonl); 'off' disables\n"
+"                           $LOGS_DIRECTORY or $STATE_DIRECTORY/audit.jsonl under\n"
+"                           systemd, else $XDG_STATE_HOME/slicer-mcp/audit.jsonl,\n"
+"                           else ~/.local/state/slicer-mcp/audit.jsonl); 'off' disables\n"
 "  --audit-fsync MODE       background (default: a writer thread fsyncs, batching\n"
 "                           consecutive calls) or strict (fsync before each reply)\n"
 "  --redact FILE            PHI redaction rules applied to results and the audit\n"
@@ -58,7 +66,10 @@ void settings_usage(FILE *out)
 "                           picks a free one); non-loopback needs --token-file\n"
 "  --http-port-file FILE    write the port actually bound to FILE\n"
 "  --token-file FILE        HTTP clients must send 'Authorization: Bearer' with\n"
-"                           the token on FILE's first line\n"
+"                           the token on FILE's first line (default under systemd:\n"
+"                           $CREDENTIALS_DIRECTORY/token, from LoadCredential=token:...)\n"
+"  --tls-cert FILE          serve HTTPS with this PEM certificate (chain) ...\n"
+"  --tls-key FILE           ... and this PEM private key (both or neither)\n"
 "  --allow-host H           Host header values accepted (repeatable; default\n"
 "                           localhost, 127.0.0.1, [::1], any port; '*' any)\n"
 "  --allow-origin O         Origin header values accepted (repeatable; default\n"
@@ -75,7 +86,8 @@ void settings_usage(FILE *out)
 "  --http-queue-max N       calls waiting for Slicer before 503 (default 64)\n"
 "  --http-queue-timeout-ms N  longest wait for Slicer before 504 (default 30000)\n"
 "  --http-session-idle-ms N   unused sessions end after this (default 1800000)\n"
-"  --config FILE            read options from FILE first\n"
+"  --config FILE            read options from FILE first: one 'key = value' a line,\n"
+"                           values may be quoted, '#' starts a comment line\n"
 "  --help, --version\n"
 "\n"
 "exit status: 0 ok; 1 check found problems; 2 bad options or tools.d\n", out);
@@ -172,6 +184,8 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "http")) return set_str(&s->http_listen, val);
     if (!strcmp(key, "http-port-file")) return set_str(&s->http_port_file, val);
     if (!strcmp(key, "token-file")) return set_str(&s->token_file, val);
+    if (!strcmp(key, "tls-cert")) return set_str(&s->tls_cert, val);
+    if (!strcmp(key, "tls-key")) return set_str(&s->tls_key, val);
     if (!strcmp(key, "allow-host")) return add_allow(s->allow_hosts, key, val, e);
     if (!strcmp(key, "allow-origin")) return add_allow(s->allow_origins, key, val, e);
     if (!strcmp(key, "http-max-body")) return set_long(&s->http_max_body, val, 1024, 1L << 30, key, e);
@@ -195,7 +209,21 @@ static int apply(settings *s, const char *key, const char *val, err *e)
             return err_set(e, ERR_INVALID, "log-level: unknown level '%s'", val);
         return set_str(&s->log_level, val);
     }
-    return err_set(e, ERR_INVALID, "unknown option '%s'", key);
+    return err_set(e, ERR_NOT_FOUND, "unknown option '%s'", key);
+}
+
+/* Whether apply() knows key: tried on a scratch struct, so nothing of s
+ * changes (the "needs a value" check comes after this one). */
+static int known_key(const char *key)
+{
+    if (!strcmp(key, "config"))
+        return 1;
+    settings scratch;
+    memset(&scratch, 0, sizeof scratch);
+    err e = { 0 };
+    int known = apply(&scratch, key, "true", &e) == 0 || e.kind != ERR_NOT_FOUND;
+    settings_free(&scratch);
+    return known;
 }
 
 static char *trim(char *p)
@@ -227,6 +255,18 @@ static int read_config(settings *s, const char *path, err *e)
         }
         *eq = '\0';
         char *key = trim(p), *val = trim(eq + 1);
+        /* key = "value" (or 'value') means value: a quote is never part
+         * of any option's value, and kept it would make a bad URL or path. */
+        size_t vn = strlen(val);
+        if (vn && (*val == '"' || *val == '\'')) {
+            if (vn < 2 || val[vn - 1] != *val) {
+                rc = err_set(e, ERR_INVALID, "%s:%d: the value starts with a quote but does not end with "
+                             "the same quote", path, lineno);
+                break;
+            }
+            val[vn - 1] = '\0';
+            val++;
+        }
         for (char *k = key; *k; k++)
             if (*k == '_')
                 *k = '-';
@@ -239,42 +279,121 @@ static int read_config(settings *s, const char *path, err *e)
     return rc;
 }
 
-/* The tools.d beside the folder holding the binary (build/ -> repo). */
+/* An installed binary finds PREFIX/share/slicer-mcp/tools.d: first beside
+ * its own folder (the install tree moved as a whole, or installed under
+ * DESTDIR), then where the build's PREFIX put it.  A binary in the build
+ * folder finds the repository's tools.d (make demo, make test).  The
+ * working folder is not searched: a tools.d there must be named. */
 static char *default_tools_dir(const char *argv0)
 {
-    if (access("tools.d", R_OK) == 0)
-        return strdup("tools.d");
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        snprintf(exe, sizeof exe, "%s", argv0);
-    else
-        exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return strdup("tools.d");
-    *slash = '\0';
+    char *exe = platform_exe_path(argv0);
+    char *slash = exe ? strrchr(exe, '/') : NULL;
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/../tools.d", exe);
-    if (access(path, R_OK) == 0)
-        return strdup(path);
-    snprintf(path, sizeof path, "%s/../share/slicer-mcp/tools.d", exe);
-    return strdup(path);
+    if (slash) {
+        *slash = '\0';
+        const char *const rel[] = { "../share/slicer-mcp/tools.d", "../tools.d" };
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            snprintf(path, sizeof path, "%s/%s", exe, rel[i]);
+            if (access(path, R_OK) == 0) {
+                free(exe);
+                return strdup(path);
+            }
+        }
+    }
+    free(exe);
+    return strdup(SLICER_MCP_DATADIR "/tools.d");
 }
 
-/* $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else ~/.local/state/...; the
+/* The first folder of $VAR, which systemd sets to a colon-separated list
+ * of absolute paths (StateDirectory=, LogsDirectory=, ...). */
+static int first_dir(const char *var, char *out, size_t n)
+{
+    const char *v = getenv(var);
+    if (!v || *v != '/')
+        return 0;
+    size_t len = strcspn(v, ":");
+    if (len + 1 > n)
+        return 0;
+    memcpy(out, v, len);
+    out[len] = '\0';
+    return 1;
+}
+
+/* Under systemd, $LOGS_DIRECTORY or $STATE_DIRECTORY (LogsDirectory=,
+ * StateDirectory=: a service user may have no home); else
+ * $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else ~/.local/state/...; the
  * folder is created (0700) when the log is opened. */
 static char *default_audit_path(void)
 {
     const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char path[PATH_MAX];
-    if (xdg && *xdg)
+    char path[PATH_MAX], dir[PATH_MAX - 16];
+    if (first_dir("LOGS_DIRECTORY", dir, sizeof dir) || first_dir("STATE_DIRECTORY", dir, sizeof dir))
+        snprintf(path, sizeof path, "%s/audit.jsonl", dir);
+    else if (xdg && *xdg)
         snprintf(path, sizeof path, "%s/slicer-mcp/audit.jsonl", xdg);
     else if (home && *home)
         snprintf(path, sizeof path, "%s/.local/state/slicer-mcp/audit.jsonl", home);
     else
         snprintf(path, sizeof path, "/tmp/slicer-mcp-%ld/audit.jsonl", (long)getuid());
     return strdup(path);
+}
+
+/* One walk over the command line.  Pass 0 takes the command (check,
+ * list: anywhere, so "--config f list" and "list --config f" both work),
+ * check's folder and the config files, and refuses unknown options and
+ * missing values; pass 1 applies the options over the config file. */
+static int walk(settings *s, int argc, char **argv, int pass, err *e)
+{
+    int have_cmd = 0, have_dir = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "--version")) {
+            s->cmd = !strcmp(a, "--version") ? CMD_VERSION : CMD_HELP;
+            return 1;
+        }
+        if (strncmp(a, "--", 2) != 0) {
+            if (!have_cmd && (!strcmp(a, "check") || !strcmp(a, "list"))) {
+                s->cmd = !strcmp(a, "check") ? CMD_CHECK : CMD_LIST;
+                have_cmd = 1;
+            } else if (s->cmd == CMD_CHECK && !have_dir) {
+                /* check's folder wins over a config file's tools-dir */
+                have_dir = 1;
+                if (pass == 1 && set_str(&s->tools_dir, a) != 0)
+                    return err_set(e, ERR_INTERNAL, "out of memory");
+            } else {
+                return err_set(e, ERR_INVALID, "unexpected argument '%s' (see --help)", a);
+            }
+            continue;
+        }
+        if (!strcmp(a, "--allow-exec")) {
+            if (pass == 1 && add_policy(s, "exec", e) != 0)
+                return -1;
+            continue;
+        }
+        const char *key = a + 2, *val;
+        char keybuf[64];
+        const char *eq = strchr(key, '=');
+        if (eq) {
+            snprintf(keybuf, sizeof keybuf, "%.*s", (int)(eq - key), key);
+            key = keybuf;
+        }
+        if (!known_key(key))
+            return err_set(e, ERR_INVALID, "unknown option '--%s' (see --help)", key);
+        if (eq)
+            val = eq + 1;
+        else if (i + 1 < argc)
+            val = argv[++i];
+        else
+            return err_set(e, ERR_INVALID, "%s needs a value (see --help)", a);
+        if (!strcmp(key, "config")) {
+            if (pass == 0 && read_config(s, val, e) != 0)
+                return -1;
+            continue;
+        }
+        if (pass == 1 && apply(s, key, val, e) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 int settings_parse(settings *s, int argc, char **argv, err *e)
@@ -285,53 +404,22 @@ int settings_parse(settings *s, int argc, char **argv, err *e)
     s->max_response_bytes = 256L << 20;
     s->page_size = 100;
     s->watch = 1;
-    int i = 1;
-    if (argc > 1 && (!strcmp(argv[1], "check") || !strcmp(argv[1], "list"))) {
-        s->cmd = !strcmp(argv[1], "check") ? CMD_CHECK : CMD_LIST;
-        i = 2;
-        if (s->cmd == CMD_CHECK && i < argc && argv[i][0] != '-')
-            set_str(&s->tools_dir, argv[i++]);
-    }
     /* The config file first, so the command line wins over it. */
-    for (int j = i; j < argc; j++)
-        if (!strcmp(argv[j], "--config") && j + 1 < argc && read_config(s, argv[j + 1], e) != 0)
-            return -1;
+    int r = walk(s, argc, argv, 0, e);
+    if (r != 0)
+        return r < 0 ? -1 : 0;
     const char *env = getenv("SLICER_URL");
     if (!s->slicer_url && env && *env)
         set_str(&s->slicer_url, env);
-    for (; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            s->cmd = CMD_HELP;
-            return 0;
-        }
-        if (!strcmp(a, "--version")) {
-            s->cmd = CMD_VERSION;
-            return 0;
-        }
-        if (!strcmp(a, "--allow-exec")) {
-            if (add_policy(s, "exec", e) != 0)
-                return -1;
-            continue;
-        }
-        if (strncmp(a, "--", 2) != 0)
-            return err_set(e, ERR_INVALID, "unexpected argument '%s' (see --help)", a);
-        const char *key = a + 2, *val;
-        char keybuf[64];
-        const char *eq = strchr(key, '=');
-        if (eq) {
-            snprintf(keybuf, sizeof keybuf, "%.*s", (int)(eq - key), key);
-            key = keybuf;
-            val = eq + 1;
-        } else if (i + 1 < argc) {
-            val = argv[++i];
-        } else {
-            return err_set(e, ERR_INVALID, "%s needs a value (see --help)", a);
-        }
-        if (!strcmp(key, "config"))
-            continue;
-        if (apply(s, key, val, e) != 0)
-            return -1;
+    if ((r = walk(s, argc, argv, 1, e)) != 0)
+        return r < 0 ? -1 : 0;
+    /* systemd's LoadCredential=token:FILE puts the token where only this
+     * service reads it. */
+    char cred[PATH_MAX - 8], tok[PATH_MAX];
+    if (!s->token_file && first_dir("CREDENTIALS_DIRECTORY", cred, sizeof cred)) {
+        snprintf(tok, sizeof tok, "%s/token", cred);
+        if (access(tok, R_OK) == 0 && set_str(&s->token_file, tok) != 0)
+            return err_set(e, ERR_INTERNAL, "out of memory");
     }
     if (!s->slicer_url)
         set_str(&s->slicer_url, "http://127.0.0.1:2016");
@@ -365,6 +453,8 @@ void settings_free(settings *s)
     free(s->http_listen);
     free(s->http_port_file);
     free(s->token_file);
+    free(s->tls_cert);
+    free(s->tls_key);
     for (int i = 0; s->allow_hosts[i]; i++)
         free(s->allow_hosts[i]);
     for (int i = 0; s->allow_origins[i]; i++)

@@ -36,6 +36,7 @@ typedef struct {
     char  *http_listen;      /* --http ADDR; NULL: serve stdio */
     char  *http_port_file;   /* write the bound port here */
     char  *token_file;       /* bearer token for HTTP */
+    char  *tls_cert, *tls_key;   /* HTTPS: PEM files */
     char  *allow_hosts[SETTINGS_MAX_ALLOW + 1];     /* NULL-terminated, owned */
     char  *allow_origins[SETTINGS_MAX_ALLOW + 1];   /* NULL-terminated, owned */
     long   http_max_body, http_max_sessions, http_max_connections;

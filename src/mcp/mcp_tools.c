@@ -465,8 +465,9 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     /* Written once the reply is out (mcp_reply_free). */
     char logline[2048];
     long tenths = lround((mono_ms() - t0) * 10);    /* %.1f takes printf's slow path */
-    size_t len = log_line(LOG_INFO, logline, sizeof logline, "tools/call %s: %s (%zu REST calls, %ld.%ld ms)%s%s",
-                          t->name, outcome, backend_trace_count(m->b), tenths / 10, tenths % 10,
+    size_t len = log_line(LOG_INFO, logline, sizeof logline, "tools/call %s: %s (%zu REST call%s, %ld.%ld ms)%s%s",
+                          t->name, outcome, backend_trace_count(m->b),
+                          backend_trace_count(m->b) == 1 ? "" : "s", tenths / 10, tenths % 10,
                           err_text ? ": " : "", err_text ? err_text : "");
     if (len)
         buf_append(r->log, logline, len);

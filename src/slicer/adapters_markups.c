@@ -161,7 +161,7 @@ static double angle_deg(const double *a, const double *b, const double *c)
         return 0;
     double cosv = dot / sqrt(nu * nv);
     cosv = cosv > 1 ? 1 : cosv < -1 ? -1 : cosv;
-    return acos(cosv) * 180.0 / M_PI;
+    return acos(cosv) * 180.0 / acos(-1.0);   /* M_PI is not POSIX */
 }
 
 /* Control points out of a markups node's properties

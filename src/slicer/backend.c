@@ -51,6 +51,8 @@ static int load_curl(err *e)
     if (api.lib)
         return 0;
     void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!lib)   /* macOS ships it in /usr/lib */
+        lib = dlopen("libcurl.4.dylib", RTLD_NOW | RTLD_LOCAL);
     if (!lib)
         return err_set(e, ERR_INTERNAL, "cannot load libcurl (Debian package libcurl4): %s",
                        dlerror());

@@ -9,6 +9,7 @@
 #include "util/base64.h"
 #include "policy/guard.h"
 #include "slicer/img.h"
+#include "slicer/imgfit.h"
 #include "util/jsonr.h"
 #include "util/jsonw.h"
 
@@ -221,33 +222,27 @@ int call_set_structured(call_ctx *c, cJSON *obj)
     return c->structured_item ? 0 : -1;
 }
 
-int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
-                 unsigned *w, unsigned *h, err *e)
+/* Re-encodes png to fit max_side and the clients' byte limit (imgfit) and
+ * adds it as image content; *fit says what was done. */
+static int add_png(call_ctx *c, const void *png, size_t len, unsigned max_side, imgfit_info *fit, err *e)
 {
-    img_rgba in = { 0 }, small = { 0 };
+    img_rgba in = { 0 };
     void *out = NULL;
     size_t out_len = 0;
-    img_format fmt;
     int rc = -1;
     if (img_decode_png(png, len, &in, e) != 0)
         goto done;
     /* Black where Slicer's image is transparent, as its views show it:
      * the model sees what a person sees, in fewer channels. */
     size_t see_through = img_flatten_black(&in);
-    const img_rgba *use = &in;
-    if (max_side > 0 && (in.w > max_side || in.h > max_side)) {
-        if (img_downscale(&in, max_side, &small, e) != 0)
-            goto done;
-        use = &small;
-    }
-    if (img_encode_png(use, &out, &out_len, &fmt, e) != 0)
+    if (imgfit_encode(&in, max_side, IMGFIT_MAX_B64, &out, &out_len, fit, e) != 0)
         goto done;
     /* Slicer's screenshot is already compressed (Qt's default level): when
      * the fast re-encoding comes out larger, the original, decoded and so
      * known to be a sound PNG, is the smaller faithful answer. */
     const void *send = out;
     size_t send_len = out_len;
-    if (use == &in && !see_through && len < out_len) {
+    if (fit->w == in.w && fit->h == in.h && !see_through && len < out_len) {
         send = png;
         send_len = len;
     }
@@ -264,16 +259,41 @@ int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
     cJSON_AddStringToObject(blk, "mimeType", "image/png");
     free(b64);
     cJSON_AddItemToArray(c->content, blk);
-    if (w)
-        *w = use->w;
-    if (h)
-        *h = use->h;
     rc = 0;
 done:
     free(out);
     img_free(&in);
-    img_free(&small);
     return rc;
+}
+
+/* What the text block says about a downscaled image. */
+static void fit_note(const imgfit_info *fit, char *out, size_t n)
+{
+    if (fit->by_bytes)
+        snprintf(out, n, "downscaled from %ux%u to %ux%u to fit the 1 MiB base64 limit of MCP clients",
+                 fit->in_w, fit->in_h, fit->w, fit->h);
+    else if (fit->w != fit->in_w || fit->h != fit->in_h)
+        snprintf(out, n, "downscaled from %ux%u", fit->in_w, fit->in_h);
+    else
+        out[0] = '\0';
+}
+
+int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
+                 unsigned *w, unsigned *h, err *e)
+{
+    imgfit_info fit;
+    if (add_png(c, png, len, max_side, &fit, e) != 0)
+        return -1;
+    if (w)
+        *w = fit.w;
+    if (h)
+        *h = fit.h;
+    /* Only the byte limit is news to a caller that chose max_side. */
+    char note[200];
+    fit_note(&fit, note, sizeof note);
+    if (fit.by_bytes && call_add_text(c, note) != 0)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    return 0;
 }
 
 /* "{arg}" in a not_found template becomes the argument's value. */
@@ -314,6 +334,21 @@ static int build_target(const tool *t, const cJSON *args, buf *target, err *e)
         free(v);
     }
     return 0;
+}
+
+/* The longest side an image tool's answer may have: its max_size argument,
+ * else the default its inputSchema declares (the model sees the same
+ * number), else no limit but the byte limit. */
+static unsigned image_max_side(const tool *t, const cJSON *args)
+{
+    if (!t->max_size_arg)
+        return 0;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, t->max_size_arg);
+    if (!v) {
+        const cJSON *props = cJSON_GetObjectItemCaseSensitive(t->input_schema, "properties");
+        v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(props, t->max_size_arg), "default");
+    }
+    return cJSON_IsNumber(v) && v->valuedouble >= 1 ? (unsigned)v->valuedouble : 0;
 }
 
 static int result_json(call_ctx *c, const backend_resp *r, err *e)
@@ -363,17 +398,16 @@ int call_generic(call_ctx *c, err *e)
     if (t->result == TOOL_RESULT_JSON) {
         rc = result_json(c, &r, &ce);
     } else if (t->result == TOOL_RESULT_IMAGE) {
-        unsigned max_side = 0;
-        const cJSON *ms = t->max_size_arg ? cJSON_GetObjectItemCaseSensitive(c->args, t->max_size_arg) : NULL;
-        if (cJSON_IsNumber(ms) && ms->valuedouble >= 1)
-            max_side = (unsigned)ms->valuedouble;
-        unsigned w = 0, h = 0;
-        if (call_add_png(c, r.body.data, r.body.len, max_side, &w, &h, &ce) != 0) {
+        unsigned max_side = image_max_side(t, c->args);
+        imgfit_info fit;
+        if (add_png(c, r.body.data, r.body.len, max_side, &fit, &ce) != 0) {
             err_prefix(&ce, "Slicer's image for %s", t->name);
             rc = call_fail(c, ce.msg);
         } else {
-            char meta[160];
-            snprintf(meta, sizeof meta, "%ux%u PNG (Slicer sent %zu bytes)", w, h, r.body.len);
+            char meta[320], note[200];
+            fit_note(&fit, note, sizeof note);
+            snprintf(meta, sizeof meta, "%ux%u PNG (Slicer sent %zu bytes%s%s)", fit.w, fit.h, r.body.len,
+                     note[0] ? "; " : "", note);
             rc = call_add_text(c, meta);
         }
     } else {

@@ -76,9 +76,10 @@ int  call_slicer_json(call_ctx *c, const char *method, const char *target,
 /* Result builders. */
 int  call_add_text(call_ctx *c, const char *text);
 /* Re-encodes png losslessly, composited over black as Slicer's views
- * show transparent pixels (downscaled so no side exceeds max_side when
- * max_side > 0), and adds it as image content; *w,*h get the output
- * size (may be NULL). */
+ * show transparent pixels, downscaled so no side exceeds max_side (when
+ * > 0) and its base64 fits MCP clients' limit (imgfit), and adds it as
+ * image content, with a text block when the byte limit downscaled it;
+ * *w,*h get the output size (may be NULL). */
 int  call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
                   unsigned *w, unsigned *h, err *e);
 /* Sets structuredContent (takes ownership) and adds its JSON as text. */

@@ -17,10 +17,17 @@ int http_mhd_load(err *e)
 {
     if (http_mhd.start_daemon)
         return 0;
-    void *lib = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+    /* Linux's name, then macOS's (Homebrew's lib folders are not on the
+     * default search path there). */
+    static const char *const names[] = { "libmicrohttpd.so.12", "libmicrohttpd.12.dylib",
+                                         "/opt/homebrew/lib/libmicrohttpd.12.dylib",
+                                         "/usr/local/lib/libmicrohttpd.12.dylib" };
+    void *lib = NULL;
+    for (size_t i = 0; !lib && i < sizeof names / sizeof names[0]; i++)
+        lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     if (!lib)
         return err_set(e, ERR_INTERNAL, "--http needs libmicrohttpd (Debian package "
-                       "libmicrohttpd12): %s", dlerror());
+                       "libmicrohttpd12, Homebrew libmicrohttpd): %s", dlerror());
     http_mhd_api api;
     RESOLVE(start_daemon, "MHD_start_daemon");
     RESOLVE(stop_daemon, "MHD_stop_daemon");
@@ -32,6 +39,7 @@ int http_mhd_load(err *e)
     RESOLVE(lookup_connection_value, "MHD_lookup_connection_value");
     RESOLVE(create_response_from_buffer, "MHD_create_response_from_buffer");
     RESOLVE(get_connection_values, "MHD_get_connection_values");
+    RESOLVE(is_feature_supported, "MHD_is_feature_supported");
     http_mhd = api;
     return 0;
 missing:

@@ -22,6 +22,7 @@ typedef struct {
     __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
     __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
     __typeof__(MHD_get_connection_values) *get_connection_values;
+    __typeof__(MHD_is_feature_supported) *is_feature_supported;
 } http_mhd_api;
 
 extern http_mhd_api http_mhd;
@@ -39,5 +40,6 @@ int http_mhd_load(err *e);
 #define MHD_lookup_connection_value     (*http_mhd.lookup_connection_value)
 #define MHD_create_response_from_buffer (*http_mhd.create_response_from_buffer)
 #define MHD_get_connection_values       (*http_mhd.get_connection_values)
+#define MHD_is_feature_supported        (*http_mhd.is_feature_supported)
 
 #endif

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -19,10 +20,15 @@
 #include "transport/http_call.h"
 #include "transport/http_post.h"
 #include "transport/http_reply.h"
+#include "transport/http_tls.h"
 #include "mcp/jsonrpc.h"
 #include "util/log.h"
 
 #define HTTP_ENDPOINT          "/mcp"
+/* No double quotes: it also goes into a quoted header parameter. */
+#define HTTP_STATIC_TOKEN_HINT "this server uses a static bearer token, not OAuth: send the header " \
+    "'Authorization: Bearer TOKEN' with the token from the server's --token-file " \
+    "(mcp-remote: --header 'Authorization: Bearer TOKEN')"
 #define HTTP_CONN_TIMEOUT_S    120     /* idle keep-alive connections are closed */
 #define HTTP_STOP_GRACE_MS     1000    /* streams may finish this long after a stop signal */
 
@@ -166,14 +172,24 @@ static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, cons
         *r = http_respond_error(c, 403, NULL, RPC_INVALID_REQUEST, "Forbidden: Host or Origin not allowed", NULL);
         return -1;
     }
+    /* A client given a wrong token (mcp-remote, the SDKs) goes looking
+     * for OAuth after the 401: tell it, at every place it looks, that
+     * there is none and what to send instead. */
+    if (!strncmp(url, "/.well-known/oauth", 18) || !strcmp(url, "/register") || !strcmp(url, "/authorize") ||
+        !strcmp(url, "/token")) {
+        *r = http_respond_error(c, 404, NULL, RPC_INVALID_REQUEST, "Not Found: " HTTP_STATIC_TOKEN_HINT, NULL);
+        return -1;
+    }
     if (strcmp(url, HTTP_ENDPOINT) != 0) {
         *r = http_respond_error(c, 404, NULL, RPC_INVALID_REQUEST, "Not Found: the MCP endpoint is " HTTP_ENDPOINT, NULL);
         return -1;
     }
     if (S->token && !http_bearer_ok(http_header(c, "Authorization"), S->token)) {
-        static const char *const chal[] = { "WWW-Authenticate", "Bearer realm=\"slicer-mcp\"", NULL };
+        static const char *const chal[] = { "WWW-Authenticate", "Bearer realm=\"slicer-mcp\", error=\"invalid_token\", "
+                                            "error_description=\"" HTTP_STATIC_TOKEN_HINT "\"", NULL };
         log_msg(LOG_WARNING, "http: %s refused: missing or wrong bearer token", peer);
-        *r = http_respond_error(c, 401, NULL, RPC_INVALID_REQUEST, "Unauthorized: a bearer token is required", chal);
+        *r = http_respond_error(c, 401, NULL, RPC_INVALID_REQUEST, "Unauthorized: missing or wrong token; "
+                                HTTP_STATIC_TOKEN_HINT, chal);
         return -1;
     }
     if (strcmp(method, "POST") && strcmp(method, "GET") && strcmp(method, "DELETE")) {
@@ -261,8 +277,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig) { stop_signal = sig; }
 
-/* "HOST:PORT", "[V6]:PORT" or "PORT" to a bound listening socket. */
-static int listen_on(const char *spec, int *loopback, char *shown, size_t shown_n, err *e)
+/* "HOST:PORT", "[V6]:PORT" or "PORT" to a bound listening socket.  A
+ * non-loopback address without a token is refused before anything binds,
+ * so not even a connection attempt reaches it. */
+static int listen_on(const char *spec, int have_token, int *loopback, char *shown, size_t shown_n, err *e)
 {
     char host[256] = "127.0.0.1";
     const char *port = spec, *colon = strrchr(spec, ':');
@@ -288,11 +306,22 @@ static int listen_on(const char *spec, int *loopback, char *shown, size_t shown_
     int gr = getaddrinfo(host, port, &hints, &ai);
     if (gr != 0)
         return err_set(e, ERR_INVALID, "--http %s: %s", spec, gai_strerror(gr));
+    *loopback = http_addr_is_loopback(ai->ai_addr);
+    if (!*loopback && !have_token) {
+        freeaddrinfo(ai);
+        return err_set(e, ERR_INVALID, "refusing to serve HTTP on %s without --token-file: that address is "
+                       "reachable from other machines, and anyone reaching it could drive Slicer", spec);
+    }
+#ifdef SOCK_CLOEXEC
     int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+#else
+    int fd = socket(ai->ai_family, SOCK_STREAM, 0);   /* macOS: no SOCK_CLOEXEC */
+    if (fd >= 0)
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
     int one = 1;
     if (fd >= 0)
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    *loopback = http_addr_is_loopback(ai->ai_addr);
     if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
         err_set(e, ERR_INTERNAL, "--http %s: cannot listen: %s", spec, strerror(errno));
         if (fd >= 0)
@@ -355,20 +384,34 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         if (!S.token)
             return err_set(e, ERR_INVALID, "--token-file %s: %s", S.o.token_file, why);
     }
-    int loopback = 0;
-    char shown[INET6_ADDRSTRLEN + 16];
-    int fd = listen_on(S.o.listen ? S.o.listen : "127.0.0.1:8765", &loopback, shown, sizeof shown, e);
-    if (fd < 0) {
+    http_tls tls;
+    if (http_tls_load(S.o.tls_cert, S.o.tls_key, &tls, e) != 0 ||
+        (tls.cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)) {
+        if (tls.cert)
+            err_set(e, ERR_INVALID, "--tls-cert: this libmicrohttpd was built without TLS (GnuTLS)");
+        http_tls_free(&tls);
         free(S.token);
         return -1;
     }
-    if (!loopback && !S.token) {
-        close(fd);
-        return err_set(e, ERR_INVALID, "refusing to serve HTTP on %s without --token-file: that address is "
-                       "reachable from other machines, and anyone reaching it could drive Slicer", shown);
+    /* No TLS: the list is only its end. */
+    struct MHD_OptionItem tls_opts[] = {
+        { tls.cert ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, tls.key },
+        { MHD_OPTION_HTTPS_MEM_CERT, 0, tls.cert },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    const char *scheme = tls.cert ? "https" : "http";
+    int loopback = 0;
+    char shown[INET6_ADDRSTRLEN + 16];
+    int fd = listen_on(S.o.listen ? S.o.listen : "127.0.0.1:8765", S.token != NULL, &loopback, shown,
+                       sizeof shown, e);
+    if (fd < 0) {
+        http_tls_free(&tls);
+        free(S.token);
+        return -1;
     }
     if (http_gate_init(&S.gate, S.o.queue_max) != 0) {
         close(fd);
+        http_tls_free(&tls);
         free(S.token);
         return err_set(e, ERR_INTERNAL, "cannot create the call queue");
     }
@@ -383,7 +426,8 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     /* libmicrohttpd checks its own limits before the accept policy, and
      * silently: one more than http_conns', so those speak first. */
     struct MHD_Daemon *d = !S.sessions || !S.conns ? NULL : MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+        (tls.cert ? MHD_USE_TLS : 0),
         0, http_conns_accept, S.conns, on_request, &S,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &S,   /* first, so every message goes through it */
         MHD_OPTION_LISTEN_SOCKET, fd,
@@ -393,6 +437,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADER_BYTES,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &S,
+        MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_END);
     int rc = 0;
     if (!d) {
@@ -404,7 +449,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, &old_int);
         sigaction(SIGTERM, &sa, &old_term);
-        fprintf(stderr, "slicer-mcp: listening on http://%s" HTTP_ENDPOINT "\n", shown);
+        fprintf(stderr, "slicer-mcp: listening on %s://%s" HTTP_ENDPOINT "\n", scheme, shown);
         fflush(stderr);
         if (S.o.port_file) {
             FILE *pf = fopen(S.o.port_file, "w");
@@ -413,9 +458,10 @@ int http_run(mcp *m, const http_opts *opts, err *e)
                 fclose(pf);
             }
         }
-        log_msg(LOG_INFO, "http: serving %s%s; Host allow-list %s; up to %u sessions, %u streams, "
+        log_msg(LOG_INFO, "http: serving %s%s%s; Host allow-list %s; up to %u sessions, %u streams, "
                 "%u queued calls, %u connections (%u per address), %ld ms for a request to arrive",
                 loopback ? "loopback" : "a NON-LOOPBACK address", S.token ? " with a bearer token" : "",
+                tls.cert ? " over TLS" : " in clear text",
                 S.o.allow_hosts ? "from --allow-host" : "localhost, 127.0.0.1, [::1]", S.o.max_sessions,
                 S.o.max_streams, S.o.queue_max, S.o.max_connections, S.o.max_per_ip,
                 S.o.request_timeout_ms);
@@ -441,6 +487,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     http_sessions_free(S.sessions);
     http_conns_free(S.conns);
     http_gate_destroy(&S.gate);
+    http_tls_free(&tls);
     free(S.token);
     return rc;
 }

@@ -6,6 +6,9 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -537,6 +540,21 @@ static void test_token(void)
     T_CHECK(rc == 2, "exit status %d", rc);
     T_CHECK(err && strstr(err, "--token-file") && strstr(err, "refusing"), "message: %s", err ? err : "");
     free(err);
+    /* ... before it binds: on a port some other program holds, the refusal
+     * is still about the token, not "cannot listen" (issue 17). */
+    int held = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
+    socklen_t sl = sizeof sa;
+    T_ASSERT(held >= 0 && bind(held, (struct sockaddr *)&sa, sizeof sa) == 0 && listen(held, 1) == 0 &&
+             getsockname(held, (struct sockaddr *)&sa, &sl) == 0, "hold a port");
+    char busy[32];
+    snprintf(busy, sizeof busy, "0.0.0.0:%d", ntohs(sa.sin_port));
+    rc = wait_exit(spawn(busy, NULL, pf, ef), 5000);
+    close(held);
+    err = t_read_file(ef, NULL);
+    T_CHECK(rc == 2 && err && strstr(err, "refusing") && !strstr(err, "cannot listen"), "status %d: %s", rc,
+            err ? err : "");
+    free(err);
     /* With a token file it starts, and every request needs the token. */
     char tf[512];
     snprintf(tf, sizeof tf, "%s/token", t_tmpdir());
@@ -545,7 +563,7 @@ static void test_token(void)
     gw *g = gw_start_at("0.0.0.0:0", extra);
     T_ASSERT(g, "start with token");
     hr r;
-    char www[128] = "";
+    char www[512] = "";
     req(&r, "POST", g->port, "/mcp", INIT_BODY, NULL);
     T_CHECK(r.status == 401 && hget(&r, "WWW-Authenticate", www, sizeof www) &&
             strncmp(www, "Bearer", 6) == 0 && err_id_null(&r), "no token: %ld '%s'", r.status, www);
@@ -553,7 +571,21 @@ static void test_token(void)
     const char *wrong[] = { "Authorization: Bearer s3cret-token-valuX", NULL };
     req(&r, "POST", g->port, "/mcp", INIT_BODY, wrong);
     T_CHECK(r.status == 401, "wrong token: %ld", r.status);
+    /* ... saying plainly that there is no OAuth, here and wherever a
+     * client looks for it next (issue 17: mcp-remote reported only
+     * "Dynamic Client Registration rejected (HTTP 404)") */
+    T_CHECK(r.body && strstr(r.body, "static bearer token") && strstr(r.body, "--header"), "401 body: %s",
+            r.body ? r.body : "");
+    T_CHECK(hget(&r, "WWW-Authenticate", www, sizeof www) && strstr(www, "static bearer token"), "challenge: %s", www);
     hr_free(&r);
+    static const char *const oauth[] = { "/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp",
+                                         "/.well-known/oauth-authorization-server", "/register", "/authorize", "/token" };
+    for (size_t i = 0; i < sizeof oauth / sizeof oauth[0]; i++) {
+        req(&r, i == 3 ? "POST" : "GET", g->port, oauth[i], i == 3 ? "{}" : NULL, wrong);
+        T_CHECK(r.status == 404 && r.body && strstr(r.body, "static bearer token"), "%s: %ld %s", oauth[i], r.status,
+                r.body ? r.body : "");
+        hr_free(&r);
+    }
     const char *shorter[] = { "Authorization: Bearer s3cret", NULL };
     req(&r, "POST", g->port, "/mcp", INIT_BODY, shorter);
     T_CHECK(r.status == 401, "prefix of the token: %ld", r.status);
@@ -568,6 +600,83 @@ static void test_token(void)
     pid = spawn("127.0.0.1:0", extra, pf, ef);
     rc = wait_exit(pid, 5000);
     T_CHECK(rc == 2, "missing token file: exit %d", rc);
+}
+
+/* ---- TLS (--tls-cert, --tls-key) ---- */
+
+/* POSTs initialize with libcurl, verifying the server's certificate
+ * against ca (NULL: the system's CAs).  The HTTP status, or -1 when the
+ * TLS handshake or verification failed. */
+static long tls_post(const char *url, const char *ca, hr *out)
+{
+    CURL *h = curl_easy_init();
+    struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
+    hd = curl_slist_append(hd, "Accept: application/json, text/event-stream");
+    memset(out, 0, sizeof *out);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, INIT_BODY);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (ca)
+        curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, out);
+    long status = -1;
+    if (curl_easy_perform(h) == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    return status;
+}
+
+/* A real TLS client (libcurl with certificate and host-name checks)
+ * against a certificate made now by openssl; plain HTTP on the same port
+ * gets no MCP answer. */
+static void test_tls(void)
+{
+    char cert[512], key[512], cmd[2048];
+    snprintf(cert, sizeof cert, "%s/tls-cert.pem", t_tmpdir());
+    snprintf(key, sizeof key, "%s/tls-key.pem", t_tmpdir());
+    snprintf(cmd, sizeof cmd, "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+             "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '%s' -out '%s' "
+             ">/dev/null 2>&1", key, cert);
+    T_ASSERT(system(cmd) == 0, "openssl made a certificate (is the openssl command installed?)");
+    const char *extra[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+    gw *g = gw_start_at("127.0.0.1:0", extra);
+    T_ASSERT(g, "start with TLS");
+    char url[128];
+    hr out;
+    snprintf(url, sizeof url, "https://localhost:%d/mcp", g->port);
+    long st = tls_post(url, cert, &out);
+    T_CHECK(st == 200 && out.body && strstr(out.body, "\"serverInfo\""), "initialize over TLS: %ld %.200s", st,
+            out.body ? out.body : "");
+    hr_free(&out);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/mcp", g->port);
+    st = tls_post(url, cert, &out);
+    T_CHECK(st == 200, "by address (in the certificate too): %ld", st);
+    hr_free(&out);
+    st = tls_post(url, "/dev/null", &out);
+    T_CHECK(st == -1, "a client that does not trust the certificate refuses it: %ld", st);
+    hr_free(&out);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/mcp", g->port);
+    st = tls_post(url, NULL, &out);
+    T_CHECK(st != 200 && !(out.body && strstr(out.body, "serverInfo")), "plain HTTP gets no MCP answer: %ld", st);
+    hr_free(&out);
+    char *log = t_read_file(g->err_path, NULL);
+    T_CHECK(log && strstr(log, "listening on https://"), "says https");
+    free(log);
+    T_CHECK(gw_stop(g) == 0, "clean stop");
+    /* one file without the other is a configuration error */
+    char pf[512], ef[512];
+    snprintf(pf, sizeof pf, "%s/tls1.port", t_tmpdir());
+    snprintf(ef, sizeof ef, "%s/tls1.stderr", t_tmpdir());
+    const char *half[] = { "--tls-cert", cert, NULL };
+    T_CHECK(wait_exit(spawn("127.0.0.1:0", half, pf, ef), 5000) == 2, "--tls-cert alone: exit 2");
+    const char *swapped[] = { "--tls-cert", key, "--tls-key", cert, NULL };
+    T_CHECK(wait_exit(spawn("127.0.0.1:0", swapped, pf, ef), 5000) == 2, "key given as certificate: exit 2");
 }
 
 static char *modern(int id, const char *method, const char *params)
@@ -1338,6 +1447,7 @@ int main(void)
     t_run("http_host_origin_rejected", test_host_origin);
     t_run("http_allow_lists", test_allow_lists);
     t_run("http_token_required_off_loopback", test_token);
+    t_run("http_tls", test_tls);
     t_run("http_modern_header_validation", test_modern_headers);
     t_run("http_get_stream_list_changed", test_get_stream_list_changed);
     t_run("http_sigterm_with_open_stream", test_sigterm_with_open_stream);

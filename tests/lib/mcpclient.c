@@ -26,6 +26,11 @@ struct t_mcp {
 
 t_mcp *t_mcp_start(const char *const *args)
 {
+    return t_mcp_start_exe(t_bin("slicer-mcp"), args);
+}
+
+t_mcp *t_mcp_start_exe(const char *exe, const char *const *args)
+{
     static int seq;
     t_mcp *m = calloc(1, sizeof *m);
     int pin[2], pout[2];
@@ -52,7 +57,7 @@ t_mcp *t_mcp_start(const char *const *args)
         char *wcopy = wrap && *wrap ? strdup(wrap) : NULL;
         for (char *tok = wcopy ? strtok(wcopy, " ") : NULL; tok && a < 32; tok = strtok(NULL, " "))
             argv[a++] = tok;
-        argv[a++] = strdup(t_bin("slicer-mcp"));
+        argv[a++] = strdup(exe);
         for (int i = 0; args && args[i] && a < 95; i++)
             argv[a++] = strdup(args[i]);
         argv[a] = NULL;

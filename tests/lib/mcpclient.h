@@ -14,6 +14,8 @@ typedef struct t_mcp t_mcp;
  * SLICER_MCP_WRAPPER, when set, is a space-separated command put in front
  * (e.g. valgrind and its options). */
 t_mcp *t_mcp_start(const char *const *args);
+/* The same with another binary (an installed one). */
+t_mcp *t_mcp_start_exe(const char *exe, const char *const *args);
 /* Sends one line (a newline is added). */
 int    t_mcp_send(t_mcp *m, const char *line);
 /* Sends raw bytes as they are. */
