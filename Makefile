@@ -1,7 +1,7 @@
 # slicer-mcp: build, test and demo.  Dependencies come from pkg-config only.
 CC      ?= cc
 BUILD   ?= build
-PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd
+PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd gnutls
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
 OPT     ?= -O2 -g
@@ -12,8 +12,9 @@ SAN     ?=
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
 # slicer-mcp loads libcurl on its first REST call and libmicrohttpd when
 # --http starts (src/slicer/backend.c, src/transport/http_mhd.c): their dependency trees cost
-# milliseconds of every start.  It links the rest; the tests use libcurl.
-PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl libmicrohttpd,$(PKGS)) 2>/dev/null))$(PKG_LIBS)
+# milliseconds of every start.  GnuTLS likewise, when an OAuth token is first
+# checked (src/policy/jwt.c).  It links the rest; the tests use libcurl.
+PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl libmicrohttpd gnutls,$(PKGS)) 2>/dev/null))$(PKG_LIBS)
 CURL_LIBS  = $(eval CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null))$(CURL_LIBS)
 ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -pthread $(OPT) $(SAN) $(WARN) \
               $(PKG_CFLAGS) -Isrc -Itests/lib -MMD -MP $(CFLAGS)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian -dev packages slicer-mcp builds against.  As root it
 # installs them; otherwise it prints the exact command to run.
-PKGS="build-essential pkg-config libcurl4-openssl-dev libcjson-dev libyaml-dev libpng-dev libmicrohttpd-dev"
+PKGS="build-essential pkg-config libcurl4-openssl-dev libcjson-dev libyaml-dev libpng-dev libmicrohttpd-dev libgnutls28-dev"
 missing=""
 for p in $PKGS; do
     dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
