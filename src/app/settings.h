@@ -35,6 +35,9 @@ typedef struct {
     char  *http_listen;      /* --http ADDR; NULL: serve stdio */
     char  *http_port_file;   /* write the bound port here */
     char  *token_file;       /* bearer token for HTTP */
+    char  *oauth_issuer;     /* OAuth access tokens for HTTP instead (exclusive) */
+    char  *oauth_audience;   /* this resource's URL: tokens' aud */
+    char  *oauth_jwks_uri;   /* NULL: from the issuer's OpenID configuration */
     char  *allow_hosts[SETTINGS_MAX_ALLOW + 1];     /* NULL-terminated, owned */
     char  *allow_origins[SETTINGS_MAX_ALLOW + 1];   /* NULL-terminated, owned */
     long   http_max_body, http_max_sessions, http_max_connections;

@@ -10,6 +10,8 @@
  *   policy         optional: the gateway policy key the tool needs
  *                  ("exec", ...); such a tool is offered only when that
  *                  policy is enabled
+ *   scope          optional: the OAuth scope a call needs (default by
+ *                  readOnlyHint: slicer:read, else slicer:write)
  *   adapter        optional: a built-in C adapter doing the REST calls
  *   request        required unless adapter is set:
  *       method     GET | POST | PUT | DELETE
@@ -64,6 +66,10 @@ typedef struct {
     char *literal;    /* literal value when arg is NULL */
 } tool_query;
 
+/* The default OAuth scopes, by the readOnlyHint annotation. */
+#define TOOLS_SCOPE_READ  "slicer:read"
+#define TOOLS_SCOPE_WRITE "slicer:write"
+
 typedef struct {
     char  *name;
     char  *title;           /* may be NULL */
@@ -76,6 +82,8 @@ typedef struct {
     schema *input_validator;
     schema *output_validator;  /* NULL when no outputSchema */
     char  *policy;          /* NULL or policy key */
+    char  *scope;           /* OAuth scope a call needs: 'scope', else TOOLS_SCOPE_READ
+                               for readOnlyHint tools, TOOLS_SCOPE_WRITE for the rest */
     char  *adapter;         /* NULL or adapter name */
     char  *method;          /* NULL only when adapter is set and request omitted */
     char  *path;

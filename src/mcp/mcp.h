@@ -42,6 +42,15 @@ typedef struct {
     const redact *redact;           /* NULL: no redaction */
 } mcp_config;
 
+/* Who calls, as an OAuth access token says (HTTP with --oauth-issuer).
+ * Strings may be "" when the token lacks the claim. */
+typedef struct {
+    const char *sub;          /* the subject: the person or service */
+    const char *client_id;    /* client_id, else azp */
+    const char *jti;          /* the token's id */
+    const char *scope;        /* granted scopes, space-separated */
+} mcp_caller;
+
 /* What a transport offers the core while a request runs. */
 typedef struct {
     /* Sends one complete JSON-RPC message (a notification) now. */
@@ -52,6 +61,9 @@ typedef struct {
     void *ud;
     const char *transport;          /* "stdio", "http" */
     const char *peer;               /* client address or NULL */
+    /* NULL: no token scopes apply (stdio, the static token); otherwise a
+     * tool is listed and called only when the caller has its scope. */
+    const mcp_caller *caller;
 } mcp_io;
 
 /* The reply to one message. */
@@ -61,6 +73,9 @@ typedef struct {
     int   is_initialize_result;  /* a legacy session was just set up */
     cJSON *spent;      /* the request's trees: freed with the reply, after it is sent */
     buf    log;        /* the calls' log lines: written then, too */
+    /* A tools/call refused for want of this OAuth scope (http_status is
+     * then 403, and the transport names it in WWW-Authenticate); "" else. */
+    char   need_scope[136];
 } mcp_reply;
 
 /* toolset and backend are borrowed and must outlive the core. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/jwt.h"
 #include "slicer/call.h"
 #include "util/jsonw.h"
 #include "util/log.h"
@@ -22,6 +23,14 @@ static int version_at_least(const rpc_req *r, const char *v)
 static int visible(const mcp *m, const tool *t)
 {
     return !t->policy || mcp_policy_enabled(m, t->policy);
+}
+
+/* Inside the policies (an outer limit no token widens), the caller's
+ * token must grant the tool's scope. */
+static int permitted(const rpc_req *r, const tool *t)
+{
+    const mcp_caller *c = r->io ? r->io->caller : NULL;
+    return !c || jwt_scope_has(c->scope, t->scope);
 }
 
 /* The schemas go in by reference, not copied: the reply is printed before
@@ -64,7 +73,7 @@ int mcp_tools_list(rpc_req *r, cJSON **res, rpc_error *er)
     size_t seen = 0, added = 0, n = tools_count(r->m->tools);
     for (size_t i = 0; i < n; i++) {
         const tool *t = tools_at(r->m->tools, i);
-        if (!visible(r->m, t))
+        if (!visible(r->m, t) || !permitted(r, t))
             continue;
         if (seen++ < start)
             continue;
@@ -301,6 +310,15 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
         PUT_KEY(&o, ",\"peer\":");
         jsonw_string(&o, r->io->peer);
     }
+    const mcp_caller *who = r->io ? r->io->caller : NULL;
+    if (who) {      /* through redaction: a site may treat user ids as PHI */
+        PUT_KEY(&o, ",\"sub\":");
+        put_redacted(&o, rd, who->sub);
+        PUT_KEY(&o, ",\"client_id\":");
+        put_redacted(&o, rd, who->client_id);
+        PUT_KEY(&o, ",\"jti\":");
+        put_redacted(&o, rd, who->jti);
+    }
     const char *client = r->client_name ? r->client_name : r->s->client_name;
     PUT_KEY(&o, ",\"client\":");
     jsonw_string(&o, client ? client : "");
@@ -413,6 +431,12 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
         snprintf(msg, sizeof msg, "Unknown tool: %s (it is declared in %s but needs the gateway "
                  "policy '%s', which is off; an administrator enables it with --allow-%s)",
                  t->name, t->file, t->policy, t->policy);
+        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
+    }
+    if (!permitted(r, t)) {
+        snprintf(r->need_scope, sizeof ((mcp_reply *)0)->need_scope, "%s", t->scope);
+        snprintf(msg, sizeof msg, "Forbidden: tool %s needs the OAuth scope '%s', which the access token "
+                 "does not grant (insufficient_scope)", t->name, t->scope);
         return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
     }
     cJSON *empty = NULL;

@@ -10,6 +10,7 @@
 
 #include "util/buf.h"
 #include "transport/http_gate.h"
+#include "transport/http_oauth.h"
 #include "transport/http_session.h"
 #include "transport/http_transport.h"
 
@@ -17,6 +18,7 @@ typedef struct {
     mcp *m;
     http_opts o;                 /* with defaults filled in */
     char *token;                 /* NULL: no bearer token required */
+    http_oauth *oauth;           /* NULL: no OAuth access tokens (http_oauth.c) */
     http_gate gate;              /* the core, one caller at a time */
     http_sessions *sessions;
     pthread_mutex_t workers_mu;  /* http_call's worker threads still running */
@@ -29,6 +31,8 @@ typedef struct {
     buf body;
     int too_large;               /* the body passed max_body: 413 */
     char peer[64];               /* "ip:port" for the audit log */
+    int authed;                  /* claims holds an accepted OAuth token's */
+    jwt_claims claims;
 } http_req;
 
 /* Queues a response with a copy of body (may be NULL) and the given

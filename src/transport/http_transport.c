@@ -299,14 +299,20 @@ static void peer_of(struct MHD_Connection *c, char *out, size_t n)
 
 /* Returns 0 when the request may go on, else queues the refusal. */
 static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, const char *method,
-                    const char *peer, enum MHD_Result *r)
+                    http_req *rq, enum MHD_Result *r)
 {
+    const char *peer = rq->peer;
     const char *host = http_header(c, "Host"), *origin = http_header(c, "Origin");
     if (!http_host_allowed(host, S->o.allow_hosts) || !http_origin_allowed(origin, S->o.allow_origins)) {
         log_msg(LOG_WARNING, "http: %s refused: Host '%.100s', Origin '%.100s' not allowed (DNS rebinding "
                 "protection; see --allow-host, --allow-origin)", peer, host ? host : "", origin ? origin : "");
         *r = http_respond_error(c, 403, NULL, RPC_INVALID_REQUEST, "Forbidden: Host or Origin not allowed", NULL);
         return -1;
+    }
+    if (S->oauth) {
+        if (http_oauth_precheck(S->oauth, c, url, method, HTTP_ENDPOINT, peer, &rq->claims, r))
+            return -1;
+        rq->authed = 1;
     }
     if (strcmp(url, HTTP_ENDPOINT) != 0) {
         *r = http_respond_error(c, 404, NULL, RPC_INVALID_REQUEST, "Not Found: the MCP endpoint is " HTTP_ENDPOINT, NULL);
@@ -347,7 +353,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         peer_of(c, rq->peer, sizeof rq->peer);
         *con_cls = rq;
         enum MHD_Result r;
-        if (precheck(S, c, url, method, rq->peer, &r) != 0)
+        if (precheck(S, c, url, method, rq, &r) != 0)
             return r;
         return MHD_YES;
     }
@@ -483,21 +489,27 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         if (!S.token)
             return err_set(e, ERR_INVALID, "--token-file %s: %s", S.o.token_file, why);
     }
+    if (S.o.oauth && !(S.oauth = http_oauth_new(S.o.oauth, e))) {
+        free(S.token);
+        return -1;
+    }
     int loopback = 0;
     char shown[INET6_ADDRSTRLEN + 16];
     int fd = listen_on(S.o.listen ? S.o.listen : "127.0.0.1:8765", &loopback, shown, sizeof shown, e);
     if (fd < 0) {
         free(S.token);
+        http_oauth_free(S.oauth);
         return -1;
     }
-    if (!loopback && !S.token) {
+    if (!loopback && !S.token && !S.oauth) {
         close(fd);
-        return err_set(e, ERR_INVALID, "refusing to serve HTTP on %s without --token-file: that address is "
-                       "reachable from other machines, and anyone reaching it could drive Slicer", shown);
+        return err_set(e, ERR_INVALID, "refusing to serve HTTP on %s without --token-file or --oauth-issuer: "
+                       "that address is reachable from other machines, and anyone reaching it could drive Slicer", shown);
     }
     if (http_gate_init(&S.gate, S.o.queue_max) != 0) {
         close(fd);
         free(S.token);
+        http_oauth_free(S.oauth);
         return err_set(e, ERR_INTERNAL, "cannot create the call queue");
     }
     pthread_mutex_init(&S.workers_mu, NULL);
@@ -533,7 +545,8 @@ int http_run(mcp *m, const http_opts *opts, err *e)
             }
         }
         log_msg(LOG_INFO, "http: serving %s%s; Host allow-list %s; up to %u sessions, %u queued calls",
-                loopback ? "loopback" : "a NON-LOOPBACK address", S.token ? " with a bearer token" : "",
+                loopback ? "loopback" : "a NON-LOOPBACK address",
+                S.token ? " with a bearer token" : S.oauth ? " with OAuth access tokens" : "",
                 S.o.allow_hosts ? "from --allow-host" : "localhost, 127.0.0.1, [::1]", S.o.max_sessions, S.o.queue_max);
         struct timespec tick = { 0, HTTP_IDLE_EVERY_MS * 1000000L };
         while (!stop_signal) {
@@ -562,6 +575,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     pthread_cond_destroy(&S.workers_cv);
     pthread_mutex_destroy(&S.workers_mu);
     free(S.token);
+    http_oauth_free(S.oauth);
     return rc;
 }
 

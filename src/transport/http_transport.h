@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include "util/err.h"
 #include "mcp/mcp.h"
+#include "policy/oauth.h"
 
 /* Defaults for the limits an http_opts field leaves at 0. */
 #define HTTP_DEFAULT_MAX_BODY        MCP_MAX_MESSAGE   /* bytes of a POST body: 413 beyond */
@@ -28,6 +29,7 @@
 typedef struct {
     const char *listen;               /* "HOST:PORT", "[V6]:PORT" or "PORT" (127.0.0.1) */
     const char *token_file;           /* bearer token required on every request; NULL: none */
+    oauth      *oauth;                /* OAuth access tokens required instead (borrowed); NULL: none */
     const char *const *allow_hosts;   /* Host allow-list, NULL-terminated; NULL: loopback names */
     const char *const *allow_origins; /* Origin allow-list; NULL: loopback origins */
     const char *port_file;            /* if set, the bound port is written here */
