@@ -97,6 +97,12 @@ const char *mcp_session_version(const mcp_session *s);
 /* Handles one message of len bytes (need not be NUL-terminated). */
 void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
                 const mcp_io *io, mcp_reply *out);
+/* For a transport that refuses a request before the core sees it (an
+ * access token refused: 401): one audit line with io's transport and
+ * peer, tool "", this outcome and reason.  Safe from any thread: it
+ * touches no call state. */
+void mcp_audit_refused(mcp *m, const mcp_io *io, const char *outcome, const char *reason);
+
 /* Once the reply is sent (or dropped): writes the log lines that waited
  * for it and frees it all. */
 void mcp_reply_free(mcp_reply *r);

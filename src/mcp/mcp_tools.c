@@ -292,6 +292,7 @@ typedef struct {
     const cJSON *args;
     char when[40];
     double bytes_returned, latency_ms;
+    int traced;             /* the backend's trace is this call's */
 } audit_facts;
 
 /* The audit line's text, written directly: building a cJSON record and
@@ -350,7 +351,7 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
         put_redacted(&o, rd, f->reason);
     }
     PUT_KEY(&o, ",\"slicer_calls\":[");
-    for (size_t i = 0; i < backend_trace_count(r->m->b); i++) {
+    for (size_t i = 0; f->traced && i < backend_trace_count(r->m->b); i++) {
         const backend_trace *bt = backend_trace_at(r->m->b, i);
         if (i)
             PUT_KEY(&o, ",");
@@ -376,30 +377,44 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
     return jsonw_end(&o, len);
 }
 
-/* One audit line: who asked what, what reached Slicer, what came back. */
-static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *args,
-                       const char *outcome, const char *reason, const cJSON *res, double t0)
+static void audit_emit(const rpc_req *r, audit_facts *f)
 {
-    audit *a = r->m->cfg.audit;
-    if (!a)
-        return;
-    audit_facts f = { .tool = tool_name, .outcome = outcome, .reason = reason, .args = args,
-                      .bytes_returned = res ? content_bytes(res) : 0,
-                      .latency_ms = ms_rounded(mono_ms() - t0) };
-    log_timestamp(f.when, sizeof f.when);
+    log_timestamp(f->when, sizeof f->when);
     size_t len = 0;
-    char *line = audit_line(r, &f, 1, &len);
+    char *line = audit_line(r, f, 1, &len);
     if (line && len > AUDIT_MAX_LINE) {
         /* Keep the line whole and bounded: the arguments go, the facts stay. */
         free(line);
-        line = audit_line(r, &f, 0, &len);
+        line = audit_line(r, f, 0, &len);
     }
     err e = { 0 };
     if (!line)
         log_msg(LOG_ERROR, "audit: out of memory");
-    else if (audit_write(a, line, len, &e) != 0)
+    else if (audit_write(r->m->cfg.audit, line, len, &e) != 0)
         log_msg(LOG_ERROR, "%s", e.msg);
     free(line);
+}
+
+/* One audit line: who asked what, what reached Slicer, what came back. */
+static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *args,
+                       const char *outcome, const char *reason, const cJSON *res, double t0)
+{
+    if (!r->m->cfg.audit)
+        return;
+    audit_facts f = { .tool = tool_name, .outcome = outcome, .reason = reason, .args = args,
+                      .bytes_returned = res ? content_bytes(res) : 0,
+                      .latency_ms = ms_rounded(mono_ms() - t0), .traced = 1 };
+    audit_emit(r, &f);
+}
+
+void mcp_audit_refused(mcp *m, const mcp_io *io, const char *outcome, const char *reason)
+{
+    if (!m->cfg.audit)
+        return;
+    mcp_session none = { .m = m };
+    rpc_req r = { .m = m, .s = &none, .io = io };
+    audit_facts f = { .tool = "", .outcome = outcome, .reason = reason };
+    audit_emit(&r, &f);
 }
 
 /* A refusal before anything reached Slicer: logged, audited, answered. */

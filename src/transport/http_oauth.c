@@ -16,6 +16,7 @@
 
 struct http_oauth {
     oauth *v;
+    mcp *m;
     char *metadata;       /* the RFC 9728 document */
     char *metadata_url;   /* where it is, for resource_metadata="..." */
 };
@@ -36,12 +37,13 @@ static char *metadata_url(const char *resource)
     return u;
 }
 
-http_oauth *http_oauth_new(oauth *v, err *e)
+http_oauth *http_oauth_new(oauth *v, mcp *m, err *e)
 {
     http_oauth *h = calloc(1, sizeof *h);
     cJSON *doc = cJSON_CreateObject();
     if (h && doc) {
         h->v = v;
+        h->m = m;
         cJSON_AddStringToObject(doc, "resource", oauth_audience(v));
         cJSON *as = cJSON_AddArrayToObject(doc, "authorization_servers");
         cJSON_AddItemToArray(as, cJSON_CreateString(oauth_issuer(v)));
@@ -107,17 +109,24 @@ int http_oauth_precheck(http_oauth *h, struct MHD_Connection *c, const char *url
     if (strcmp(url, endpoint) != 0)
         return 0;
     const char *auth = http_header(c, "Authorization");
+    mcp_io io = { .transport = "http", .peer = peer };
     if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
         log_msg(LOG_WARNING, "http: %s refused: no bearer token (401 with the resource metadata URL)", peer);
+        mcp_audit_refused(h->m, &io, "unauthorized", "no bearer access token");
         *r = unauthorized(h, c, 0, NULL);
         return 1;
     }
     err e = { 0 };
     jwt_status st = oauth_check(h->v, auth + 7 + strspn(auth + 7, " "), claims, &e);
     if (st != JWT_OK) {
-        /* The reason goes to the log; the client learns only the class. */
-        log_msg(LOG_WARNING, "http: %s refused: access token %s: %s (sub '%.64s', kid '%.64s')", peer,
-                jwt_status_name(st), e.msg, claims->sub, claims->kid);
+        /* The reason goes to the log and the audit log; the client learns
+         * only the class.  The claims of a refused token are unverified:
+         * they go to the log only. */
+        char why[1200];
+        snprintf(why, sizeof why, "access token %s: %s", jwt_status_name(st), e.msg);
+        log_msg(LOG_WARNING, "http: %s refused: %s (sub '%.64s', kid '%.64s')", peer, why, claims->sub,
+                claims->kid);
+        mcp_audit_refused(h->m, &io, "unauthorized", why);
         *r = unauthorized(h, c, 1, st == JWT_NO_KEYS ? "the issuer's keys are unavailable"
                                  : st == JWT_EXPIRED ? "the access token expired"
                                  : "the access token is not valid for this resource");

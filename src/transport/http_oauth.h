@@ -25,8 +25,9 @@
 typedef struct http_oauth http_oauth;
 
 /* The metadata document and its URL, made from v's audience (this
- * resource's URL) and issuer.  v is borrowed. */
-http_oauth *http_oauth_new(oauth *v, err *e);
+ * resource's URL) and issuer.  v and m (whose audit log records the
+ * refusals) are borrowed. */
+http_oauth *http_oauth_new(oauth *v, mcp *m, err *e);
 void        http_oauth_free(http_oauth *h);
 
 /* For each request, where the transport checks access: answers the

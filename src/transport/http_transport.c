@@ -489,7 +489,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         if (!S.token)
             return err_set(e, ERR_INVALID, "--token-file %s: %s", S.o.token_file, why);
     }
-    if (S.o.oauth && !(S.oauth = http_oauth_new(S.o.oauth, e))) {
+    if (S.o.oauth && !(S.oauth = http_oauth_new(S.o.oauth, m, e))) {
         free(S.token);
         return -1;
     }

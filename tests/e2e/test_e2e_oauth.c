@@ -327,6 +327,13 @@ static void test_audit_who(void)
     const char *refused = log ? strstr(log, "\"tool\":\"set_layout\"") : NULL;
     T_CHECK(refused && strstr(refused, "\"outcome\":\"refused\"") && strstr(refused, "insufficient_scope"),
             "the refused call is audited: %s", refused ? refused : "(none)");
+    /* test_bad_tokens ran before: each 401 has its line, with the class. */
+    static const char *const classes[] = { "access token expired", "access token bad_audience",
+                                           "access token bad_issuer", "access token bad_alg", "access token malformed",
+                                           "no bearer access token" };
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+        T_CHECK(log && t_count(log, classes[i]) >= 1, "an unauthorized line for %s", classes[i]);
+    T_CHECK(log && t_count(log, "\"outcome\":\"unauthorized\"") >= 7, "seven 401s audited");
     free(log);
 }
 
