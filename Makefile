@@ -86,9 +86,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(TLIB_OBJ) $(BUILD)/libslicermcp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-# The Node.js suites (the official MCP conformance suite and an SDK client)
-# run through small wrappers so tests/run.sh counts them like the rest.
-NODE_TESTS := $(BUILD)/tests/test_conformance $(BUILD)/tests/test_sdk
+# The Node.js suites (the official MCP conformance suite, an SDK client, and
+# the OAuth mode behind a real OpenID provider) run through small wrappers
+# so tests/run.sh counts them like the rest.
+NODE_TESTS := $(BUILD)/tests/test_conformance $(BUILD)/tests/test_sdk $(BUILD)/tests/test_oauth
 $(NODE_TESTS): $(BUILD)/tests/test_%:
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec sh tests/%s/run.sh %s\n' $* $(BUILD) > $@ && chmod +x $@

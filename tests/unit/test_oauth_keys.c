@@ -1,4 +1,4 @@
-/* test_oauth: the key set cache of policy/oauth.c with a stand-in fetch
+/* test_oauth_keys: the key set cache of policy/oauth.c with a stand-in fetch
  * and clock (one refresh for a flood of unknown kids, rotation, an
  * endpoint that is down, discovery), and backend_fetch_url against a
  * loopback server that answers too much or too slowly. */
