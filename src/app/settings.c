@@ -52,6 +52,7 @@ void settings_usage(FILE *out)
 "  --http ADDR              serve MCP over HTTP at http://ADDR/mcp instead of\n"
 "                           stdio (ADDR is HOST:PORT, [V6]:PORT or PORT; port 0\n"
 "                           picks a free one); non-loopback needs --token-file\n"
+"                           or --oauth-issuer\n"
 "  --http-port-file FILE    write the port actually bound to FILE\n"
 "  --token-file FILE        HTTP clients must send 'Authorization: Bearer' with\n"
 "                           the token on FILE's first line\n"
