@@ -219,13 +219,16 @@ static int import_key(const cJSON *j, jwk *k, err *e)
     return -1;
 }
 
-jwt_keys *jwt_keys_parse(const char *json, size_t len, err *e)
+int jwt_load(err *e)
 {
     pthread_once(&tls_once, load_gnutls);
-    if (!tls.lib) {
-        err_set(e, ERR_INTERNAL, "%s", tls_error);
+    return tls.lib ? 0 : err_set(e, ERR_INTERNAL, "%s", tls_error);
+}
+
+jwt_keys *jwt_keys_parse(const char *json, size_t len, err *e)
+{
+    if (jwt_load(e) != 0)
         return NULL;
-    }
     cJSON *root = jsonr_parse(json, len, NULL);
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "keys");
     if (!cJSON_IsArray(arr)) {

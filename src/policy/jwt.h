@@ -24,6 +24,12 @@
 
 typedef struct jwt_keys jwt_keys;
 
+/* Loads GnuTLS now (jwt_keys_parse would on first use); -1 with e when
+ * it cannot.  For start-up, on the main thread: a first dlopen from a
+ * short-lived connection thread leaves glibc holding a block valgrind
+ * reports as lost. */
+int jwt_load(err *e);
+
 /* Parses a JWKS document ({"keys":[...]}): RSA keys of 2048 bits or more,
  * EC keys on P-256, P-384 and P-521, and Ed25519 (OKP) keys.  Keys marked
  * "use" other than "sig", and keys of other types, are skipped; a set

@@ -21,7 +21,6 @@ struct oauth {
     double keys_at;            /* when keys were fetched */
     double tried_at;           /* when a fetch was last started */
     int tried;                 /* a fetch was ever started */
-    unsigned fetches;
 };
 
 static double wall_now(void)
@@ -37,6 +36,8 @@ oauth *oauth_new(const oauth_cfg *c, err *e)
         err_set(e, ERR_INVALID, "OAuth needs an issuer and an audience (--oauth-issuer, --oauth-audience)");
         return NULL;
     }
+    if (jwt_load(e) != 0)
+        return NULL;
     oauth *o = calloc(1, sizeof *o);
     if (!o || !(o->issuer = strdup(c->issuer)) || !(o->audience = strdup(c->audience)) ||
         (c->jwks_uri && !(o->jwks_uri = strdup(c->jwks_uri)))) {
@@ -73,7 +74,6 @@ const char *oauth_audience(const oauth *o) { return o->audience; }
 
 static int get(oauth *o, const char *url, buf *out, err *e)
 {
-    o->fetches++;
     buf_init(out, OAUTH_MAX_METADATA);
     if (o->fetch(o->fetch_ud, url, OAUTH_FETCH_TIMEOUT_MS, out, e) == 0)
         return 0;
@@ -172,12 +172,4 @@ void oauth_prefetch(oauth *o)
     pthread_mutex_lock(&o->mu);
     refresh(o, "start-up");
     pthread_mutex_unlock(&o->mu);
-}
-
-unsigned oauth_fetches(oauth *o)
-{
-    pthread_mutex_lock(&o->mu);
-    unsigned n = o->fetches;
-    pthread_mutex_unlock(&o->mu);
-    return n;
 }

@@ -46,7 +46,8 @@ typedef struct {
 
 typedef struct oauth oauth;
 
-/* Copies what it needs from cfg; fetches nothing yet. */
+/* Copies what it needs from cfg and loads GnuTLS (jwt_load: call it on
+ * the main thread); fetches nothing yet. */
 oauth *oauth_new(const oauth_cfg *cfg, err *e);
 void   oauth_free(oauth *o);
 const char *oauth_issuer(const oauth *o);
@@ -59,8 +60,5 @@ jwt_status oauth_check(oauth *o, const char *token, jwt_claims *out, err *e);
 /* Fetches the key set now (at start-up, so a wrong issuer shows in the
  * log at once); a failure is logged, and retried when tokens arrive. */
 void oauth_prefetch(oauth *o);
-
-/* Fetches made so far (key sets and configurations, failed ones too). */
-unsigned oauth_fetches(oauth *o);
 
 #endif

@@ -121,11 +121,10 @@ int http_oauth_precheck(http_oauth *h, struct MHD_Connection *c, const char *url
     if (st != JWT_OK) {
         /* The reason goes to the log and the audit log; the client learns
          * only the class.  The claims of a refused token are unverified:
-         * they go to the log only. */
+         * only its key id is named. */
         char why[1200];
         snprintf(why, sizeof why, "access token %s: %s", jwt_status_name(st), e.msg);
-        log_msg(LOG_WARNING, "http: %s refused: %s (sub '%.64s', kid '%.64s')", peer, why, claims->sub,
-                claims->kid);
+        log_msg(LOG_WARNING, "http: %s refused: %s (kid '%.64s')", peer, why, claims->kid);
         mcp_audit_refused(h->m, &io, "unauthorized", why);
         *r = unauthorized(h, c, 1, st == JWT_NO_KEYS ? "the issuer's keys are unavailable"
                                  : st == JWT_EXPIRED ? "the access token expired"

@@ -118,7 +118,7 @@ static int gw_start(gw *g, const char *const *extra)
         args[a++] = extra[i];
     g->proc = t_mcp_start(args);
     g->port = 0;
-    for (int i = 0; i < 500 && g->proc && !g->port; i++) {
+    for (long t = 0; t < t_mcp_bound(10000) && g->proc && !g->port; t += 20) {
         char *s = t_read_file(pf, NULL);
         g->port = s ? atoi(s) : 0;
         free(s);
@@ -133,7 +133,7 @@ static void gw_stop(gw *g)
     if (!g->proc)
         return;
     kill(t_mcp_pid(g->proc), SIGTERM);
-    t_mcp_wait(g->proc, 5000);
+    t_mcp_wait(g->proc, t_mcp_bound(5000));
     t_mcp_free(g->proc);
     g->proc = NULL;
 }
@@ -317,7 +317,7 @@ static void test_audit_who(void)
     free(out);
     free(tok);
     char *log = NULL;
-    for (int i = 0; i < 100 && !(log && strstr(log, "set_layout")); i++) {
+    for (long t = 0; t < t_mcp_bound(2000) && !(log && strstr(log, "set_layout")); t += 20) {
         free(log);
         t_sleep_ms(20);
         log = t_read_file(g_audit, NULL);
@@ -389,7 +389,7 @@ static void test_exclusive_with_token_file(void)
     const char *extra[] = { "--token-file", tf, NULL };
     gw g;
     T_CHECK(gw_start(&g, extra) != 0, "refused to start");
-    T_CHECK(t_mcp_wait(g.proc, 5000) == 2, "exit status 2 (configuration)");
+    T_CHECK(t_mcp_wait(g.proc, t_mcp_bound(5000)) == 2, "exit status 2 (configuration)");
     char *err = t_read_file(t_mcp_stderr_path(g.proc), NULL);
     T_CHECK(err && strstr(err, "exclusive"), "says why: %s", err ? err : "");
     free(err);

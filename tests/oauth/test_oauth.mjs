@@ -23,48 +23,18 @@ import { OAuth2Server, Events } from 'oauth2-mock-server';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { report, startSim, tally, waitForFile } from '../lib/harness.mjs';
 
 const BUILD = process.argv[2] || 'build';
 const TMP = mkdtempSync(join(tmpdir(), 'slicer-mcp-oauth-'));
 const AUDIT = join(TMP, 'audit.jsonl');
-let passed = 0, failed = 0;
 const children = [];
-
-function report(name, problems) {
-  if (problems.length === 0) { passed++; console.log(`PASS ${name}`); }
-  else { failed++; console.log(`FAIL ${name}: ${problems.join('; ')}`); }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForFile(path, ms) {
-  for (let t = 0; t < ms; t += 50) {
-    if (existsSync(path)) {
-      const s = readFileSync(path, 'utf8').trim();
-      if (s) return s;
-    }
-    await sleep(50);
-  }
-  throw new Error(`${path} did not appear`);
-}
 
 async function freePort() {
   return new Promise((resolve) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
   });
-}
-
-async function startSim() {
-  const child = spawn(join(BUILD, 'slicer-sim'), ['--port', '0', '--log', join(TMP, 'sim.log')],
-                      { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; if (out.includes('\n')) resolve(parseInt(out, 10)); });
-    setTimeout(() => reject(new Error('slicer-sim did not print its port')), 10000);
-  });
-  return `http://127.0.0.1:${port}`;
 }
 
 // The provider: the audience and scope a token request asked for (RFC
@@ -107,7 +77,7 @@ async function connectWith(url, opts) {
 }
 
 async function main() {
-  const simUrl = await startSim();
+  const simUrl = await startSim(BUILD, TMP, children);
   const provider = await startProvider();
   const issuer = provider.issuer.url;
   const port = await freePort();
@@ -217,17 +187,16 @@ async function main() {
 
   gw.kill('SIGTERM');
   await provider.stop();
-  if (failed) console.error(gwErr.slice(-3000));
+  if (tally.failed) console.error(gwErr.slice(-3000));
 }
 
 try {
   await main();
 } catch (e) {
-  failed++;
-  console.log(`FAIL oauth_setup: ${e.stack || e}`);
+  report('oauth_setup', [String(e.stack || e)]);
 } finally {
   for (const c of children) c.kill('SIGKILL');
   rmSync(TMP, { recursive: true, force: true });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+console.log(`${tally.passed} passed, ${tally.failed} failed`);
+process.exit(tally.failed === 0 && tally.passed > 0 ? 0 : 1);
