@@ -381,6 +381,29 @@ static void test_idp_down_at_start(void)
     idp.down = 0;
 }
 
+/* A site that treats user ids as sensitive covers them with a rule. */
+static void test_audit_redacts_user_ids(void)
+{
+    char rules[512], audit[512];
+    snprintf(rules, sizeof rules, "%s/user-ids.yaml", t_tmpdir());
+    snprintf(audit, sizeof audit, "%s/oauth-audit-redacted.jsonl", t_tmpdir());
+    static const char text[] = "rules:\n  - name: user-ids\n    pattern: \"dr-[a-z]+\"\n";
+    t_write_file(rules, text, sizeof text - 1);
+    const char *extra[] = { "--redact", rules, "--audit-log", audit, NULL };
+    gw g;
+    T_ASSERT(gw_start(&g, extra) == 0, "start");
+    char *tok = good("slicer:read"), *out;
+    int st = mcp_post(&g, tok, "tools/call", "get_slicer_info", "\"name\":\"get_slicer_info\",\"arguments\":{}", &out);
+    T_CHECK(st == 200, "call: %d", st);
+    free(out);
+    free(tok);
+    gw_stop(&g);
+    char *log = t_read_file(audit, NULL);
+    T_CHECK(log && strstr(log, "\"sub\":\"[REDACTED:user-ids]\",\"client_id\":\"viewer-app\"") &&
+            !strstr(log, "dr-who"), "the subject is redacted: %s", log ? log : "(none)");
+    free(log);
+}
+
 static void test_exclusive_with_token_file(void)
 {
     char tf[512];
@@ -418,6 +441,7 @@ int main(void)
     t_run("oauth_keys_kept_while_idp_down", test_keys_kept_while_idp_down);
     gw_stop(&g_gw);
     t_run("oauth_idp_down_at_start", test_idp_down_at_start);
+    t_run("oauth_audit_redacts_user_ids", test_audit_redacts_user_ids);
     t_run("oauth_exclusive_with_token_file", test_exclusive_with_token_file);
     idp.stop = 1;
     pthread_join(idp.th, NULL);
