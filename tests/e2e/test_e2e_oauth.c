@@ -341,7 +341,7 @@ static void test_unknown_kid_one_fetch(void)
 {
     int before = idp.jwks_hits;
     for (int i = 0; i < 20; i++) {
-        char kid[16];
+        char kid[32];
         snprintf(kid, sizeof kid, "rogue-%d", i);
         char *tok = token(kid, "RS256", idp.iss, AUD, 3600, "slicer:read");
         char *out;

@@ -85,7 +85,7 @@ static void test_unknown_kid_one_refresh(void)
     free(early);
     clock_now += 31;
     for (int i = 0; i < 50; i++) {
-        char kid[16];
+        char kid[32];
         snprintf(kid, sizeof kid, "made-up-%d", i);
         char *t = token(k1, kid);
         T_CHECK(check(o, t) == JWT_UNKNOWN_KEY, "kid %s", kid);
