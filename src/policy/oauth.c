@@ -94,8 +94,8 @@ static int discover(oauth *o, err *e)
         n--;
     strcpy(url + n, "/.well-known/openid-configuration");
     buf b;
-    int rc = get(o, url, &b, e);
-    cJSON *j = rc == 0 ? jsonr_parse(b.data, b.len, NULL) : NULL;
+    int rc = get(o, url, &b, e), got = rc == 0;
+    cJSON *j = got ? jsonr_parse(b.data, b.len, NULL) : NULL;
     const cJSON *iss = cJSON_GetObjectItemCaseSensitive(j, "issuer");
     const cJSON *uri = cJSON_GetObjectItemCaseSensitive(j, "jwks_uri");
     if (rc == 0 && (!cJSON_IsString(iss) || strcmp(iss->valuestring, o->issuer)))
@@ -105,7 +105,7 @@ static int discover(oauth *o, err *e)
     else if (rc == 0 && !(o->jwks_uri = strdup(uri->valuestring)))
         rc = err_set(e, ERR_INTERNAL, "out of memory");
     cJSON_Delete(j);
-    if (rc == 0)
+    if (got)
         buf_free(&b);
     free(url);
     return rc;
