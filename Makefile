@@ -8,7 +8,7 @@ ifeq ($(PLATFORM),posix)
 BUILD   ?= build-posix
 endif
 BUILD   ?= build
-PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib
+PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib gnutls
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
 OPT     ?= -O2 -g
@@ -19,8 +19,9 @@ SAN     ?=
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
 # slicer-mcp loads libcurl on its first REST call and libmicrohttpd when
 # --http starts (src/slicer/backend.c, src/transport/http_mhd.c): their dependency trees cost
-# milliseconds of every start.  It links the rest; the tests use libcurl.
-PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl libmicrohttpd,$(PKGS)) 2>/dev/null))$(PKG_LIBS)
+# milliseconds of every start.  GnuTLS likewise, when an OAuth token is first
+# checked (src/policy/jwt.c).  It links the rest; the tests use libcurl.
+PKG_LIBS   = $(eval PKG_LIBS := $(shell pkg-config --libs $(filter-out libcurl libmicrohttpd gnutls,$(PKGS)) 2>/dev/null))$(PKG_LIBS)
 CURL_LIBS  = $(eval CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null))$(CURL_LIBS)
 FEATURES    = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 ALL_CFLAGS  = -std=c11 $(FEATURES) -pthread $(OPT) $(SAN) $(WARN) \
@@ -101,9 +102,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(TLIB_OBJ) $(BUILD)/libslicermcp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-# The Node.js suites (the official MCP conformance suite and an SDK client)
-# run through small wrappers so tests/run.sh counts them like the rest.
-NODE_TESTS := $(BUILD)/tests/test_conformance $(BUILD)/tests/test_sdk
+# The Node.js suites (the official MCP conformance suite, an SDK client, and
+# the OAuth mode behind a real OpenID provider) run through small wrappers
+# so tests/run.sh counts them like the rest.
+NODE_TESTS := $(BUILD)/tests/test_conformance $(BUILD)/tests/test_sdk $(BUILD)/tests/test_oauth
 $(NODE_TESTS): $(BUILD)/tests/test_%:
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec sh tests/%s/run.sh %s\n' $* $(BUILD) > $@ && chmod +x $@

@@ -5,7 +5,7 @@
 # installs their -dev packages; otherwise prints the command to run.
 install=0
 [ "$1" = --install ] && { install=1; shift; }
-[ $# -gt 0 ] || set -- libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib
+[ $# -gt 0 ] || set -- libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib gnutls
 
 deb_of() {
     case $1 in
@@ -15,6 +15,7 @@ deb_of() {
     libpng*) echo libpng-dev ;;
     libmicrohttpd) echo libmicrohttpd-dev ;;
     zlib) echo zlib1g-dev ;;
+    gnutls) echo libgnutls28-dev ;;
     *) echo "$1" ;;
     esac
 }
@@ -26,6 +27,7 @@ brew_of() {
     libpng*) echo libpng ;;
     libmicrohttpd) echo libmicrohttpd ;;
     zlib) echo zlib ;;
+    gnutls) echo gnutls ;;
     *) echo "$1" ;;
     esac
 }

@@ -96,6 +96,12 @@ static int stdio_idle(void *ud, mcp_session *sess,
 /* ---- HTTP transport (--http) ---- */
 static char *http_idle(void *ud) { return reload_step(ud); }
 
+static int fetch_url(void *ud, const char *url, long timeout_ms, buf *out, err *e)
+{
+    (void)ud;
+    return backend_fetch_url(url, timeout_ms, out, e);
+}
+
 static int serve_http(const settings *s, mcp *m, serve_state *st)
 {
     http_opts ho = {
@@ -119,10 +125,21 @@ static int serve_http(const settings *s, mcp *m, serve_state *st)
         .idle_ud = st,
     };
     err e = { 0 };
-    if (http_run(m, &ho, &e) == 0)
-        return EXIT_OK;
-    fprintf(stderr, "slicer-mcp: %s\n", e.msg);   /* it could not start */
-    return EXIT_CONFIG;
+    if (s->oauth_issuer) {
+        oauth_cfg oc = { .issuer = s->oauth_issuer, .audience = s->oauth_audience,
+                         .jwks_uri = s->oauth_jwks_uri, .fetch = fetch_url };
+        if (!(ho.oauth = oauth_new(&oc, &e))) {
+            fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+            return EXIT_CONFIG;
+        }
+        /* Before any thread: the first fetch loads libcurl (backend.h). */
+        oauth_prefetch(ho.oauth);
+    }
+    int rc = http_run(m, &ho, &e) == 0 ? EXIT_OK : EXIT_CONFIG;
+    if (rc != EXIT_OK)
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);   /* it could not start */
+    oauth_free(ho.oauth);
+    return rc;
 }
 /* ---- end of HTTP transport ---- */
 

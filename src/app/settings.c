@@ -64,12 +64,20 @@ void settings_usage(FILE *out)
 "  --http ADDR              serve MCP over HTTP at http://ADDR/mcp instead of\n"
 "                           stdio (ADDR is HOST:PORT, [V6]:PORT or PORT; port 0\n"
 "                           picks a free one); non-loopback needs --token-file\n"
+"                           or --oauth-issuer\n"
 "  --http-port-file FILE    write the port actually bound to FILE\n"
 "  --token-file FILE        HTTP clients must send 'Authorization: Bearer' with\n"
 "                           the token on FILE's first line (default under systemd:\n"
 "                           $CREDENTIALS_DIRECTORY/token, from LoadCredential=token:...)\n"
 "  --tls-cert FILE          serve HTTPS with this PEM certificate (chain) ...\n"
 "  --tls-key FILE           ... and this PEM private key (both or neither)\n"
+"  --oauth-issuer URL       instead of --token-file: HTTP clients need an OAuth\n"
+"                           access token (a signed JWT) from this issuer; tools\n"
+"                           need their scope (slicer:read, slicer:write)\n"
+"  --oauth-audience URL     this gateway's MCP URL as clients reach it, e.g.\n"
+"                           https://gw.example.org/mcp: tokens' aud must name it\n"
+"  --oauth-jwks-uri URL     the issuer's key set (default: jwks_uri of\n"
+"                           ISSUER/.well-known/openid-configuration)\n"
 "  --allow-host H           Host header values accepted (repeatable; default\n"
 "                           localhost, 127.0.0.1, [::1], any port; '*' any)\n"
 "  --allow-origin O         Origin header values accepted (repeatable; default\n"
@@ -101,6 +109,14 @@ static int set_str(char **dst, const char *v)
     free(*dst);
     *dst = n;
     return 0;
+}
+
+/* An http(s) URL option. */
+static int set_url(char **dst, const char *v, const char *key, err *e)
+{
+    if (strncmp(v, "http://", 7) && strncmp(v, "https://", 8))
+        return err_set(e, ERR_INVALID, "%s: expected an http:// or https:// URL, got '%s'", key, v);
+    return set_str(dst, v) == 0 ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
 }
 
 static int set_long(long *dst, const char *v, long lo, long hi, const char *key, err *e)
@@ -186,6 +202,9 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "token-file")) return set_str(&s->token_file, val);
     if (!strcmp(key, "tls-cert")) return set_str(&s->tls_cert, val);
     if (!strcmp(key, "tls-key")) return set_str(&s->tls_key, val);
+    if (!strcmp(key, "oauth-issuer")) return set_url(&s->oauth_issuer, val, key, e);
+    if (!strcmp(key, "oauth-audience")) return set_url(&s->oauth_audience, val, key, e);
+    if (!strcmp(key, "oauth-jwks-uri")) return set_url(&s->oauth_jwks_uri, val, key, e);
     if (!strcmp(key, "allow-host")) return add_allow(s->allow_hosts, key, val, e);
     if (!strcmp(key, "allow-origin")) return add_allow(s->allow_origins, key, val, e);
     if (!strcmp(key, "http-max-body")) return set_long(&s->http_max_body, val, 1024, 1L << 30, key, e);
@@ -433,6 +452,14 @@ int settings_parse(settings *s, int argc, char **argv, err *e)
     }
     if (!s->audit_log && !s->audit_off)
         s->audit_log = default_audit_path();
+    if (s->token_file && (s->oauth_issuer || s->oauth_audience))
+        return err_set(e, ERR_INVALID, "--token-file and --oauth-issuer are exclusive: choose the static "
+                       "token or the identity provider's access tokens");
+    if (s->oauth_issuer && !s->http_listen)
+        return err_set(e, ERR_INVALID, "--oauth-issuer applies to the HTTP mode: add --http ADDR");
+    if (!s->oauth_issuer != !s->oauth_audience)
+        return err_set(e, ERR_INVALID, "--oauth-issuer and --oauth-audience go together (the audience is this "
+                       "gateway's MCP URL, e.g. https://gw.example.org/mcp)");
     if (!s->tools_dir || !s->schemas_dir || !s->slicer_url)
         return err_set(e, ERR_INTERNAL, "out of memory");
     return 0;
@@ -455,6 +482,9 @@ void settings_free(settings *s)
     free(s->token_file);
     free(s->tls_cert);
     free(s->tls_key);
+    free(s->oauth_issuer);
+    free(s->oauth_audience);
+    free(s->oauth_jwks_uri);
     for (int i = 0; s->allow_hosts[i]; i++)
         free(s->allow_hosts[i]);
     for (int i = 0; s->allow_origins[i]; i++)

@@ -37,6 +37,9 @@ typedef struct {
     char  *http_port_file;   /* write the bound port here */
     char  *token_file;       /* bearer token for HTTP */
     char  *tls_cert, *tls_key;   /* HTTPS: PEM files */
+    char  *oauth_issuer;     /* OAuth access tokens for HTTP instead (exclusive) */
+    char  *oauth_audience;   /* this resource's URL: tokens' aud */
+    char  *oauth_jwks_uri;   /* NULL: from the issuer's OpenID configuration */
     char  *allow_hosts[SETTINGS_MAX_ALLOW + 1];     /* NULL-terminated, owned */
     char  *allow_origins[SETTINGS_MAX_ALLOW + 1];   /* NULL-terminated, owned */
     long   http_max_body, http_max_sessions, http_max_connections;

@@ -12,6 +12,10 @@
 
 #define TOOLS_MAX_QUERY   32
 
+/* The default OAuth scopes, by the readOnlyHint annotation. */
+#define TOOLS_SCOPE_READ  "slicer:read"
+#define TOOLS_SCOPE_WRITE "slicer:write"
+
 typedef enum { TOOL_RESULT_JSON, TOOL_RESULT_IMAGE, TOOL_RESULT_TEXT } tool_result_type;
 
 typedef struct {
@@ -32,6 +36,8 @@ typedef struct {
     schema *input_validator;
     schema *output_validator;  /* NULL when no outputSchema */
     char  *policy;          /* NULL or policy key */
+    char  *scope;           /* OAuth scope a call needs: 'scope', else TOOLS_SCOPE_READ
+                               for readOnlyHint tools, TOOLS_SCOPE_WRITE for the rest */
     char  *adapter;         /* NULL or adapter name */
     char  *method;          /* NULL only when adapter is set and request omitted */
     char  *path;

@@ -10,6 +10,8 @@
  *   policy         optional: the gateway policy key the tool needs
  *                  ("exec", ...); such a tool is offered only when that
  *                  policy is enabled
+ *   scope          optional: the OAuth scope a call needs (default by
+ *                  readOnlyHint: slicer:read, else slicer:write)
  *   adapter        optional: a built-in C adapter doing the REST calls
  *   request        required unless adapter is set:
  *       method     GET | POST | PUT | DELETE

@@ -479,6 +479,10 @@ static void check_top(tp *c, const cJSON *root)
     t->description = dup_str(c, get_str(root, "description"));
     if (cJSON_IsObject(annotations) && !(t->annotations = cJSON_Duplicate(annotations, 1)))
         problem(c, 0, 0, "out of memory");
+    const cJSON *scope = get_str(root, "scope");
+    int read_only = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(annotations, "readOnlyHint"));
+    if (!(t->scope = strdup(scope ? scope->valuestring : read_only ? TOOLS_SCOPE_READ : TOOLS_SCOPE_WRITE)))
+        problem(c, 0, 0, "out of memory");
     char known[512];
     if (policy && !in_list(c->o->policies, policy->valuestring)) {
         list_text(c->o->policies, known, sizeof known);
@@ -599,6 +603,7 @@ void tools_tool_free(tool *t)
     free(t->description);
     free(t->file);
     free(t->policy);
+    free(t->scope);
     free(t->adapter);
     free(t->method);
     free(t->path);

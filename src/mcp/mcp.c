@@ -269,7 +269,8 @@ static cJSON *dispatch(rpc_req *r, rpc_error *er)
 static void handle_one(mcp *m, mcp_session *s, cJSON *msg, const mcp_io *io,
                        mcp_reply *out, cJSON **reply, int *http_status, int *init)
 {
-    rpc_req r = { .m = m, .s = s, .io = io, .log_level = -1, .spent = out->spent, .log = &out->log };
+    rpc_req r = { .m = m, .s = s, .io = io, .log_level = -1, .spent = out->spent, .log = &out->log,
+                  .need_scope = out->need_scope };
     rpc_error er = { 0 };
     *reply = NULL;
     if (rpc_parse_request(msg, &r.id, &r.method, &r.params, &er) != 0) {
@@ -295,7 +296,8 @@ static void handle_one(mcp *m, mcp_session *s, cJSON *msg, const mcp_io *io,
         *http_status = 200;
         *init = r.is_initialize;
     } else {
-        *http_status = rpc_http_status(&er, r.modern);
+        /* MCP authorization, "Scope challenge handling": 403. */
+        *http_status = out->need_scope[0] ? 403 : rpc_http_status(&er, r.modern);
         *reply = rpc_error_reply(r.id, &er);
     }
 }
@@ -332,6 +334,7 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
                     cJSON_AddItemToArray(reply, one);
             }
             out->http_status = cJSON_GetArraySize(reply) ? 200 : 202;
+            out->need_scope[0] = '\0';   /* each refusal is in its item */
             if (!cJSON_GetArraySize(reply)) {
                 cJSON_Delete(reply);
                 reply = NULL;

@@ -43,6 +43,15 @@ typedef struct {
     const redact *redact;           /* NULL: no redaction */
 } mcp_config;
 
+/* Who calls, as an OAuth access token says (HTTP with --oauth-issuer).
+ * Strings may be "" when the token lacks the claim. */
+typedef struct {
+    const char *sub;          /* the subject: the person or service */
+    const char *client_id;    /* client_id, else azp */
+    const char *jti;          /* the token's id */
+    const char *scope;        /* granted scopes, space-separated */
+} mcp_caller;
+
 /* What a transport offers the core while a request runs. */
 typedef struct {
     /* Sends one complete JSON-RPC message (a notification) now. */
@@ -53,6 +62,9 @@ typedef struct {
     void *ud;
     const char *transport;          /* "stdio", "http" */
     const char *peer;               /* client address or NULL */
+    /* NULL: no token scopes apply (stdio, the static token); otherwise a
+     * tool is listed and called only when the caller has its scope. */
+    const mcp_caller *caller;
 } mcp_io;
 
 /* The reply to one message. */
@@ -62,6 +74,9 @@ typedef struct {
     int   is_initialize_result;  /* a legacy session was just set up */
     cJSON *spent;      /* the request's trees: freed with the reply, after it is sent */
     buf    log;        /* the calls' log lines: written then, too */
+    /* A tools/call refused for want of this OAuth scope (http_status is
+     * then 403, and the transport names it in WWW-Authenticate); "" else. */
+    char   need_scope[136];
 } mcp_reply;
 
 /* toolset and backend are borrowed and must outlive the core. */
@@ -83,6 +98,12 @@ const char *mcp_session_version(const mcp_session *s);
 /* Handles one message of len bytes (need not be NUL-terminated). */
 void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
                 const mcp_io *io, mcp_reply *out);
+/* For a transport that refuses a request before the core sees it (an
+ * access token refused: 401): one audit line with io's transport and
+ * peer, tool "", this outcome and reason.  Safe from any thread: it
+ * touches no call state. */
+void mcp_audit_refused(mcp *m, const mcp_io *io, const char *outcome, const char *reason);
+
 /* Once the reply is sent (or dropped): writes the log lines that waited
  * for it and frees it all. */
 void mcp_reply_free(mcp_reply *r);

@@ -38,6 +38,7 @@ typedef struct {
     int cancelled;          /* the client cancelled: send no reply */
     cJSON *spent;           /* mcp_reply.spent */
     buf *log;               /* mcp_reply.log */
+    char *need_scope;       /* mcp_reply.need_scope */
 } rpc_req;
 
 typedef int (*rpc_handler)(rpc_req *r, cJSON **result, rpc_error *er);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "slicer/adapters.h"
+#include "policy/jwt.h"
 #include "slicer/call.h"
 #include "util/jsonw.h"
 #include "util/log.h"
@@ -23,6 +24,14 @@ static int version_at_least(const rpc_req *r, const char *v)
 static int visible(const mcp *m, const tool *t)
 {
     return !t->policy || mcp_policy_enabled(m, t->policy);
+}
+
+/* Inside the policies (an outer limit no token widens), the caller's
+ * token must grant the tool's scope. */
+static int permitted(const rpc_req *r, const tool *t)
+{
+    const mcp_caller *c = r->io ? r->io->caller : NULL;
+    return !c || jwt_scope_has(c->scope, t->scope);
 }
 
 /* The schemas go in by reference, not copied: the reply is printed before
@@ -65,7 +74,7 @@ int mcp_tools_list(rpc_req *r, cJSON **res, rpc_error *er)
     size_t seen = 0, added = 0, n = tools_count(r->m->tools);
     for (size_t i = 0; i < n; i++) {
         const tool *t = tools_at(r->m->tools, i);
-        if (!visible(r->m, t))
+        if (!visible(r->m, t) || !permitted(r, t))
             continue;
         if (seen++ < start)
             continue;
@@ -284,6 +293,7 @@ typedef struct {
     const cJSON *args;
     char when[40];
     double bytes_returned, latency_ms;
+    int traced;             /* the backend's trace is this call's */
 } audit_facts;
 
 /* The audit line's text, written directly: building a cJSON record and
@@ -301,6 +311,15 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
     if (r->io && r->io->peer) {
         PUT_KEY(&o, ",\"peer\":");
         jsonw_string(&o, r->io->peer);
+    }
+    const mcp_caller *who = r->io ? r->io->caller : NULL;
+    if (who) {      /* through redaction: a site may treat user ids as PHI */
+        PUT_KEY(&o, ",\"sub\":");
+        put_redacted(&o, rd, who->sub);
+        PUT_KEY(&o, ",\"client_id\":");
+        put_redacted(&o, rd, who->client_id);
+        PUT_KEY(&o, ",\"jti\":");
+        put_redacted(&o, rd, who->jti);
     }
     const char *client = r->client_name ? r->client_name : r->s->client_name;
     PUT_KEY(&o, ",\"client\":");
@@ -333,7 +352,7 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
         put_redacted(&o, rd, f->reason);
     }
     PUT_KEY(&o, ",\"slicer_calls\":[");
-    for (size_t i = 0; i < backend_trace_count(r->m->b); i++) {
+    for (size_t i = 0; f->traced && i < backend_trace_count(r->m->b); i++) {
         const backend_trace *bt = backend_trace_at(r->m->b, i);
         if (i)
             PUT_KEY(&o, ",");
@@ -359,30 +378,44 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
     return jsonw_end(&o, len);
 }
 
-/* One audit line: who asked what, what reached Slicer, what came back. */
-static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *args,
-                       const char *outcome, const char *reason, const cJSON *res, double t0)
+static void audit_emit(const rpc_req *r, audit_facts *f)
 {
-    audit *a = r->m->cfg.audit;
-    if (!a)
-        return;
-    audit_facts f = { .tool = tool_name, .outcome = outcome, .reason = reason, .args = args,
-                      .bytes_returned = res ? content_bytes(res) : 0,
-                      .latency_ms = ms_rounded(mono_ms() - t0) };
-    log_timestamp(f.when, sizeof f.when);
+    log_timestamp(f->when, sizeof f->when);
     size_t len = 0;
-    char *line = audit_line(r, &f, 1, &len);
+    char *line = audit_line(r, f, 1, &len);
     if (line && len > AUDIT_MAX_LINE) {
         /* Keep the line whole and bounded: the arguments go, the facts stay. */
         free(line);
-        line = audit_line(r, &f, 0, &len);
+        line = audit_line(r, f, 0, &len);
     }
     err e = { 0 };
     if (!line)
         log_msg(LOG_ERROR, "audit: out of memory");
-    else if (audit_write(a, line, len, &e) != 0)
+    else if (audit_write(r->m->cfg.audit, line, len, &e) != 0)
         log_msg(LOG_ERROR, "%s", e.msg);
     free(line);
+}
+
+/* One audit line: who asked what, what reached Slicer, what came back. */
+static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *args,
+                       const char *outcome, const char *reason, const cJSON *res, double t0)
+{
+    if (!r->m->cfg.audit)
+        return;
+    audit_facts f = { .tool = tool_name, .outcome = outcome, .reason = reason, .args = args,
+                      .bytes_returned = res ? content_bytes(res) : 0,
+                      .latency_ms = ms_rounded(mono_ms() - t0), .traced = 1 };
+    audit_emit(r, &f);
+}
+
+void mcp_audit_refused(mcp *m, const mcp_io *io, const char *outcome, const char *reason)
+{
+    if (!m->cfg.audit)
+        return;
+    mcp_session none = { .m = m };
+    rpc_req r = { .m = m, .s = &none, .io = io };
+    audit_facts f = { .tool = "", .outcome = outcome, .reason = reason };
+    audit_emit(&r, &f);
 }
 
 /* A refusal before anything reached Slicer: logged, audited, answered. */
@@ -414,6 +447,12 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
         snprintf(msg, sizeof msg, "Unknown tool: %s (it is declared in %s but needs the gateway "
                  "policy '%s', which is off; an administrator enables it with --allow-%s)",
                  t->name, t->file, t->policy, t->policy);
+        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
+    }
+    if (!permitted(r, t)) {
+        snprintf(r->need_scope, sizeof ((mcp_reply *)0)->need_scope, "%s", t->scope);
+        snprintf(msg, sizeof msg, "Forbidden: tool %s needs the OAuth scope '%s', which the access token "
+                 "does not grant (insufficient_scope)", t->name, t->scope);
         return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
     }
     cJSON *empty = NULL;

@@ -24,6 +24,7 @@ static struct {
     CURLcode (*global_init)(long flags);
     CURL *(*easy_init)(void);
     void (*easy_cleanup)(CURL *c);
+    CURLcode (*easy_perform)(CURL *c);
     CURLcode (*easy_setopt)(CURL *c, CURLoption o, ...);
     CURLcode (*easy_getinfo)(CURL *c, CURLINFO i, ...);
     const char *(*easy_strerror)(CURLcode rc);
@@ -60,6 +61,7 @@ static int load_curl(err *e)
     RESOLVE(global_init, "curl_global_init");
     RESOLVE(easy_init, "curl_easy_init");
     RESOLVE(easy_cleanup, "curl_easy_cleanup");
+    RESOLVE(easy_perform, "curl_easy_perform");
     RESOLVE(easy_setopt, "curl_easy_setopt");
     RESOLVE(easy_getinfo, "curl_easy_getinfo");
     RESOLVE(easy_strerror, "curl_easy_strerror");
@@ -460,4 +462,44 @@ size_t backend_trace_count(const backend *b) { return b->ntrace; }
 const backend_trace *backend_trace_at(const backend *b, size_t i)
 {
     return i < b->ntrace ? &b->trace[i] : NULL;
+}
+
+/* ---- one-off GETs for other parts (the OAuth key set) ---- */
+
+static size_t on_fetch_data(char *p, size_t sz, size_t nm, void *ud)
+{
+    return buf_append(ud, p, sz * nm) == 0 ? sz * nm : 0;
+}
+
+int backend_fetch_url(const char *url, long timeout_ms, buf *out, err *e)
+{
+    if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+        return err_set(e, ERR_INVALID, "%s: must start with http:// or https://", url);
+    if (load_curl(e) != 0)
+        return -1;
+    CURL *c = api.easy_init();
+    if (!c)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    char errbuf[CURL_ERROR_SIZE] = "";
+    api.easy_setopt(c, CURLOPT_URL, url);
+    api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(c, CURLOPT_PROXY, "");
+    api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    api.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    api.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    api.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)out->cap);
+    api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_fetch_data);
+    api.easy_setopt(c, CURLOPT_WRITEDATA, out);
+    CURLcode rc = api.easy_perform(c);
+    long status = 0;
+    api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    api.easy_cleanup(c);
+    if (rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_WRITE_ERROR)
+        return err_set(e, ERR_LIMIT, "%s: answer larger than %zu bytes", url, out->cap);
+    if (rc != CURLE_OK)
+        return err_set(e, ERR_UPSTREAM, "%s: %s", url, errbuf[0] ? errbuf : api.easy_strerror(rc));
+    if (status != 200)
+        return err_set(e, ERR_UPSTREAM, "%s: HTTP status %ld", url, status);
+    return 0;
 }

@@ -89,4 +89,12 @@ void backend_trace_reset(backend *b);
 size_t backend_trace_count(const backend *b);
 const backend_trace *backend_trace_at(const backend *b, size_t i);
 
+/* GETs an http(s) url into out, which the caller has set up with
+ * buf_init (its cap is the size limit), within timeout_ms: no proxy, no
+ * redirects.  -1 with e on any failure, an answer over the cap
+ * (ERR_LIMIT) or a status other than 200.  Independent of any backend;
+ * the first call loads libcurl, so the first one must not race a first
+ * REST call (app/ makes it at start-up). */
+int backend_fetch_url(const char *url, long timeout_ms, buf *out, err *e);
+
 #endif

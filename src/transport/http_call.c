@@ -35,6 +35,8 @@ typedef struct {
     char *msg;                   /* the body, owned */
     size_t len;
     char peer[64];
+    int authed;                  /* an OAuth caller: claims apply */
+    jwt_claims claims;
     mcp_session *core;
     int owns_core;               /* free core at the end (modern, or initialize not kept) */
     http_sess *sess;             /* legacy session, referenced; NULL otherwise */
@@ -104,7 +106,9 @@ static int on_cancelled(void *ud, const cJSON *id)
 static void run_job(call_job *j)
 {
     http_srv *S = j->S;
-    mcp_io io = { .send = on_send, .cancelled = on_cancelled, .ud = j, .transport = "http", .peer = j->peer };
+    mcp_caller caller = http_oauth_caller(&j->claims);
+    mcp_io io = { .send = on_send, .cancelled = on_cancelled, .ud = j, .transport = "http", .peer = j->peer,
+                  .caller = j->authed ? &caller : NULL };
     mcp_reply rep;
     double t0 = mono_ms();
     mcp_handle(S->m, j->core, j->msg, j->len, &io, &rep);
@@ -274,8 +278,15 @@ static enum MHD_Result plain_reply(http_srv *S, struct MHD_Connection *c, call_j
         log_msg(LOG_INFO, "http: session %.8s... opened for %s (%u open)", sid, j->peer,
                 http_sessions_count(S->sessions));
     }
+    char chal[600];
     const char *hdrs[] = { "Mcp-Session-Id", sid, NULL };
     const char *const *extra = sid ? hdrs : NULL;
+    if (j->rep.need_scope[0] && S->oauth) {
+        http_oauth_scope_challenge(S->oauth, j->rep.need_scope, chal, sizeof chal);
+        hdrs[0] = "WWW-Authenticate";
+        hdrs[1] = chal;
+        extra = hdrs;
+    }
     if (!j->rep.json)
         return http_respond(c, 202, NULL, NULL, 0, extra);
     return http_respond(c, j->rep.http_status ? (unsigned)j->rep.http_status : 200, "application/json",
@@ -320,6 +331,8 @@ enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, m
     buf_init(&j->notes, HTTP_MAX_NOTES_BYTES);
     j->msg = buf_steal(&rq->body, &j->len);
     snprintf(j->peer, sizeof j->peer, "%s", rq->peer);
+    j->authed = rq->authed;
+    j->claims = rq->claims;
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (ci)
         j->fd = ci->connect_fd;

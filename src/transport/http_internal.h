@@ -12,6 +12,7 @@
 #include "util/buf.h"
 #include "transport/http_conns.h"
 #include "transport/http_gate.h"
+#include "transport/http_oauth.h"
 #include "transport/http_session.h"
 #include "transport/http_opts.h"
 
@@ -19,6 +20,7 @@ typedef struct {
     mcp *m;
     http_opts o;                 /* with defaults filled in */
     char *token;                 /* NULL: no bearer token required */
+    http_oauth *oauth;           /* NULL: no OAuth access tokens (http_oauth.c) */
     http_gate gate;              /* the core, one caller at a time */
     http_sessions *sessions;
     /* The core thread (http_call.c): runs each call's mcp_handle, one at
@@ -37,6 +39,8 @@ typedef struct {
     buf body;
     int too_large;               /* the body passed max_body: 413 */
     char peer[64];               /* "ip:port" for the audit log */
+    int authed;                  /* claims holds an accepted OAuth token's */
+    jwt_claims claims;
 } http_req;
 
 #endif

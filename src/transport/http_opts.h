@@ -5,10 +5,12 @@
 #define HTTP_OPTS_H
 
 #include <stddef.h>
+#include "policy/oauth.h"
 
 typedef struct {
     const char *listen;               /* "HOST:PORT", "[V6]:PORT" or "PORT" (127.0.0.1) */
     const char *token_file;           /* bearer token required on every request; NULL: none */
+    oauth      *oauth;                /* OAuth access tokens required instead (borrowed); NULL: none */
     const char *tls_cert, *tls_key;   /* PEM files: serve HTTPS (libmicrohttpd's GnuTLS); NULL: plain */
     const char *const *allow_hosts;   /* Host allow-list, NULL-terminated; NULL: loopback names */
     const char *const *allow_origins; /* Origin allow-list; NULL: loopback origins */

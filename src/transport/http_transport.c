@@ -163,8 +163,9 @@ static int conflicting_lengths(struct MHD_Connection *c)
 
 /* Returns 0 when the request may go on, else queues the refusal. */
 static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, const char *method,
-                    const char *peer, enum MHD_Result *r)
+                    http_req *rq, enum MHD_Result *r)
 {
+    const char *peer = rq->peer;
     const char *host = http_header(c, "Host"), *origin = http_header(c, "Origin");
     if (!http_host_allowed(host, S->o.allow_hosts) || !http_origin_allowed(origin, S->o.allow_origins)) {
         log_msg(LOG_WARNING, "http: %s refused: Host '%.100s', Origin '%.100s' not allowed (DNS rebinding "
@@ -172,11 +173,15 @@ static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, cons
         *r = http_respond_error(c, 403, NULL, RPC_INVALID_REQUEST, "Forbidden: Host or Origin not allowed", NULL);
         return -1;
     }
-    /* A client given a wrong token (mcp-remote, the SDKs) goes looking
-     * for OAuth after the 401: tell it, at every place it looks, that
-     * there is none and what to send instead. */
-    if (!strncmp(url, "/.well-known/oauth", 18) || !strcmp(url, "/register") || !strcmp(url, "/authorize") ||
-        !strcmp(url, "/token")) {
+    if (S->oauth) {
+        if (http_oauth_precheck(S->oauth, c, url, method, HTTP_ENDPOINT, peer, &rq->claims, r))
+            return -1;
+        rq->authed = 1;
+    } else if (!strncmp(url, "/.well-known/oauth", 18) || !strcmp(url, "/register") ||
+               !strcmp(url, "/authorize") || !strcmp(url, "/token")) {
+        /* A client given a wrong token (mcp-remote, the SDKs) goes looking
+         * for OAuth after the 401: tell it, at every place it looks, that
+         * there is none and what to send instead. */
         *r = http_respond_error(c, 404, NULL, RPC_INVALID_REQUEST, "Not Found: " HTTP_STATIC_TOKEN_HINT, NULL);
         return -1;
     }
@@ -227,7 +232,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         peer_of(c, rq->peer, sizeof rq->peer);
         *con_cls = rq;
         enum MHD_Result r;
-        if (precheck(S, c, url, method, rq->peer, &r) != 0)
+        if (precheck(S, c, url, method, rq, &r) != 0)
             return r;
         return MHD_YES;
     }
@@ -309,7 +314,7 @@ static int listen_on(const char *spec, int have_token, int *loopback, char *show
     *loopback = http_addr_is_loopback(ai->ai_addr);
     if (!*loopback && !have_token) {
         freeaddrinfo(ai);
-        return err_set(e, ERR_INVALID, "refusing to serve HTTP on %s without --token-file: that address is "
+        return err_set(e, ERR_INVALID, "refusing to serve HTTP on %s without --token-file or --oauth-issuer: that address is "
                        "reachable from other machines, and anyone reaching it could drive Slicer", spec);
     }
 #ifdef SOCK_CLOEXEC
@@ -384,6 +389,10 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         if (!S.token)
             return err_set(e, ERR_INVALID, "--token-file %s: %s", S.o.token_file, why);
     }
+    if (S.o.oauth && !(S.oauth = http_oauth_new(S.o.oauth, m, e))) {
+        free(S.token);
+        return -1;
+    }
     http_tls tls;
     if (http_tls_load(S.o.tls_cert, S.o.tls_key, &tls, e) != 0 ||
         (tls.cert && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)) {
@@ -391,6 +400,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
             err_set(e, ERR_INVALID, "--tls-cert: this libmicrohttpd was built without TLS (GnuTLS)");
         http_tls_free(&tls);
         free(S.token);
+        http_oauth_free(S.oauth);
         return -1;
     }
     /* No TLS: the list is only its end. */
@@ -402,23 +412,27 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     const char *scheme = tls.cert ? "https" : "http";
     int loopback = 0;
     char shown[INET6_ADDRSTRLEN + 16];
-    int fd = listen_on(S.o.listen ? S.o.listen : "127.0.0.1:8765", S.token != NULL, &loopback, shown,
+    int fd = listen_on(S.o.listen ? S.o.listen : "127.0.0.1:8765", S.token || S.oauth, &loopback, shown,
                        sizeof shown, e);
     if (fd < 0) {
         http_tls_free(&tls);
         free(S.token);
+        http_oauth_free(S.oauth);
         return -1;
     }
     if (http_gate_init(&S.gate, S.o.queue_max) != 0) {
         close(fd);
         http_tls_free(&tls);
         free(S.token);
+        http_oauth_free(S.oauth);
         return err_set(e, ERR_INTERNAL, "cannot create the call queue");
     }
     if (http_call_start(&S) != 0) {
         http_gate_destroy(&S.gate);
         close(fd);
+        http_tls_free(&tls);
         free(S.token);
+        http_oauth_free(S.oauth);
         return err_set(e, ERR_INTERNAL, "cannot start the core thread");
     }
     S.sessions = http_sessions_new(S.o.max_sessions, S.o.max_streams, S.o.session_idle_ms);
@@ -460,7 +474,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         }
         log_msg(LOG_INFO, "http: serving %s%s%s; Host allow-list %s; up to %u sessions, %u streams, "
                 "%u queued calls, %u connections (%u per address), %ld ms for a request to arrive",
-                loopback ? "loopback" : "a NON-LOOPBACK address", S.token ? " with a bearer token" : "",
+                loopback ? "loopback" : "a NON-LOOPBACK address", S.token ? " with a bearer token" : S.oauth ? " with OAuth access tokens" : "",
                 tls.cert ? " over TLS" : " in clear text",
                 S.o.allow_hosts ? "from --allow-host" : "localhost, 127.0.0.1, [::1]", S.o.max_sessions,
                 S.o.max_streams, S.o.queue_max, S.o.max_connections, S.o.max_per_ip,
@@ -489,5 +503,6 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     http_gate_destroy(&S.gate);
     http_tls_free(&tls);
     free(S.token);
+    http_oauth_free(S.oauth);
     return rc;
 }

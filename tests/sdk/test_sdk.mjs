@@ -8,50 +8,18 @@
 // Prints "PASS name" / "FAIL name: why" per test, then "N passed, N failed";
 // exits non-zero when any failed.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync, crc32 as zcrc32 } from 'node:zlib';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { report, startSim, tally, waitForFile } from '../lib/harness.mjs';
 
 const BUILD = process.argv[2] || 'build';
 const TMP = mkdtempSync(join(tmpdir(), 'slicer-mcp-sdk-'));
-let passed = 0, failed = 0;
 const children = [];
-
-function report(name, problems) {
-  if (problems.length === 0) { passed++; console.log(`PASS ${name}`); }
-  else { failed++; console.log(`FAIL ${name}: ${problems.join('; ')}`); }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForFile(path, ms) {
-  for (let t = 0; t < ms; t += 50) {
-    if (existsSync(path)) {
-      const s = readFileSync(path, 'utf8').trim();
-      if (s) return s;
-    }
-    await sleep(50);
-  }
-  throw new Error(`${path} did not appear`);
-}
-
-// slicer-sim on a free port: it prints the port on stdout.
-async function startSim() {
-  const child = spawn(join(BUILD, 'slicer-sim'), ['--port', '0', '--log', join(TMP, 'sim.log')],
-                      { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; if (out.includes('\n')) resolve(parseInt(out, 10)); });
-    child.on('exit', () => reject(new Error('slicer-sim exited')));
-    setTimeout(() => reject(new Error('slicer-sim did not print its port')), 10000);
-  });
-  return `http://127.0.0.1:${port}`;
-}
 
 function gatewayArgs(simUrl) {
   return ['--slicer-url', simUrl, '--tools-dir', 'tools.d', '--audit-log', 'off', '--watch', 'false'];
@@ -145,7 +113,7 @@ async function run(label, fn) {
   catch (e) { report(`sdk_${label}`, [e.stack || String(e)]); }
 }
 
-const sim = await startSim();
+const sim = await startSim(BUILD, TMP, children);
 
 await run('stdio', async () => {
   const transport = new StdioClientTransport({
@@ -181,5 +149,5 @@ await run('http', async () => {
 
 for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
 rmSync(TMP, { recursive: true, force: true });
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+console.log(`${tally.passed} passed, ${tally.failed} failed`);
+process.exit(tally.failed === 0 && tally.passed > 0 ? 0 : 1);

@@ -494,6 +494,41 @@ static void test_shipped_tools(void)
     tools_free(ts);
 }
 
+/* A tool's OAuth scope: declared, or by readOnlyHint; a malformed one is
+ * the schema's problem. */
+static void test_scopes(void)
+{
+    static const char head[] = "description: d\ninputSchema: {type: object}\n"
+                               "request: {method: GET, path: /slicer/mrml}\nresult: {type: json}\n";
+    static const struct { const char *name, *extra, *want; } cases[] = {
+        { "ro", "annotations: {readOnlyHint: true}\n", TOOLS_SCOPE_READ },
+        { "rw", "annotations: {readOnlyHint: false}\n", TOOLS_SCOPE_WRITE },
+        { "bare", "", TOOLS_SCOPE_WRITE },
+        { "own", "annotations: {readOnlyHint: true}\nscope: 'site:viewer'\n", "site:viewer" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512], sub[32];
+        snprintf(text, sizeof text, "name: %s\n%s%s", cases[i].name, head, cases[i].extra);
+        snprintf(sub, sizeof sub, "scope-%zu", i);
+        const char *dir = one_file_dir(sub, "t.yaml", text, strlen(text));
+        reports r;
+        int n = -1;
+        toolset *ts = load(dir, NULL, &r, &n);
+        const tool *t = ts ? tools_find(ts, cases[i].name) : NULL;
+        T_CHECK(t && !strcmp(t->scope, cases[i].want), "%s: scope %s, problems: %s", cases[i].name,
+                t ? t->scope : "-", r.text);
+        tools_free(ts);
+    }
+    static const char bad[] = "name: b\ndescription: d\ninputSchema: {type: object}\n"
+                              "request: {method: GET, path: /slicer/mrml}\nresult: {type: json}\nscope: 'a b'\n";
+    reports r;
+    int n = -1;
+    toolset *ts = load(one_file_dir("scope-bad", "t.yaml", bad, strlen(bad)), NULL, &r, &n);
+    T_CHECK(!ts && n == 1 && strstr(r.text, "t.yaml:6:8:") && strstr(r.text, "1-128 characters"),
+            "a scope with a space: %s", r.text);
+    tools_free(ts);
+}
+
 /* Where a rule lives (schema or C), every class is still reported once,
  * with positions inside nested values. */
 static void test_schema_messages(void)
@@ -561,5 +596,6 @@ int main(void)
     t_run("tools_shipped_tools", test_shipped_tools);
     t_run("tools_schema_messages", test_schema_messages);
     t_run("tools_null_safety", test_null_safety);
+    t_run("tools_scopes", test_scopes);
     return t_done();
 }

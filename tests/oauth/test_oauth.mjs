@@ -1,0 +1,202 @@
+// End-to-end: slicer-mcp --http behind a real OpenID provider
+// (oauth2-mock-server, version pinned in package-lock.json, on loopback)
+// with the official TypeScript SDK client:
+//   - a client-credentials token for this resource (RFC 8707 "resource")
+//     with the read scope: tools/list shows the read-only tools only, a
+//     read tool runs, a write tool is refused;
+//   - the SDK's own OAuth flow: a 401 leads it to the Protected Resource
+//     Metadata, the provider's OpenID configuration, an authorization code
+//     with PKCE (the provider redirects at once: no login page), the token,
+//     then the call;
+//   - a token from the same provider without this resource as audience: 401.
+//
+//   node tests/oauth/test_oauth.mjs [BUILD]     (from the repository root)
+//
+// The provider does no RFC 8707 of its own: a hook gives each token the
+// audience and scope its request asked for, as a real provider would.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OAuth2Server, Events } from 'oauth2-mock-server';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { report, startSim, tally, waitForFile } from '../lib/harness.mjs';
+
+const BUILD = process.argv[2] || 'build';
+const TMP = mkdtempSync(join(tmpdir(), 'slicer-mcp-oauth-'));
+const AUDIT = join(TMP, 'audit.jsonl');
+const children = [];
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+// The provider: the audience and scope a token request asked for (RFC
+// 8707 "resource"; for a code, what the authorization request asked).
+async function startProvider() {
+  const server = new OAuth2Server();
+  await server.issuer.keys.generate('RS256');
+  const byCode = new Map();
+  server.service.on(Events.BeforeAuthorizeRedirect, (redirect, req) => {
+    const q = new URL(req.url, 'http://x').searchParams;
+    byCode.set(redirect.url.searchParams.get('code'), { scope: q.get('scope'), resource: q.get('resource') });
+  });
+  server.service.on(Events.BeforeTokenSigning, (token, req) => {
+    const asked = byCode.get(req.body.code) || { scope: req.body.scope, resource: req.body.resource };
+    if (asked.resource) token.payload.aud = asked.resource;
+    if (asked.scope) token.payload.scope = asked.scope;
+    token.payload.client_id = req.body.client_id || 'cc-client';
+    if (!token.payload.sub) token.payload.sub = 'service-account';
+  });
+  await server.start(0, '127.0.0.1');
+  return server;
+}
+
+async function clientCredentials(issuer, fields) {
+  const r = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'cc-client', ...fields }),
+  });
+  const j = await r.json();
+  if (!j.access_token) throw new Error(`no token: ${JSON.stringify(j)}`);
+  return j.access_token;
+}
+
+async function connectWith(url, opts) {
+  const client = new Client({ name: 'oauth-e2e', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(url), opts);
+  await client.connect(transport);
+  return { client, transport };
+}
+
+async function main() {
+  const simUrl = await startSim(BUILD, TMP, children);
+  const provider = await startProvider();
+  const issuer = provider.issuer.url;
+  const port = await freePort();
+  const mcpUrl = `http://127.0.0.1:${port}/mcp`;
+  const portFile = join(TMP, 'gw.port');
+  const gw = spawn(join(BUILD, 'slicer-mcp'),
+                   ['--http', `127.0.0.1:${port}`, '--http-port-file', portFile, '--slicer-url', simUrl,
+                    '--tools-dir', 'tools.d', '--watch', 'false', '--audit-log', AUDIT,
+                    '--oauth-issuer', issuer, '--oauth-audience', mcpUrl],
+                   { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(gw);
+  let gwErr = '';
+  gw.stderr.on('data', (d) => { gwErr += d; });
+  await waitForFile(portFile, 10000);
+
+  // 1. Client credentials, read scope only.
+  {
+    const problems = [];
+    try {
+      const token = await clientCredentials(issuer, { scope: 'slicer:read', resource: mcpUrl });
+      const { client } = await connectWith(mcpUrl, { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      if (names.length !== 8 || names.includes('set_layout') || !names.includes('get_volume_info'))
+        problems.push(`read scope lists ${names.join(',')}`);
+      const info = await client.callTool({ name: 'get_slicer_info', arguments: {} });
+      if (info.isError) problems.push(`get_slicer_info failed: ${JSON.stringify(info)}`);
+      let refused = '';
+      try {
+        const r = await client.callTool({ name: 'set_layout', arguments: { layout: 'FourUp' } });
+        refused = r.isError ? 'tool error' : '';
+      } catch (e) { refused = String(e); }
+      if (!refused) problems.push('set_layout ran with the read scope');
+      await client.close();
+    } catch (e) { problems.push(String(e.stack || e)); }
+    report('oauth_client_credentials_read_scope', problems);
+  }
+
+  // 2. The SDK's authorization-code flow with PKCE.
+  {
+    const problems = [];
+    const provider_ = {
+      saved: {},
+      get redirectUrl() { return 'http://127.0.0.1:9/callback'; },
+      get clientMetadata() {
+        return { client_name: 'oauth-e2e', redirect_uris: ['http://127.0.0.1:9/callback'],
+                 grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+      },
+      clientInformation() { return { client_id: 'preregistered-viewer' }; },
+      tokens() { return this.saved.tokens; },
+      saveTokens(t) { this.saved.tokens = t; },
+      redirectToAuthorization(u) { this.saved.authUrl = u; },
+      saveCodeVerifier(v) { this.saved.verifier = v; },
+      codeVerifier() { return this.saved.verifier; },
+    };
+    try {
+      const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider_ });
+      const client = new Client({ name: 'oauth-e2e-flow', version: '1.0.0' });
+      let unauthorized = false;
+      try { await client.connect(transport); } catch (e) { unauthorized = e instanceof UnauthorizedError; if (!unauthorized) throw e; }
+      if (!unauthorized || !provider_.saved.authUrl) throw new Error('the 401 did not start the authorization');
+      const authUrl = provider_.saved.authUrl;
+      if (authUrl.searchParams.get('code_challenge_method') !== 'S256') problems.push('no PKCE S256');
+      if (authUrl.searchParams.get('resource') !== mcpUrl) problems.push(`resource ${authUrl.searchParams.get('resource')}`);
+      const scope = authUrl.searchParams.get('scope') || '';
+      if (!scope.includes('slicer:read') || !scope.includes('slicer:write')) problems.push(`scope asked: '${scope}'`);
+      // The provider logs the user in at once and redirects with a code.
+      const r = await fetch(authUrl, { redirect: 'manual' });
+      const code = new URL(r.headers.get('location')).searchParams.get('code');
+      await transport.finishAuth(code);
+      const { client: c2 } = await connectWith(mcpUrl, { authProvider: provider_ });
+      const names = (await c2.listTools()).tools.map((t) => t.name);
+      if (names.length !== 13) problems.push(`read+write lists ${names.length} tools`);
+      const res = await c2.callTool({ name: 'set_layout', arguments: { layout: 'FourUp' } });
+      if (res.isError) problems.push(`set_layout: ${JSON.stringify(res)}`);
+      await c2.close();
+    } catch (e) { problems.push(String(e.stack || e)); }
+    report('oauth_sdk_authorization_code_pkce', problems);
+  }
+
+  // 3. The provider's token for another audience.
+  {
+    const problems = [];
+    const token = await clientCredentials(issuer, { scope: 'slicer:read', resource: 'https://other.example.test/mcp' });
+    const r = await fetch(mcpUrl, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json',
+                 Accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize',
+                             params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+    });
+    const chal = r.headers.get('www-authenticate') || '';
+    if (r.status !== 401 || !chal.includes('invalid_token') ||
+        !chal.includes(`resource_metadata="http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp"`))
+      problems.push(`${r.status} ${chal}`);
+    report('oauth_other_audience_401', problems);
+  }
+
+  // 4. Who did what: the audit lines name the provider's subjects and clients.
+  {
+    const problems = [];
+    const log = existsSync(AUDIT) ? readFileSync(AUDIT, 'utf8') : '';
+    if (!log.includes('"sub":"service-account","client_id":"cc-client"')) problems.push('client-credentials caller not audited');
+    if (!log.includes('"sub":"johndoe","client_id":"preregistered-viewer"')) problems.push('code-flow caller not audited');
+    if (!/"tool":"set_layout"[^\n]*"outcome":"refused"[^\n]*insufficient_scope/.test(log)) problems.push('scope refusal not audited');
+    report('oauth_audit_names_callers', problems);
+  }
+
+  gw.kill('SIGTERM');
+  await provider.stop();
+  if (tally.failed) console.error(gwErr.slice(-3000));
+}
+
+try {
+  await main();
+} catch (e) {
+  report('oauth_setup', [String(e.stack || e)]);
+} finally {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(TMP, { recursive: true, force: true });
+}
+console.log(`${tally.passed} passed, ${tally.failed} failed`);
+process.exit(tally.failed === 0 && tally.passed > 0 ? 0 : 1);
