@@ -10,6 +10,7 @@
  * client's time-out can be reset by progress).  The job is reference
  * counted because the stream may outlive the request or the reverse. */
 #include "transport/http_call.h"
+#include "transport/http_oauth.h"
 #include "transport/http_reply.h"
 
 #include <stdio.h>

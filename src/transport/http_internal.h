@@ -12,9 +12,12 @@
 #include "util/buf.h"
 #include "transport/http_conns.h"
 #include "transport/http_gate.h"
-#include "transport/http_oauth.h"
+#include "policy/jwt.h"
 #include "transport/http_session.h"
 #include "transport/http_opts.h"
+
+/* http_oauth.c owns it; declared here so that file can include this one. */
+typedef struct http_oauth http_oauth;
 
 typedef struct {
     mcp *m;

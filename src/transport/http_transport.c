@@ -3,6 +3,7 @@
  * the loop that runs the idle hook until a signal. */
 #include "transport/http_transport.h"
 #include "transport/http_internal.h"
+#include "transport/http_oauth.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
