@@ -695,8 +695,8 @@ static void bench_volume(const char *build, const char *size, int n)
     printf("volume statistics, %s%s shorts, %.1f MB NRRD (%d runs; sim built it in %.1f s)%s\n", size,
            strchr(size, 'x') ? "" : "^3", mb, n,
            sim_s, bad ? "  (failures)" : "");
-    printf("  direct GET /slicer/volume  median %7.1f ms p99 %7.1f (first byte after %6.1f ms: the sim "
-           "builds the NRRD)\n", dm / 1e3, dp / 1e3, fm / 1e3);
+    printf("  direct GET /slicer/volume  median %7.1f ms p99 %7.1f (first byte after %6.1f ms; the sim "
+           "streams, Slicer would build the NRRD first)\n", dm / 1e3, dp / 1e3, fm / 1e3);
     printf("  loopback transfer alone    median %7.1f ms p99 %7.1f = %7.0f MB/s\n", xm / 1e3, xp / 1e3,
            mb / (xm / 1e6));
     printf("  get_volume_statistics      median %7.1f ms p99 %7.1f\n", am / 1e3, ap / 1e3);
