@@ -1,12 +1,9 @@
 /* main: options, load tools.d, connect the core to stdio, run, clean up. */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include "policy/audit.h"
 #include "slicer/backend.h"
@@ -24,36 +21,6 @@
 #define SLICER_MCP_VERSION "0.1.0"
 
 enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_CONFIG = 2 };
-
-/* A private spool folder for markups files, removed at exit. */
-static char *make_spool(void)
-{
-    const char *base = getenv("TMPDIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/slicer-mcp-%ld-XXXXXX", base && *base ? base : "/tmp",
-             (long)getuid());
-    char *p = mkdtemp(path) ? strdup(path) : NULL;
-    if (p)
-        chmod(p, 0700);
-    return p;
-}
-
-static void remove_spool(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL) {
-            if (de->d_name[0] == '.')
-                continue;
-            char p[1024];
-            snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
 
 /* What the transports' idle hooks need to run a reload between requests. */
 typedef struct {
@@ -143,6 +110,9 @@ static int serve_http(const settings *s, mcp *m, serve_state *st)
         .queue_max = (unsigned)s->http_queue_max,
         .queue_timeout_ms = s->http_queue_timeout_ms,
         .session_idle_ms = s->http_session_idle_ms,
+        .max_per_ip = (unsigned)s->http_max_per_ip,
+        .max_streams = (unsigned)s->http_max_streams,
+        .request_timeout_ms = s->http_request_timeout_ms,
         .idle = st->rl ? http_idle : NULL,
         .idle_ud = st,
     };
@@ -169,9 +139,10 @@ static int serve(const settings *s, toolset **ts_inout)
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
         return EXIT_CONFIG;
     }
-    char *spool = s->spool_dir ? strdup(s->spool_dir) : make_spool();
-    if (!spool) {
-        fprintf(stderr, "slicer-mcp: cannot create a spool folder: %s\n", strerror(errno));
+    spool_opts so = { .dir = s->spool_dir, .group_read = s->spool_group_read };
+    spool *sp = spool_open(&so, &e);
+    if (!sp) {
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
         backend_free(b);
         return EXIT_CONFIG;
     }
@@ -186,7 +157,7 @@ static int serve(const settings *s, toolset **ts_inout)
         .server_version = SLICER_MCP_VERSION,
         .page_size = (unsigned)s->page_size,
         .policies = (const char *const *)(const void *)s->policies,
-        .spool_dir = spool,
+        .spool = sp,
         .audit = au,
         .redact = rd,
     };
@@ -214,9 +185,7 @@ static int serve(const settings *s, toolset **ts_inout)
     }
     audit_close(au);
     redact_free(rd);
-    if (!s->spool_dir)
-        remove_spool(spool);
-    free(spool);
+    spool_close(sp);
     backend_free(b);
     return rc;
 }

@@ -34,11 +34,15 @@ void settings_usage(FILE *out)
 "  --max-response-bytes N   largest Slicer answer accepted (default 268435456)\n"
 "  --page-size N            tools per tools/list page (default 100)\n"
 "  --spool-dir DIR          where markups files for Slicer are written (must be\n"
-"                           readable by Slicer; default a private 0700 folder)\n"
+"                           readable by Slicer; default a private 0700 folder);\n"
+"                           absolute, no symlink, ours, not writable by others\n"
+"  --spool-mode MODE        0600 (default) or 0640: spool files readable by the\n"
+"                           folder's group, for a Slicer running as another user\n"
 "  --allow-exec             enable the 'exec' policy: Slicer's Python endpoint\n"
 "  --allow POLICY           enable a policy: exec, quit_slicer, clear_scene,\n"
 "                           network_download, write_files, load_local_files,\n"
-"                           static_pages, dicomweb (repeatable)\n"
+"                           static_pages, dicomweb, overwrite_volumes,\n"
+"                           reload_from_disk (repeatable)\n"
 "  --log-level L            stderr detail: debug info notice warning error ...\n"
 "  --audit-log PATH         append one JSON line per tools/call (default\n"
 "                           $XDG_STATE_HOME/slicer-mcp/audit.jsonl, else\n"
@@ -60,8 +64,14 @@ void settings_usage(FILE *out)
 "  --allow-origin O         Origin header values accepted (repeatable; default\n"
 "                           http(s) origins on those loopback names)\n"
 "  --http-max-body N        largest POST body in bytes (default 4194304)\n"
-"  --http-max-sessions N    open handshake-era sessions (default 64)\n"
+"  --http-max-sessions N    open handshake-era sessions; beyond, the least\n"
+"                           recently used idle one ends (default 64)\n"
+"  --http-max-streams N     open GET and subscriptions/listen streams (default 16)\n"
 "  --http-max-connections N open connections (default 128)\n"
+"  --http-max-connections-per-ip N  from one address (default half the above)\n"
+"  --http-request-timeout-ms N  a request's headers and body must arrive within\n"
+"                           this, from the connection's start or the previous\n"
+"                           request's end (default 10000)\n"
 "  --http-queue-max N       calls waiting for Slicer before 503 (default 64)\n"
 "  --http-queue-timeout-ms N  longest wait for Slicer before 504 (default 30000)\n"
 "  --http-session-idle-ms N   unused sessions end after this (default 1800000)\n"
@@ -99,7 +109,8 @@ static int add_policy(settings *s, const char *p, err *e)
         known |= strcmp(*g, p) == 0;
     if (!known)
         return err_set(e, ERR_INVALID, "unknown policy '%s' (known: exec, quit_slicer, clear_scene, "
-                       "network_download, write_files, load_local_files, static_pages, dicomweb)", p);
+                       "network_download, write_files, load_local_files, static_pages, dicomweb, "
+                       "overwrite_volumes, reload_from_disk)", p);
     int n = 0;
     while (s->policies[n]) {
         if (strcmp(s->policies[n], p) == 0)
@@ -132,6 +143,12 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "tools-dir")) return set_str(&s->tools_dir, val);
     if (!strcmp(key, "schemas-dir")) return set_str(&s->schemas_dir, val);
     if (!strcmp(key, "spool-dir")) return set_str(&s->spool_dir, val);
+    if (!strcmp(key, "spool-mode")) {
+        if (strcmp(val, "0600") && strcmp(val, "0640"))
+            return err_set(e, ERR_INVALID, "spool-mode: expected 0600 or 0640, got '%s'", val);
+        s->spool_group_read = strcmp(val, "0640") == 0;
+        return 0;
+    }
     if (!strcmp(key, "timeout-ms")) return set_long(&s->timeout_ms, val, 100, 600000, key, e);
     if (!strcmp(key, "connect-timeout-ms")) return set_long(&s->connect_timeout_ms, val, 50, 60000, key, e);
     if (!strcmp(key, "max-response-bytes")) return set_long(&s->max_response_bytes, val, 1024, 1L << 31, key, e);
@@ -160,6 +177,9 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "http-max-body")) return set_long(&s->http_max_body, val, 1024, 1L << 30, key, e);
     if (!strcmp(key, "http-max-sessions")) return set_long(&s->http_max_sessions, val, 1, 4096, key, e);
     if (!strcmp(key, "http-max-connections")) return set_long(&s->http_max_connections, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-max-connections-per-ip")) return set_long(&s->http_max_per_ip, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-max-streams")) return set_long(&s->http_max_streams, val, 1, 4096, key, e);
+    if (!strcmp(key, "http-request-timeout-ms")) return set_long(&s->http_request_timeout_ms, val, 100, 600000, key, e);
     if (!strcmp(key, "http-queue-max")) return set_long(&s->http_queue_max, val, 1, 100000, key, e);
     if (!strcmp(key, "http-queue-timeout-ms")) return set_long(&s->http_queue_timeout_ms, val, 10, 3600000, key, e);
     if (!strcmp(key, "http-session-idle-ms")) return set_long(&s->http_session_idle_ms, val, 100, 86400000L, key, e);

@@ -19,6 +19,7 @@ typedef struct {
     char  *tools_dir;
     char  *schemas_dir;
     char  *spool_dir;        /* NULL: a private temporary folder */
+    int    spool_group_read; /* spool files 0640 instead of 0600 */
     char  *log_level;
     char  *config_file;
     long   timeout_ms;
@@ -39,6 +40,7 @@ typedef struct {
     char  *allow_origins[SETTINGS_MAX_ALLOW + 1];   /* NULL-terminated, owned */
     long   http_max_body, http_max_sessions, http_max_connections;
     long   http_queue_max, http_queue_timeout_ms, http_session_idle_ms;
+    long   http_max_per_ip, http_max_streams, http_request_timeout_ms;
 } settings;
 
 /* Fills s from argv (argv[0] locates default folders).  -1 with e on a

@@ -16,7 +16,8 @@
 #include <string.h>
 
 /* Caps on validation besides SCHEMA_MAX_DEPTH. */
-#define SCHEMA_MAX_STEPS     1000000L  /* subschemas applied per validation */
+#define SCHEMA_MAX_STEPS     1000000L  /* subschemas applied per validation, */
+#define SCHEMA_STEPS_PER_VALUE 32L     /* or this many per value of the instance */
 #define SCHEMA_MAX_ERRORS    100       /* violations reported per validation */
 #define SCHEMA_MAX_RECURSION (4 * SCHEMA_MAX_DEPTH) /* nested applications */
 
@@ -28,7 +29,8 @@ typedef struct {
     int nerr, limit;         /* stop once nerr reaches limit */
     char *cap;               /* if set, receives the first "path: msg" */
     size_t capsz;
-    long budget;             /* SCHEMA_MAX_STEPS, shared by all branches */
+    long budget;             /* steps left, shared by all branches */
+    long steps;              /* the budget it started with, for the message */
     int rdepth;
     int aborted;             /* a cap was hit: stop everything, see bail() */
     const cJSON *abort_at;   /* where, and what, for run() to report */
@@ -354,8 +356,7 @@ static void v_node(vctx *c, const snode *s, const cJSON *x)
     if (stopped(c))
         return;
     if (--c->budget < 0) {
-        bail(c, NULL, "schema too complex (more than %ld validation steps)",
-             SCHEMA_MAX_STEPS);
+        bail(c, NULL, "schema too complex (more than %ld validation steps)", c->steps);
         c->abort_path[0] = '\0';   /* the whole value, not where it ran out */
         return;
     }
@@ -374,11 +375,28 @@ static void v_node(vctx *c, const snode *s, const cJSON *x)
     c->rdepth--;
 }
 
-/* Runs a validation set up in c; reports an exhausted budget last. */
+/* Values in x, counted no deeper than validation goes (it stops past
+ * SCHEMA_MAX_DEPTH): linear in the instance. */
+static long count_values(const cJSON *x, int depth)
+{
+    long n = 1;
+    if (depth <= SCHEMA_MAX_DEPTH)
+        for (const cJSON *k = x->child; k; k = k->next)
+            n += count_values(k, depth + 1);
+    return n;
+}
+
+/* Runs a validation set up in c; reports an exhausted budget last.  The
+ * budget grows with the instance, so a large but ordinary value (a scene
+ * of 300 markups of 1,000 points) is never "too complex", while a schema
+ * whose combinators multiply the work is still cut short. */
 static int run(vctx *c, const schema *s, const cJSON *inst)
 {
     c->nerr = 0;
-    c->budget = SCHEMA_MAX_STEPS;
+    long values = inst ? count_values(inst, 0) : 1;
+    c->steps = values > SCHEMA_MAX_STEPS / SCHEMA_STEPS_PER_VALUE
+             ? values * SCHEMA_STEPS_PER_VALUE : SCHEMA_MAX_STEPS;
+    c->budget = c->steps;
     c->rdepth = c->aborted = c->nseg = 0;
     if (!s)
         report(c, inst, "cannot be checked: no schema");

@@ -31,7 +31,9 @@
  * subschemas (4096) are capped at compile; a cycle of $ref/allOf/anyOf/
  * oneOf that never descends into the instance is a compile error.  At
  * validation the instance depth (SCHEMA_MAX_DEPTH), schema recursion
- * (4 x SCHEMA_MAX_DEPTH) and the subschemas applied (1,000,000 steps)
+ * (4 x SCHEMA_MAX_DEPTH) and the subschemas applied (1,000,000 steps, or
+ * 32 per value of the instance when that is more: the cost stays
+ * proportional to the instance, with no ceiling a large value reaches)
  * are capped; hitting one stops validation with one message ("[0][0]...:
  * is nested more than 64 levels deep", "schema too complex (more than
  * 1000000 validation steps)") that no anyOf/oneOf swallows. */

@@ -44,9 +44,13 @@ typedef struct {
     char  *not_found;       /* NULL or message template */
 } tool;
 
-/* Checks a (method, path) a tool would reach; returns NULL when allowed
- * for any tool, else the policy key the tool must declare. */
-typedef const char *(*tools_guard_fn)(const char *method, const char *path);
+/* Checks a request a tool would send: method, path, the names of the
+ * query parameters it may carry (NULL-terminated) and whether it has a
+ * body.  Returns NULL when allowed for any tool, else the policy key the
+ * tool must declare, with *why (static text) saying what it guards. */
+typedef const char *(*tools_guard_fn)(const char *method, const char *path,
+                                      const char *const *params, int has_body,
+                                      const char **why);
 
 typedef struct {
     const char *tools_dir;

@@ -38,8 +38,8 @@
  * "{argument}" (query, body, not_found) must be a property of
  * inputSchema, body's of type string, max_size_arg's of type integer;
  * query names match [A-Za-z_][A-Za-z0-9_]*, values are strings, literals
- * hold no braces, at most TOOLS_MAX_QUERY; a (method, path) the guard
- * protects needs the matching 'policy'.  Files starting with '.' are
+ * hold no braces, at most TOOLS_MAX_QUERY; a request the guard protects
+ * (by method, path, query names and body) needs the matching 'policy'.  Files starting with '.' are
  * ignored, as is everything not *.yaml / *.yml (README.md).
  *
  * Loading is all-or-nothing: every problem in every file is reported as

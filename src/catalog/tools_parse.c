@@ -354,6 +354,28 @@ static void check_query(tp *c, const cJSON *q)
     }
 }
 
+/* The guard judges the parameters a call may send: an argument may be
+ * empty at call time, but then the call is judged again without it. */
+static void check_guard(tp *c, const cJSON *path)
+{
+    if (!c->o->guard || !c->t->method || !c->t->path)
+        return;
+    const char *params[TOOLS_MAX_QUERY + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < c->t->nquery; i++)
+        if (c->t->query[i].param && (c->t->query[i].arg ||
+                                     (c->t->query[i].literal && *c->t->query[i].literal)))
+            params[n++] = c->t->query[i].param;
+    params[n] = NULL;
+    const char *why = NULL;
+    const char *policy = c->o->guard(c->t->method, c->t->path, params,
+                                     c->t->body_arg != NULL, &why);
+    if (policy && (!c->t->policy || strcmp(c->t->policy, policy) != 0))
+        PROBLEM_AT(c, path, 0, "request path %s is guarded by policy '%s' (%s); a tool "
+                   "reaching it must declare 'policy: %s'", c->t->path, policy,
+                   why ? why : "", policy);
+}
+
 static void check_request(tp *c, const cJSON *req)
 {
     const cJSON *method = get_str(req, "method"), *path = get_str(req, "path");
@@ -381,11 +403,7 @@ static void check_request(tp *c, const cJSON *req)
         else if (!(c->t->body_arg = strdup(arg)))
             problem(c, 0, 0, "out of memory");
     }
-    const char *policy = c->o->guard && c->t->method && c->t->path
-                       ? c->o->guard(c->t->method, c->t->path) : NULL;
-    if (policy && (!c->t->policy || strcmp(c->t->policy, policy) != 0))
-        PROBLEM_AT(c, path, 0, "request path %s is guarded by policy '%s'; a tool "
-                   "reaching it must declare 'policy: %s'", c->t->path, policy, policy);
+    check_guard(c, path);
 }
 
 /* Every "{name}" in a not_found message must name an argument. */

@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 #include "policy/audit.h"
 #include "slicer/backend.h"
+#include "slicer/spool.h"
 #include "util/err.h"
 #include "policy/redact.h"
 #include "catalog/tools.h"
@@ -36,7 +37,7 @@ typedef struct {
     const char *server_version;
     unsigned    page_size;          /* tools per tools/list page */
     const char *const *policies;    /* enabled policy keys, NULL-terminated */
-    const char *spool_dir;          /* private folder for markups files */
+    spool      *spool;              /* files for Slicer to load (borrowed), or NULL */
     const char *instructions;       /* NULL: built-in text */
     audit      *audit;              /* NULL: no audit log (explicitly off) */
     const redact *redact;           /* NULL: no redaction */

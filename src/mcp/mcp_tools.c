@@ -441,7 +441,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     tick_state ts = { .r = r, .token = token, .start = t0, .last = t0, .looked = t0 - CANCEL_LOOK_MS };
     backend_set_tick(m->b, on_tick, &ts);
     backend_trace_reset(m->b);
-    call_ctx c = { .b = m->b, .t = t, .args = args, .spool_dir = m->cfg.spool_dir,
+    call_ctx c = { .b = m->b, .t = t, .args = args, .spool = m->cfg.spool,
                    .policy_enabled = policy_cb, .policy_ud = m, .quote_text = !m->cfg.redact,
                    .spent = r->spent };
     int rc = adapter_run(&c, &e);

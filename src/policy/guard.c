@@ -6,7 +6,8 @@
 
 const char *const guard_policies[] = {
     "exec", "quit_slicer", "clear_scene", "network_download",
-    "write_files", "load_local_files", "static_pages", "dicomweb", NULL
+    "write_files", "load_local_files", "static_pages", "dicomweb",
+    "overwrite_volumes", "reload_from_disk", NULL
 };
 
 static int hexval(int c)
@@ -96,17 +97,35 @@ static int in_spool(const char *path, const char *spool_dir)
            strstr(path, "/..") == NULL && strchr(path + n + 1, '/') == NULL;
 }
 
+/* DELETE and PUT on any /mrml... path act on getNodesFilteredByQuery's
+ * selection (SlicerRequestHandler.py): a non-empty id is one exact node
+ * (class and name are then ignored); anything else is every node of a
+ * class (vtkMRMLNode, all of them, by default) filtered by an exact name,
+ * and DELETE without id, class or name calls Clear(). */
+static const struct {
+    const char *method, *policy, *why;
+} selection_rules[] = {
+    { "DELETE", "clear_scene",
+      "DELETE /slicer/mrml without an exact node id (id=) removes every node its class "
+      "and name select (class vtkMRMLNode: all of them, singletons included) and clears "
+      "the whole scene when neither is given" },
+    { "PUT", "reload_from_disk",
+      "PUT /slicer/mrml without an exact node id (id=) reloads every node its class and "
+      "name select (all of them when neither is given) from files on Slicer's disk, "
+      "discarding their changes" },
+};
+
 static const char *check_mrml(const char *method, const char *req,
                               const char *query, const char *spool_dir,
                               const char **why)
 {
-    if (strcmp(method, "DELETE") == 0) {
-        if (!has_param(query, "id") && !has_param(query, "class") &&
-            !has_param(query, "name")) {
-            *why = "DELETE /slicer/mrml without id, class or name clears the whole scene";
-            return "clear_scene";
-        }
-        return NULL;
+    for (size_t i = 0; i < sizeof selection_rules / sizeof selection_rules[0]; i++) {
+        if (strcmp(method, selection_rules[i].method) != 0)
+            continue;
+        if (has_param(query, "id"))
+            return NULL;
+        *why = selection_rules[i].why;
+        return selection_rules[i].policy;
     }
     if (strcmp(method, "POST") == 0) {
         char *url = guard_query_value(query, "url");
@@ -126,14 +145,22 @@ static const char *check_mrml(const char *method, const char *req,
         }
         return NULL;
     }
-    if (starts(req, "/mrml/file") && strcmp(method, "PUT") != 0) {
+    if (starts(req, "/mrml/file")) {
         *why = "/slicer/mrml/file writes a file on Slicer's host";
         return "write_files";
     }
     return NULL;
 }
 
-const char *guard_check(const char *method, const char *target,
+/* Slicer routes /volumeSelection and /volumes before /volume; volume()
+ * ignores the method and uploads whenever the request has a body. */
+static int volume_upload(const char *req, int has_body)
+{
+    return has_body && starts(req, "/volume") && !starts(req, "/volumes") &&
+           !starts(req, "/volumeSelection");
+}
+
+const char *guard_check(const char *method, const char *target, int has_body,
                         const char *spool_dir, const char **why)
 {
     const char *dummy;
@@ -165,6 +192,11 @@ const char *guard_check(const char *method, const char *target,
         return NULL;
     if (starts(req, "/mrml"))
         return check_mrml(method, req, query, spool_dir, why);
+    if (volume_upload(req, has_body)) {
+        *why = "a request with a body to /slicer/volume overwrites the voxels of the node "
+               "its id finds by id, name or glob (or creates one)";
+        return "overwrite_volumes";
+    }
     if (starts(req, "/sampledata") || starts(req, "/accessDICOMwebStudy")) {
         *why = "downloads data from the network";
         return "network_download";
@@ -172,15 +204,31 @@ const char *guard_check(const char *method, const char *target,
     return NULL;
 }
 
-const char *guard_check_path(const char *method, const char *path)
+static int listed(const char *const *names, const char *name)
 {
-    const char *why;
-    /* Without a query a POST /mrml would load an arbitrary file and a
-     * DELETE would clear the scene: both are judged again per call with
-     * the real query, so here only the path decides. */
-    if (starts(path, "/slicer/mrml") && strcmp(method, "DELETE") == 0)
-        return NULL;
-    if (starts(path, "/slicer/mrml") && strcmp(method, "POST") == 0)
-        return "load_local_files";
-    return guard_check(method, path, NULL, &why);
+    for (; names && *names; names++)
+        if (strcmp(*names, name) == 0)
+            return 1;
+    return 0;
+}
+
+const char *guard_check_path(const char *method, const char *path,
+                             const char *const *params, int has_body, const char **why)
+{
+    const char *dummy;
+    if (!why)
+        why = &dummy;
+    if (starts(path, "/slicer/mrml")) {
+        /* A tools.d POST /mrml may load any file its arguments name. */
+        if (strcmp(method, "POST") == 0) {
+            *why = "POST /slicer/mrml loads a file from Slicer's disk";
+            return "load_local_files";
+        }
+        /* DELETE and PUT with an id select one exact node; the value comes
+         * per call and is judged then (empty: no id, refused). */
+        if ((strcmp(method, "DELETE") == 0 || strcmp(method, "PUT") == 0) &&
+            listed(params, "id"))
+            return NULL;
+    }
+    return guard_check(method, path, has_body, NULL, why);
 }

@@ -1,13 +1,10 @@
 /* adapters_markups: place_markups and get_markups. */
 #include "slicer/adapters_markups.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "slicer/props.h"
 #include "util/jsonr.h"
@@ -27,6 +24,7 @@ static const struct {
     { "angle",      "Angle",    "vtkMRMLMarkupsAngleNode",    3, 3 },
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
+#define MARKUPS_PAGE 50   /* get_markups' default page, in nodes */
 
 static int kind_of(const char *type)
 {
@@ -73,36 +71,6 @@ static cJSON *mrk_document(int k, const char *name, const cJSON *points)
     return doc;
 }
 
-/* Writes text to a new file in the spool folder (0600, never replacing
- * an existing file); path gets its name. */
-static int spool_write(const char *dir, const char *name, const char *text,
-                       char *path, size_t pathsz, err *e)
-{
-    static unsigned seq;
-    char safe[41];
-    size_t n = 0;
-    for (const char *p = name ? name : "markups"; *p && n < sizeof safe - 1; p++)
-        safe[n++] = (char)((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                           (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ? *p : '_');
-    safe[n] = '\0';
-    snprintf(path, pathsz, "%s/%s-%ld-%u.mrk.json", dir, safe, (long)getpid(), ++seq);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return err_set(e, ERR_INTERNAL, "markups spool %s: %s", path, strerror(errno));
-    size_t len = strlen(text), off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w <= 0) {
-            close(fd);
-            unlink(path);
-            return err_set(e, ERR_INTERNAL, "markups spool %s: %s", path, strerror(errno));
-        }
-        off += (size_t)w;
-    }
-    close(fd);
-    return 0;
-}
-
 int adapter_markups_place(call_ctx *c, err *e)
 {
     (void)e;
@@ -124,14 +92,14 @@ int adapter_markups_place(call_ctx *c, err *e)
                      kinds[k].min, kinds[k].max, np);
         return call_fail(c, msg);
     }
-    if (!c->spool_dir)
+    if (!c->spool)
         return call_fail(c, "the gateway has no markups spool folder configured");
     cJSON *doc = mrk_document(k, name, pts);
     char *text = jsonw_print(doc, NULL);
     cJSON_Delete(doc);
-    char path[1024];
+    spool_file f;
     err ce = { 0 };
-    if (!text || spool_write(c->spool_dir, name, text, path, sizeof path, &ce) != 0) {
+    if (!text || spool_write(c->spool, ".mrk.json", text, strlen(text), &f, &ce) != 0) {
         free(text);
         return call_fail(c, ce.msg[0] ? ce.msg : "out of memory");
     }
@@ -139,14 +107,14 @@ int adapter_markups_place(call_ctx *c, err *e)
     buf t;
     buf_init(&t, 4096);
     buf_puts(&t, "/slicer/mrml");
-    call_query_add(&t, "localfile", path);
+    call_query_add(&t, "localfile", f.path);
     call_query_add(&t, "filetype", "MarkupsFile");
     if (name)
         call_query_add(&t, "name", name);
     backend_resp r;
     int rc = call_slicer(c, "POST", t.data, NULL, 0, &r, &ce);
     /* Slicer has read the file by the time it answers; keep no PHI lying around. */
-    unlink(path);
+    spool_remove(c->spool, &f);
     buf_free(&t);
     if (rc != 0)
         return call_fail(c, ce.msg);
@@ -247,41 +215,109 @@ static cJSON *markup_entry(int k, const char *id, const cJSON *props)
     return m;
 }
 
+/* GET /slicer/mrml/<what>?<key>=<value>, parsed; 0, or -1 with e. */
+static int mrml_get(call_ctx *c, const char *what, const char *key, const char *value,
+                    cJSON **out, err *e)
+{
+    buf t;
+    buf_init(&t, 4096);
+    buf_printf(&t, "/slicer/mrml/%s", what);
+    call_query_add(&t, key, value);
+    int rc = call_slicer_json(c, "GET", t.data, out, e);
+    buf_free(&t);
+    return rc;
+}
+
+/* The entry of node id, read alone so that memory holds one node at a
+ * time: NULL when it vanished or is not of kind k (k < 0: any of ours;
+ * class= selections include subclasses, each node counts under its own
+ * class).  -1 with e when Slicer failed. */
+static int node_entry(call_ctx *c, const char *id, int k, cJSON **out, err *e)
+{
+    cJSON *props = NULL;
+    *out = NULL;
+    if (mrml_get(c, "properties", "id", id, &props, e) != 0)
+        return e->kind == ERR_NOT_FOUND ? 0 : -1;
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive(props, id);
+    const char *cls = props_string(node, "ClassName");
+    for (size_t i = 0; i < NKINDS && node && !*out; i++)
+        if ((k < 0 || (size_t)k == i) && (!cls || strcmp(cls, kinds[i].cls) == 0))
+            *out = markup_entry((int)i, id, node);
+    cJSON_Delete(props);
+    return 0;
+}
+
+/* Ids of every markup of our kinds in Slicer's order, kind by kind:
+ * kinds_end[k] is one past the last of kind k.  NULL with e. */
+static cJSON *markup_ids(call_ctx *c, size_t kinds_end[NKINDS], err *e)
+{
+    cJSON *all = cJSON_CreateArray();
+    for (size_t k = 0; k < NKINDS && all; k++) {
+        cJSON *ids = NULL;
+        if (mrml_get(c, "ids", "class", kinds[k].cls, &ids, e) != 0) {
+            cJSON_Delete(all);
+            return NULL;
+        }
+        cJSON *id;
+        while ((id = cJSON_DetachItemFromArray(ids, 0)) != NULL)
+            cJSON_AddItemToArray(all, id);
+        cJSON_Delete(ids);
+        kinds_end[k] = (size_t)cJSON_GetArraySize(all);
+    }
+    return all;
+}
+
+/* One page of the markups (limit from cursor, an offset), reading only
+ * that page's nodes: a scene of a thousand 1,000-point lists used to be
+ * read whole, 219 MB in one answer. */
+static int markups_page(call_ctx *c, cJSON *arr, cJSON *res, err *e)
+{
+    char *cur = call_arg_string(c->args, "cursor");
+    const cJSON *jl = cJSON_GetObjectItemCaseSensitive(c->args, "limit");
+    size_t start = cur ? strtoul(cur, NULL, 10) : 0;
+    size_t limit = cJSON_IsNumber(jl) ? (size_t)jl->valuedouble : MARKUPS_PAGE;
+    free(cur);
+    size_t end[NKINDS];
+    cJSON *all = markup_ids(c, end, e);
+    if (!all)
+        return -1;
+    size_t total = end[NKINDS - 1], i = start, k = 0;
+    for (; i < total && i - start < limit; i++) {
+        while (i >= end[k])
+            k++;
+        cJSON *m;
+        if (node_entry(c, cJSON_GetArrayItem(all, (int)i)->valuestring, (int)k, &m, e) != 0) {
+            cJSON_Delete(all);
+            return -1;
+        }
+        if (m)
+            cJSON_AddItemToArray(arr, m);
+    }
+    cJSON_Delete(all);
+    cJSON_AddNumberToObject(res, "total", (double)total);
+    if (i < total) {
+        char next[24];
+        snprintf(next, sizeof next, "%zu", i);
+        cJSON_AddStringToObject(res, "next_cursor", next);
+    }
+    return 0;
+}
+
 int adapter_markups_get(call_ctx *c, err *e)
 {
     (void)e;
     char *want = call_arg_string(c->args, "node_id");
     cJSON *res = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(res, "markups");
-    for (size_t k = 0; k < NKINDS; k++) {
-        buf t;
-        buf_init(&t, 4096);
-        buf_puts(&t, "/slicer/mrml/properties");
-        call_query_add(&t, "class", kinds[k].cls);
-        cJSON *props = NULL;
-        err ce = { 0 };
-        int rc = call_slicer_json(c, "GET", t.data, &props, &ce);
-        buf_free(&t);
-        if (rc != 0 && ce.kind == ERR_NOT_FOUND)
-            continue;     /* Slicer's 500 for an empty selection: none of this kind */
-        if (rc != 0) {
-            cJSON_Delete(res);
-            free(want);
-            return call_fail(c, ce.msg);
-        }
-        const cJSON *it;
-        cJSON_ArrayForEach(it, props) {
-            const char *cls = props_string(it, "ClassName");
-            /* class= matches subclasses too; report each node under its own kind. */
-            if (!it->string || (cls && strcmp(cls, kinds[k].cls) != 0))
-                continue;
-            if (want && strcmp(want, it->string) != 0)
-                continue;
-            cJSON_AddItemToArray(arr, markup_entry((int)k, it->string, it));
-        }
-        cJSON_Delete(props);
+    err ce = { 0 };
+    cJSON *one = NULL;
+    int rc = want ? node_entry(c, want, -1, &one, &ce) : markups_page(c, arr, res, &ce);
+    if (rc != 0) {
+        cJSON_Delete(res);
+        free(want);
+        return call_fail(c, ce.msg);
     }
-    if (want && cJSON_GetArraySize(arr) == 0) {
+    if (want && !one) {
         char msg[600];
         snprintf(msg, sizeof msg, "No point list, line or angle has id '%.200s'. Call "
                  "get_markups without node_id to see them all.", want);
@@ -289,6 +325,8 @@ int adapter_markups_get(call_ctx *c, err *e)
         free(want);
         return call_fail(c, msg);
     }
+    if (one)
+        cJSON_AddItemToArray(arr, one);
     free(want);
     cJSON_AddNumberToObject(res, "count", cJSON_GetArraySize(arr));
     return call_set_structured(c, res);

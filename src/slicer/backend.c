@@ -114,6 +114,8 @@ struct xfer {
     backend_resp *r;
     int too_big;
     int cancelled;
+    size_t cap;             /* bytes this answer may have */
+    const char *kind;       /* what kind of answer, for the message */
     backend_sink_fn sink;   /* NULL: collect into r->body */
     void *sink_ud;
     int sink_failed;
@@ -248,7 +250,7 @@ static void describe_failure(const backend *b, CURLcode rc, const struct xfer *x
                              const char *errbuf, double ms, err *e)
 {
     if (x->too_big)
-        err_set(e, ERR_LIMIT, "response larger than the %zu-byte limit", b->max_response);
+        err_set(e, ERR_LIMIT, "response larger than the %zu-byte limit for %s", x->cap, x->kind);
     else if (x->cancelled)
         err_set(e, ERR_UPSTREAM, "cancelled by the client");
     else if (x->sink_failed)
@@ -353,12 +355,33 @@ void backend_idle(backend *b)
         b->nspare++;
 }
 
+static int image_route(const char *target)
+{
+    static const char *const routes[] = { "/slicer/slice", "/slicer/threeD",
+                                          "/slicer/screenshot", "/slicer/timeimage" };
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (strncmp(target, routes[i], strlen(routes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* The cap of a collected answer by its kind: an image, or one to parse.
+ * (A streamed answer is the sink's to bound: it knows the NRRD's size.) */
+static void answer_cap(const backend *b, const char *target, struct xfer *x)
+{
+    size_t cap = image_route(target) ? BACKEND_MAX_IMAGE : BACKEND_MAX_JSON;
+    x->cap = cap < b->max_response ? cap : b->max_response;
+    x->kind = image_route(target) ? "an image" : "a JSON answer";
+}
+
 static int perform(backend *b, const char *method, const char *target,
                    const void *body, size_t body_len, backend_sink_fn sink,
                    void *sink_ud, backend_resp *r, err *e)
 {
     memset(r, 0, sizeof *r);
-    buf_init(&r->body, b->max_response);
+    struct xfer x = { .b = b, .r = r, .sink = sink, .sink_ud = sink_ud };
+    answer_cap(b, target, &x);
+    buf_init(&r->body, x.cap);
     if (ready(b, e) != 0)
         return -1;
     size_t blen = strlen(b->base), tlen = strlen(target);
@@ -375,13 +398,12 @@ static int perform(backend *b, const char *method, const char *target,
     }
     b->curl = c;
     char errbuf[CURL_ERROR_SIZE] = "";
-    struct xfer x = { .b = b, .r = r, .sink = sink, .sink_ud = sink_ud };
     api.easy_setopt(c, CURLOPT_URL, url);
     api.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     api.easy_setopt(c, CURLOPT_WRITEDATA, &x);
     api.easy_setopt(c, CURLOPT_XFERINFODATA, &x);
     if (!sink)
-        api.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max_response);
+        api.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x.cap);
     else    /* one receive and one sink call per 256 KiB, not per 16 KiB */
         api.easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024);
     api.easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);

@@ -15,6 +15,14 @@
 
 #define BACKEND_MAX_TRACE 16
 
+/* Caps per kind of collected answer, each also at most
+ * backend_opts.max_response: such an answer is held whole in memory (and
+ * parsed, for JSON), so only what is streamed through a sink (NRRD voxels,
+ * bounded by the sink from the header) may be larger.  Real properties of
+ * one node are kilobytes; a 4K screenshot PNG is tens of megabytes. */
+#define BACKEND_MAX_JSON  (32u << 20)   /* /mrml, /system, ...: parsed answers */
+#define BACKEND_MAX_IMAGE (64u << 20)   /* /slice, /threeD, /screenshot, /timeimage */
+
 typedef struct backend backend;
 
 typedef struct {
@@ -27,7 +35,7 @@ typedef struct {
 typedef struct {
     long   status;              /* HTTP status; 0 when nothing came back */
     char   content_type[128];   /* "" when absent */
-    buf    body;                /* capped at max_response */
+    buf    body;                /* capped per kind (BACKEND_MAX_JSON, _IMAGE) */
     size_t streamed;            /* bytes handed to a sink */
 } backend_resp;
 

@@ -81,10 +81,11 @@ static void slicer_error(const backend_resp *r, const char *method,
 }
 
 /* The guard, before anything is sent: 0 when allowed, else -1 with e. */
-static int guard_allows(call_ctx *c, const char *method, const char *target, err *e)
+static int guard_allows(call_ctx *c, const char *method, const char *target, int has_body,
+                        err *e)
 {
     const char *why = NULL;
-    const char *policy = guard_check(method, target, c->spool_dir, &why);
+    const char *policy = guard_check(method, target, has_body, spool_path(c->spool), &why);
     if (!policy || c->policy_enabled(c->policy_ud, policy))
         return 0;
     c->denied = 1;
@@ -95,7 +96,7 @@ static int guard_allows(call_ctx *c, const char *method, const char *target, err
 int call_slicer(call_ctx *c, const char *method, const char *target,
                 const void *body, size_t len, backend_resp *r, err *e)
 {
-    if (guard_allows(c, method, target, e) != 0 ||
+    if (guard_allows(c, method, target, len > 0, e) != 0 ||
         backend_call(c->b, method, target, body, len, r, e) != 0)
         return -1;
     if (r->status == 200)
@@ -109,7 +110,7 @@ int call_slicer_stream(call_ctx *c, const char *method, const char *target,
                        backend_sink_fn sink, void *sink_ud, err *e)
 {
     backend_resp r;
-    if (guard_allows(c, method, target, e) != 0 ||
+    if (guard_allows(c, method, target, 0, e) != 0 ||
         backend_call_stream(c->b, method, target, sink, sink_ud, &r, e) != 0)
         return -1;
     int rc = 0;

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include "slicer/backend.h"
+#include "slicer/spool.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "catalog/tools.h"
@@ -17,7 +18,7 @@ typedef struct {
     backend     *b;
     const tool  *t;
     const cJSON *args;            /* validated arguments object */
-    const char  *spool_dir;
+    spool       *spool;           /* files for Slicer to load; may be NULL */
     int (*policy_enabled)(const void *ud, const char *policy);
     const void  *policy_ud;
     int quote_text;               /* make structured_quoted (nothing redacts the text) */

@@ -20,12 +20,12 @@
 
 #include "mcp/jsonrpc.h"
 #include "util/log.h"
+#include "util/mono.h"
 
 #define HTTP_MAX_NOTES_BYTES (1u << 20)   /* notifications not yet sent to the client */
 #define HTTP_CALL_POLL_MS    500          /* how often a waiting stream checks for shutdown */
 #define HTTP_CALL_KEEPALIVE_MS 15000      /* SSE comment while a call is quiet */
 
-static const char *const retry_after[] = { "Retry-After", "1", NULL };
 
 typedef struct {
     http_srv *S;
@@ -106,7 +106,10 @@ static void run_job(call_job *j)
     http_srv *S = j->S;
     mcp_io io = { .send = on_send, .cancelled = on_cancelled, .ud = j, .transport = "http", .peer = j->peer };
     mcp_reply rep;
+    double t0 = mono_ms();
     mcp_handle(S->m, j->core, j->msg, j->len, &io, &rep);
+    long took = (long)(mono_ms() - t0), mean = S->mean_call_ms;
+    S->mean_call_ms = mean ? (mean * 7 + took) / 8 : took;   /* only the gate holder writes */
     pthread_mutex_lock(&j->mu);
     j->rep = rep;
     j->done = 1;
@@ -256,10 +259,15 @@ static enum MHD_Result plain_reply(http_srv *S, struct MHD_Connection *c, call_j
 {
     const char *sid = NULL;
     if (is_init && j->rep.is_initialize_result) {
-        http_sess *added = http_sessions_add(S->sessions, j->core);
-        if (!added)
-            return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR,
-                                      "Too many sessions; end one (DELETE) or retry later", retry_after);
+        const char *why;
+        http_sess *added = http_sessions_add(S->sessions, j->core, &why);
+        if (!added) {
+            /* No Retry-After: when a session frees is up to its clients. */
+            log_msg(LOG_WARNING, "http: %s refused a session: %s", j->peer, why);
+            char msg[160];
+            snprintf(msg, sizeof msg, "Server busy: %s; retry later", why);
+            return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, msg, NULL);
+        }
         j->owns_core = 0;            /* the table has it now */
         j->sess = added;             /* released with the job */
         sid = http_sess_id(added);
@@ -279,6 +287,15 @@ static long elapsed_ms(const struct timespec *t0)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
+/* Seconds until the calls queued ahead of a new one are likely done: each
+ * takes the recent mean time in the core (at least 1 s, as the header
+ * counts whole seconds). */
+static void retry_after_s(const http_srv *S, unsigned queued, char *out, size_t n)
+{
+    long ms = (long)(queued + 1) * S->mean_call_ms;
+    snprintf(out, n, "%ld", ms / 1000 + 1);
 }
 
 enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, mcp_session *core,
@@ -313,7 +330,9 @@ enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, m
     if (g != GATE_OK) {
         j->refs = 1;             /* never ran: frees the core or puts the session back */
         job_release(j);
-        char msg[160];
+        char msg[160], secs[24];
+        retry_after_s(S, queued, secs, sizeof secs);
+        const char *const retry_after[] = { "Retry-After", secs, NULL };
         if (g == GATE_FULL) {
             log_msg(LOG_WARNING, "http: %s refused: %u calls already queued for Slicer", rq->peer, queued);
             snprintf(msg, sizeof msg, "Server busy: %u calls are queued for Slicer; retry later", queued);

@@ -10,6 +10,7 @@
 #include "transport/http_mhd.h"
 
 #include "util/buf.h"
+#include "transport/http_conns.h"
 #include "transport/http_gate.h"
 #include "transport/http_session.h"
 #include "transport/http_opts.h"
@@ -27,6 +28,8 @@ typedef struct {
     pthread_cond_t  core_cv;
     void           *core_job;    /* the call to run next, or NULL */
     int             core_stop;
+    http_conns *conns;           /* open connections: limits and deadlines */
+    _Atomic long mean_call_ms;   /* moving average of a call's time in the core */
 } http_srv;
 
 /* One request, from its first callback to MHD's "completed". */

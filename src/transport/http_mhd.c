@@ -31,6 +31,7 @@ int http_mhd_load(err *e)
     RESOLVE(create_response_from_callback, "MHD_create_response_from_callback");
     RESOLVE(lookup_connection_value, "MHD_lookup_connection_value");
     RESOLVE(create_response_from_buffer, "MHD_create_response_from_buffer");
+    RESOLVE(get_connection_values, "MHD_get_connection_values");
     http_mhd = api;
     return 0;
 missing:

@@ -21,6 +21,7 @@ typedef struct {
     __typeof__(MHD_create_response_from_callback) *create_response_from_callback;
     __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
     __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+    __typeof__(MHD_get_connection_values) *get_connection_values;
 } http_mhd_api;
 
 extern http_mhd_api http_mhd;
@@ -37,5 +38,6 @@ int http_mhd_load(err *e);
 #define MHD_create_response_from_callback (*http_mhd.create_response_from_callback)
 #define MHD_lookup_connection_value     (*http_mhd.lookup_connection_value)
 #define MHD_create_response_from_buffer (*http_mhd.create_response_from_buffer)
+#define MHD_get_connection_values       (*http_mhd.get_connection_values)
 
 #endif

@@ -13,8 +13,8 @@ typedef struct {
     const char *const *allow_origins; /* Origin allow-list; NULL: loopback origins */
     const char *port_file;            /* if set, the bound port is written here */
     size_t   max_body;
-    unsigned max_sessions, max_connections, queue_max;
-    long     queue_timeout_ms, session_idle_ms;
+    unsigned max_sessions, max_connections, queue_max, max_per_ip, max_streams;
+    long     queue_timeout_ms, session_idle_ms, request_timeout_ms;
     /* Called about every HTTP_IDLE_EVERY_MS with the core held (hot
      * reload); a non-NULL malloc'd JSON notification it returns is pushed
      * to every legacy session's GET stream and freed. */

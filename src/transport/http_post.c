@@ -15,8 +15,6 @@
 #include "util/log.h"
 #include "util/jsonw.h"
 
-static const char *const retry_after[] = { "Retry-After", "1", NULL };
-
 /* The decoded value of a header, or NULL when absent; *bad is set when
  * it is present but its =?base64?...?= form is invalid. */
 static char *header_value(struct MHD_Connection *c, const char *name, int *bad)
@@ -79,17 +77,23 @@ static int meta_is_valid(const cJSON *meta)
  * with the same machinery: an acknowledgement naming the subset agreed
  * (only toolsListChanged exists here), then tools/list_changed pushed
  * by the idle hook.  The stream holds a slot of the session table. */
-static enum MHD_Result sub_listen(http_srv *S, struct MHD_Connection *c, const cJSON *id, const cJSON *params)
+static enum MHD_Result sub_listen(http_srv *S, struct MHD_Connection *c, const char *peer,
+                                  const cJSON *id, const cJSON *params)
 {
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(params, "notifications");
     if (!cJSON_IsObject(want))
         return http_respond_error(c, 400, id, RPC_INVALID_PARAMS,
                                   "Invalid params: subscriptions/listen needs params.notifications (an object)", NULL);
     int tools = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(want, "toolsListChanged"));
-    http_sess *s = http_sessions_add(S->sessions, NULL);
-    if (!s)
-        return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, "Too many open streams; retry later", retry_after);
-    http_sess_stream_open(S->sessions, s);
+    const char *why;
+    http_sess *s = http_sessions_add(S->sessions, NULL, &why);
+    if (!s) {
+        /* No Retry-After: a stream ends when its client leaves. */
+        log_msg(LOG_WARNING, "http: %s refused a subscriptions/listen stream: %s", peer, why);
+        char msg[160];
+        snprintf(msg, sizeof msg, "Server busy: %s; retry later", why);
+        return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, msg, NULL);
+    }
     cJSON *p = cJSON_CreateObject();
     cJSON *meta = cJSON_AddObjectToObject(p, "_meta");
     cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", rpc_id_dup(id));
@@ -120,7 +124,7 @@ static enum MHD_Result post_modern(http_srv *S, struct MHD_Connection *c, http_r
         return http_respond_error(c, 400, id, RPC_HEADER_MISMATCH, msg, NULL);
     }
     if (method && id && strcmp(method, "subscriptions/listen") == 0 && meta_is_valid(meta))
-        return sub_listen(S, c, id, params);
+        return sub_listen(S, c, rq->peer, id, params);
     mcp_session *core = mcp_session_new(S->m);   /* stateless: one per request */
     if (!core)
         return http_respond_error(c, 500, id, RPC_INTERNAL_ERROR, "out of memory", NULL);
@@ -132,9 +136,6 @@ static enum MHD_Result post_legacy(http_srv *S, struct MHD_Connection *c, http_r
                                    const cJSON *params)
 {
     if (method && strcmp(method, "initialize") == 0 && cJSON_IsObject(root)) {
-        if (http_sessions_count(S->sessions) >= S->o.max_sessions)
-            return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR,
-                                      "Too many sessions; end one (DELETE) or retry later", retry_after);
         mcp_session *core = mcp_session_new(S->m);
         if (!core)
             return http_respond_error(c, 500, id, RPC_INTERNAL_ERROR, "out of memory", NULL);

@@ -28,22 +28,27 @@ struct http_sessions {
     pthread_mutex_t mu;
     pthread_cond_t cv;          /* streams wait here for messages */
     http_sess **slot;           /* max entries; NULL = free */
-    unsigned max;
+    unsigned max;               /* max_sessions + max_streams */
+    unsigned max_sessions, max_streams;
     long idle_ms;
     int stopped;
 };
 
-http_sessions *http_sessions_new(unsigned max_sessions, long idle_ms)
+http_sessions *http_sessions_new(unsigned max_sessions, unsigned max_streams, long idle_ms)
 {
     http_sessions *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->slot = calloc(max_sessions ? max_sessions : 1, sizeof *t->slot);
+    /* A listen stream is a slot without a core: the slots of both kinds
+     * add up, so streams never crowd out sessions. */
+    t->max = max_sessions + max_streams;
+    t->slot = calloc(t->max ? t->max : 1, sizeof *t->slot);
     if (!t->slot) {
         free(t);
         return NULL;
     }
-    t->max = max_sessions;
+    t->max_sessions = max_sessions;
+    t->max_streams = max_streams;
     t->idle_ms = idle_ms;
     pthread_mutex_init(&t->mu, NULL);
     pthread_condattr_t ca;
@@ -128,24 +133,88 @@ static int random_id(char out[HTTP_SESSION_ID_LEN + 1])
     return 0;
 }
 
-http_sess *http_sessions_add(http_sessions *t, mcp_session *core)
+/* Removes slot i from the table (under t->mu); frees it if unused.  The
+ * caller must not touch the session afterwards. */
+static void end_slot(http_sessions *t, unsigned i)
+{
+    http_sess *s = t->slot[i];
+    t->slot[i] = NULL;
+    s->ended = 1;
+    pthread_cond_broadcast(&t->cv);
+    if (s->refs == 0)
+        sess_free(s);
+}
+
+/* Under t->mu: how many open streams, and how many sessions with a core;
+ * *lru gets the least recently used session no one uses (-1: none). */
+static void census(http_sessions *t, unsigned *streams, unsigned *sessions, int *lru)
+{
+    *streams = *sessions = 0;
+    *lru = -1;
+    for (unsigned i = 0; i < t->max; i++) {
+        const http_sess *s = t->slot[i];
+        if (!s)
+            continue;
+        *streams += s->stream_open != 0;
+        if (!s->core)
+            continue;
+        (*sessions)++;
+        if (s->refs == 0 && (*lru < 0 || s->last_used_ms < t->slot[*lru]->last_used_ms))
+            *lru = (int)i;
+    }
+}
+
+/* A free slot for a session (making room by ending the least recently
+ * used one) or a listen stream, under t->mu; -1 with *why. */
+static int make_room(http_sessions *t, int for_stream, const char **why)
+{
+    unsigned streams, sessions;
+    int lru;
+    census(t, &streams, &sessions, &lru);
+    if (for_stream && streams >= t->max_streams) {
+        *why = "too many open streams (--http-max-streams)";
+        return -1;
+    }
+    if (!for_stream && sessions >= t->max_sessions) {
+        if (lru < 0) {
+            *why = "every session has a request or stream in progress (--http-max-sessions)";
+            return -1;
+        }
+        log_msg(LOG_INFO, "http: session %.8s... ended to make room (least recently used of %u)",
+                t->slot[lru]->id, sessions);
+        end_slot(t, (unsigned)lru);
+    }
+    unsigned i = 0;
+    while (i < t->max && t->slot[i])
+        i++;
+    if (i == t->max) {
+        *why = "no free slot";   /* cannot happen: the quotas add up to max */
+        return -1;
+    }
+    return (int)i;
+}
+
+http_sess *http_sessions_add(http_sessions *t, mcp_session *core, const char **why)
 {
     http_sess *s = calloc(1, sizeof *s);
+    *why = "out of memory";
     if (!s)
         return NULL;
     if (random_id(s->id) != 0) {
         log_msg(LOG_ERROR, "getrandom failed: %s", strerror(errno));
+        *why = "no random source";
         free(s);
         return NULL;
     }
     s->core = core;
     s->refs = 1;
+    s->stream_open = !core;
     s->last_used_ms = mono_ms();
     pthread_mutex_lock(&t->mu);
-    unsigned i = 0;
-    while (i < t->max && t->slot[i])
-        i++;
-    if (i == t->max || t->stopped) {
+    int i = t->stopped ? -1 : make_room(t, !core, why);
+    if (t->stopped)
+        *why = "the server is stopping";
+    if (i < 0) {
         pthread_mutex_unlock(&t->mu);
         free(s);
         return NULL;
@@ -188,18 +257,6 @@ void http_sessions_put(http_sessions *t, http_sess *s)
     int last = --s->refs == 0 && s->ended;
     pthread_mutex_unlock(&t->mu);
     if (last)
-        sess_free(s);
-}
-
-/* Removes slot i from the table (under t->mu); frees it if unused.  The
- * caller must not touch the session afterwards. */
-static void end_slot(http_sessions *t, unsigned i)
-{
-    http_sess *s = t->slot[i];
-    t->slot[i] = NULL;
-    s->ended = 1;
-    pthread_cond_broadcast(&t->cv);
-    if (s->refs == 0)
         sess_free(s);
 }
 
@@ -258,10 +315,15 @@ mcp_session *http_sess_core(http_sess *s) { return s->core; }
 int http_sess_stream_open(http_sessions *t, http_sess *s)
 {
     pthread_mutex_lock(&t->mu);
-    int busy = s->stream_open;
-    s->stream_open = 1;
+    unsigned streams, sessions;
+    int lru, rc = s->stream_open ? -1 : 0;
+    census(t, &streams, &sessions, &lru);
+    if (rc == 0 && streams >= t->max_streams)
+        rc = -2;
+    if (rc == 0)
+        s->stream_open = 1;
     pthread_mutex_unlock(&t->mu);
-    return busy ? -1 : 0;
+    return rc;
 }
 
 char *http_sess_stream_next(http_sessions *t, http_sess *s, long wait_ms, int *done)

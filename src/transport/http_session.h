@@ -17,8 +17,9 @@
 typedef struct http_sessions http_sessions;
 typedef struct http_sess http_sess;
 
-/* NULL on OOM. */
-http_sessions *http_sessions_new(unsigned max_sessions, long idle_ms);
+/* NULL on OOM.  max_sessions legacy sessions, and apart from them
+ * max_streams open streams (GET streams and subscriptions/listen). */
+http_sessions *http_sessions_new(unsigned max_sessions, unsigned max_streams, long idle_ms);
 /* Frees the table and every session; call when no request is running. */
 void http_sessions_free(http_sessions *t);
 /* Wakes every stream so it ends; later lookups fail. */
@@ -28,10 +29,14 @@ unsigned http_sessions_count(http_sessions *t);
 unsigned http_sessions_streams(http_sessions *t);
 
 /* Registers core (ownership passes to the table; NULL for a modern
- * subscriptions/listen stream, which only borrows a slot) under a fresh
- * random id and returns it referenced; NULL when the table is full or
- * the random source failed (core is then left to the caller). */
-http_sess *http_sessions_add(http_sessions *t, mcp_session *core);
+ * subscriptions/listen stream, which takes a stream instead, with its
+ * stream open) under a fresh random id and returns it referenced.  When
+ * max_sessions are open, the least recently used one no request or
+ * stream is using is ended to make room: sessions are cheap to open
+ * again, and real clients never end theirs.  NULL, with *why (static
+ * text), when every session is in use, the streams are all taken, or the
+ * random source failed (core is then left to the caller). */
+http_sess *http_sessions_add(http_sessions *t, mcp_session *core, const char **why);
 /* The live session with this id, referenced; NULL if unknown or ended. */
 http_sess *http_sessions_get(http_sessions *t, const char *id);
 /* Drops a reference; an ended session is freed with its last one. */
@@ -47,7 +52,8 @@ void http_sessions_broadcast(http_sessions *t, const char *json);
 const char  *http_sess_id(const http_sess *s);
 mcp_session *http_sess_core(http_sess *s);
 
-/* The GET stream: only one per session (-1 if one is open already). */
+/* The GET stream: only one per session (-1 if one is open already), and
+ * max_streams in all (-2). */
 int  http_sess_stream_open(http_sessions *t, http_sess *s);
 /* Next queued message (caller frees), waiting up to wait_ms; NULL after
  * the wait, with *done set when the session or the server ended. */

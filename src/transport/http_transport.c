@@ -70,7 +70,7 @@ static http_sess *named_session(http_srv *S, struct MHD_Connection *c, enum MHD_
     return s;
 }
 
-static enum MHD_Result do_get(http_srv *S, struct MHD_Connection *c)
+static enum MHD_Result do_get(http_srv *S, struct MHD_Connection *c, const char *peer)
 {
     enum MHD_Result r = MHD_NO;
     if (check_era(c, "uses POST only", &r) != 0)
@@ -81,10 +81,17 @@ static enum MHD_Result do_get(http_srv *S, struct MHD_Connection *c)
     http_sess *s = named_session(S, c, &r);
     if (!s)
         return r;
-    if (http_sess_stream_open(S->sessions, s) != 0) {
+    int open = http_sess_stream_open(S->sessions, s);
+    if (open != 0) {
         http_sessions_put(S->sessions, s);
-        return http_respond_error(c, 409, NULL, RPC_INVALID_REQUEST,
-                                  "Conflict: this session already has a GET stream open", NULL);
+        if (open == -1)
+            return http_respond_error(c, 409, NULL, RPC_INVALID_REQUEST,
+                                      "Conflict: this session already has a GET stream open", NULL);
+        log_msg(LOG_WARNING, "http: %s refused a GET stream: too many open streams "
+                "(--http-max-streams)", peer);
+        return http_respond_error(c, 503, NULL, RPC_INTERNAL_ERROR,
+                                  "Server busy: too many open streams (--http-max-streams); retry later",
+                                  NULL);
     }
     return http_stream(S, c, s, NULL, 0, NULL);
 }
@@ -120,6 +127,34 @@ static void peer_of(struct MHD_Connection *c, char *out, size_t n)
     snprintf(out, n, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
 }
 
+typedef struct {
+    const char *first;
+    int conflict;
+} lengths;
+
+static enum MHD_Result each_length(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    lengths *l = cls;
+    if (strcasecmp(key, "Content-Length") != 0 || !value)
+        return MHD_YES;
+    if (!l->first)
+        l->first = value;
+    else if (strcmp(l->first, value) != 0)
+        l->conflict = 1;
+    return MHD_YES;
+}
+
+/* Two Content-Length headers that disagree frame the body two ways; a
+ * proxy in front may read the other one (RFC 9112 section 6.3). */
+static int conflicting_lengths(struct MHD_Connection *c)
+{
+    lengths l = { 0 };
+    MHD_get_connection_values(c, MHD_HEADER_KIND, each_length, &l);
+    return l.conflict;
+}
+
 /* Returns 0 when the request may go on, else queues the refusal. */
 static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, const char *method,
                     const char *peer, enum MHD_Result *r)
@@ -146,6 +181,12 @@ static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, cons
         return -1;
     }
     const char *cl = http_header(c, "Content-Length");
+    if (conflicting_lengths(c)) {
+        log_msg(LOG_WARNING, "http: %s refused: conflicting Content-Length headers", peer);
+        *r = http_respond_error(c, 400, NULL, RPC_INVALID_REQUEST,
+                                "Bad Request: conflicting Content-Length headers", NULL);
+        return -1;
+    }
     if (!strcmp(method, "POST") && cl && strtoull(cl, NULL, 10) > S->o.max_body) {
         char msg[96];
         snprintf(msg, sizeof msg, "Request body larger than %zu bytes", S->o.max_body);
@@ -180,20 +221,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    http_conns_arrived(S->conns, c);
     log_msg(LOG_DEBUG, "http: %s %s from %s (%zu bytes)", method, url, rq->peer, rq->body.len);
     if (!strcmp(method, "POST"))
         return http_post(S, c, rq);
     if (!strcmp(method, "GET"))
-        return do_get(S, c);
+        return do_get(S, c, rq->peer);
     return do_delete(S, c);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)c;
     (void)toe;
+    http_srv *S = cls;
+    http_conns_finished(S->conns, c);
     http_req *rq = *con_cls;
     if (rq) {
         buf_free(&rq->body);
@@ -210,7 +252,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     size_t n = strlen(msg);
     while (n && msg[n - 1] == '\n')
         msg[--n] = '\0';
-    log_msg(LOG_DEBUG, "libmicrohttpd: %s", msg);
+    /* Its limits are a backstop behind http_conns: a refusal is news. */
+    log_msg(strstr(msg, "limit") ? LOG_WARNING : LOG_DEBUG, "libmicrohttpd: %s", msg);
 }
 
 /* ---- start-up and the idle loop ---- */
@@ -275,10 +318,14 @@ static void fill_defaults(http_opts *o)
     if (!o->queue_max) o->queue_max = HTTP_DEFAULT_QUEUE_MAX;
     if (!o->queue_timeout_ms) o->queue_timeout_ms = HTTP_DEFAULT_QUEUE_TIMEOUT;
     if (!o->session_idle_ms) o->session_idle_ms = HTTP_DEFAULT_SESSION_IDLE;
+    if (!o->max_per_ip) o->max_per_ip = o->max_connections / 2 ? o->max_connections / 2 : 1;
+    if (!o->max_streams) o->max_streams = HTTP_DEFAULT_MAX_STREAMS;
+    if (!o->request_timeout_ms) o->request_timeout_ms = HTTP_DEFAULT_REQUEST_TIMEOUT;
 }
 
 static void idle_tick(http_srv *S)
 {
+    http_conns_sweep(S->conns);
     http_sessions_expire(S->sessions);
     if (!S->o.idle)
         return;
@@ -331,13 +378,18 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         free(S.token);
         return err_set(e, ERR_INTERNAL, "cannot start the core thread");
     }
-    S.sessions = http_sessions_new(S.o.max_sessions, S.o.session_idle_ms);
-    struct MHD_Daemon *d = !S.sessions ? NULL : MHD_start_daemon(
+    S.sessions = http_sessions_new(S.o.max_sessions, S.o.max_streams, S.o.session_idle_ms);
+    S.conns = http_conns_new(S.o.max_connections, S.o.max_per_ip, S.o.request_timeout_ms);
+    /* libmicrohttpd checks its own limits before the accept policy, and
+     * silently: one more than http_conns', so those speak first. */
+    struct MHD_Daemon *d = !S.sessions || !S.conns ? NULL : MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-        0, NULL, NULL, on_request, &S,
+        0, http_conns_accept, S.conns, on_request, &S,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &S,   /* first, so every message goes through it */
         MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)S.o.max_connections,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)S.o.max_connections + 1,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)S.o.max_per_ip + 1,
+        MHD_OPTION_NOTIFY_CONNECTION, http_conns_notify, S.conns,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADER_BYTES,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &S,
@@ -346,7 +398,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     if (!d) {
         close(fd);
         rc = err_set(e, ERR_INTERNAL, "--http %s: %s", shown,
-                     S.sessions ? "libmicrohttpd failed to start" : "out of memory");
+                     S.sessions && S.conns ? "libmicrohttpd failed to start" : "out of memory");
     } else {
         struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
         sigemptyset(&sa.sa_mask);
@@ -361,9 +413,12 @@ int http_run(mcp *m, const http_opts *opts, err *e)
                 fclose(pf);
             }
         }
-        log_msg(LOG_INFO, "http: serving %s%s; Host allow-list %s; up to %u sessions, %u queued calls",
+        log_msg(LOG_INFO, "http: serving %s%s; Host allow-list %s; up to %u sessions, %u streams, "
+                "%u queued calls, %u connections (%u per address), %ld ms for a request to arrive",
                 loopback ? "loopback" : "a NON-LOOPBACK address", S.token ? " with a bearer token" : "",
-                S.o.allow_hosts ? "from --allow-host" : "localhost, 127.0.0.1, [::1]", S.o.max_sessions, S.o.queue_max);
+                S.o.allow_hosts ? "from --allow-host" : "localhost, 127.0.0.1, [::1]", S.o.max_sessions,
+                S.o.max_streams, S.o.queue_max, S.o.max_connections, S.o.max_per_ip,
+                S.o.request_timeout_ms);
         struct timespec tick = { 0, HTTP_IDLE_EVERY_MS * 1000000L };
         while (!stop_signal) {
             nanosleep(&tick, NULL);
@@ -384,6 +439,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     }
     http_call_stop(&S);   /* after the call whose client left, if any */
     http_sessions_free(S.sessions);
+    http_conns_free(S.conns);
     http_gate_destroy(&S.gate);
     free(S.token);
     return rc;

@@ -20,6 +20,9 @@
 #define HTTP_DEFAULT_MAX_BODY        MCP_MAX_MESSAGE   /* bytes of a POST body: 413 beyond */
 #define HTTP_DEFAULT_MAX_SESSIONS    64                /* legacy sessions: 503 beyond */
 #define HTTP_DEFAULT_MAX_CONNECTIONS 128               /* open connections (threads) */
+                                                       /* per address: half of them */
+#define HTTP_DEFAULT_MAX_STREAMS     16                /* GET and listen streams: 503 beyond */
+#define HTTP_DEFAULT_REQUEST_TIMEOUT 10000L            /* ms for headers and body to arrive */
 #define HTTP_DEFAULT_QUEUE_MAX       64                /* calls waiting for Slicer: 503 beyond */
 #define HTTP_DEFAULT_QUEUE_TIMEOUT   30000L            /* ms a call may wait: 504 beyond */
 #define HTTP_DEFAULT_SESSION_IDLE    (30L * 60 * 1000) /* ms before an unused session ends */

@@ -155,6 +155,10 @@ static void test_slicer_faults(void)
     fault_case("/slicer/slice=garbage", "get_slice_png", "{\"view\":\"red\"}", "png", NULL);
     const char *small[] = { "--max-response-bytes", "100000", NULL };
     fault_case("/slicer/slice=oversize:300000", "get_slice_png", "{\"view\":\"red\"}", "larger than", small);
+    /* Issue 16: an answer to parse has its own cap, far below the 256 MiB
+     * default of --max-response-bytes (one node's properties are kB). */
+    fault_case("/slicer/mrml/properties=oversize:40000000", "get_node_properties",
+               "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", "33554432-byte limit for a JSON answer", NULL);
 }
 
 static void test_single_quoted_answer(void)

@@ -101,10 +101,12 @@ static void test_check_bad(void)
         FIX "/bad/e_ref.yaml:4:3: inputSchema $ref: cannot read " FIX "/bad/../schemas/"
         "nowhere.json: No such file or directory\n"
         /* a path Slicer routes to exec, and to another guarded endpoint */
-        FIX "/bad/f_exec.yaml:9:9: request path /slicer/exec is guarded by policy 'exec'; a "
+        FIX "/bad/f_exec.yaml:9:9: request path /slicer/exec is guarded by policy 'exec' "
+        "(/slicer/exec runs arbitrary Python in Slicer); a "
         "tool reaching it must declare 'policy: exec'\n"
         FIX "/bad/g_write.yaml:6:9: request path /slicer/mrml/file is guarded by policy "
-        "'write_files'; a tool reaching it must declare 'policy: write_files'\n"
+        "'write_files' (/slicer/mrml/file writes a file on Slicer's host); a tool reaching it "
+        "must declare 'policy: write_files'\n"
         /* a schema keyword the validator would not enforce */
         FIX "/bad/h_unsupported.yaml:6:24: inputSchema/properties/ids/uniqueItems: keyword "
         "'uniqueItems' is not supported by slicer-mcp's validator; it would not be enforced\n"

@@ -1,8 +1,9 @@
 /* End-to-end: every guarded endpoint class a tools.d file can name by
- * method and path is refused by `check` (and so at start-up) unless the
- * file declares the policy; declared, the tool loads but is offered only
- * when the gateway enables that policy.  (Classes that depend on the query,
- * such as clearing the scene, are judged per call: test_e2e_admin.c.) */
+ * method, path, query parameter names and body is refused by `check` (and
+ * so at start-up) with the reason, unless the file declares the policy;
+ * declared, the tool loads but is offered only when the gateway enables
+ * that policy.  (Query values are judged again per call:
+ * test_e2e_admin.c.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,19 +11,33 @@
 
 #include "testlib.h"
 
+/* extra: request lines after the path; the tool has one string argument,
+ * data.  why: part of the reason check must give. */
 static const struct {
-    const char *method, *path, *policy;
+    const char *method, *path, *policy, *extra, *why;
 } classes[] = {
-    { "POST",   "/slicer/exec",         "exec" },
-    { "GET",    "/slicer/execute",      "exec" },
-    { "DELETE", "/slicer/system",       "quit_slicer" },
-    { "DELETE", "/slicer/systemInfo",   "quit_slicer" },
-    { "GET",    "/slicer/sampledata",   "network_download" },
-    { "POST",   "/slicer/mrml",         "load_local_files" },
-    { "POST",   "/slicer/mrml/names",   "load_local_files" },
-    { "GET",    "/slicer/mrml/file",    "write_files" },
-    { "GET",    "/slicer/mrml/fileX",   "write_files" },
-    { "POST",   "/slicer/accessDICOMwebStudy", "network_download" },
+    { "POST",   "/slicer/exec",         "exec", "", "arbitrary Python" },
+    { "GET",    "/slicer/execute",      "exec", "", "arbitrary Python" },
+    { "DELETE", "/slicer/system",       "quit_slicer", "", "quits Slicer" },
+    { "DELETE", "/slicer/systemInfo",   "quit_slicer", "", "quits Slicer" },
+    { "GET",    "/slicer/sampledata",   "network_download", "", "network" },
+    { "POST",   "/slicer/mrml",         "load_local_files", "", "loads a file" },
+    { "POST",   "/slicer/mrml/names",   "load_local_files", "", "loads a file" },
+    { "GET",    "/slicer/mrml/file",    "write_files", "", "writes a file" },
+    { "GET",    "/slicer/mrml/fileX",   "write_files", "", "writes a file" },
+    { "POST",   "/slicer/accessDICOMwebStudy", "network_download", "", "network" },
+    /* issue 16: a free-form class removed all 22 nodes of the scene */
+    { "DELETE", "/slicer/mrml",         "clear_scene", "  query: {class: \"{data}\"}\n",
+      "without an exact node id" },
+    { "DELETE", "/slicer/mrml",         "clear_scene", "  query: {name: \"{data}\"}\n",
+      "without an exact node id" },
+    { "DELETE", "/slicer/mrml/ids",     "clear_scene", "", "clears the whole scene" },
+    { "PUT",    "/slicer/mrml",         "reload_from_disk", "  query: {class: vtkMRMLNode}\n",
+      "reloads every node" },
+    { "POST",   "/slicer/volume",       "overwrite_volumes",
+      "  query: {id: \"{data}\"}\n  body: \"{data}\"\n", "overwrites the voxels" },
+    { "PUT",    "/slicer/volume",       "overwrite_volumes", "  body: \"{data}\"\n",
+      "overwrites the voxels" },
 };
 
 /* Runs the gateway with args; *out gets stdout+stderr. */
@@ -48,13 +63,15 @@ static const char *write_tool(int i, int declare)
              "name: guarded\n"
              "description: reaches a guarded endpoint\n"
              "%s%s%s"
-             "inputSchema: {type: object, additionalProperties: false}\n"
+             "inputSchema: {type: object, properties: {data: {type: string}}, "
+             "additionalProperties: false}\n"
              "request:\n"
              "  method: %s\n"
              "  path: %s\n"
+             "%s"
              "result: {type: json}\n",
              declare ? "policy: " : "", declare ? classes[i].policy : "", declare ? "\n" : "",
-             classes[i].method, classes[i].path);
+             classes[i].method, classes[i].path, classes[i].extra);
     snprintf(file, sizeof file, "%s/guarded.yaml", dir);
     t_write_file(file, yaml, strlen(yaml));
     return dir;
@@ -71,6 +88,8 @@ static void test_refused_without_policy(void)
                  classes[i].path, classes[i].policy);
         T_CHECK(st == 1 && out && strstr(out, want), "%s %s: exit %d, output: %s", classes[i].method,
                 classes[i].path, st, out ? out : "");
+        T_CHECK(out && strstr(out, classes[i].why), "%s %s: the reason says '%s': %s",
+                classes[i].method, classes[i].path, classes[i].why, out ? out : "");
         free(out);
         /* and the gateway refuses to start with it */
         snprintf(args, sizeof args, "--tools-dir %s --schemas-dir schemas --audit-log off", dir);

@@ -3,6 +3,7 @@
  * Host/Origin/token checks, the legacy session lifecycle and GET stream,
  * the 2026-07-28 header rules, and 32 concurrent clients queued to a
  * single-threaded Slicer with no call lost or duplicated. */
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -822,26 +825,49 @@ static void test_subscriptions_listen(void)
     hr_free(&prompts.r);
 }
 
-static void test_sessions_exhausted(void)
+static const char LIST_BODY[] = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+
+/* Issue 16: real clients never send DELETE, so a full table used to lock
+ * everyone out for 30 minutes with "Retry-After: 1".  Now the least
+ * recently used idle session makes room; only sessions in use (here: GET
+ * streams) are kept, and that refusal promises no retry time. */
+static void test_sessions_lru(void)
 {
     const char *extra[] = { "--http-max-sessions", "2", NULL };
     gw *g = gw_start(extra);
     T_ASSERT(g, "start");
-    char s1[64], s2[64];
-    T_CHECK(open_session(g->port, s1, sizeof s1) == 0 && open_session(g->port, s2, sizeof s2) == 0, "two sessions");
+    char s1[64], s2[64], s3[64];
+    T_ASSERT(open_session(g->port, s1, sizeof s1) == 0 && open_session(g->port, s2, sizeof s2) == 0,
+             "two sessions");
     hr r;
-    char ra[16] = "";
-    req(&r, "POST", g->port, "/mcp", INIT_BODY, NULL);
-    T_CHECK(r.status == 503 && hget(&r, "Retry-After", ra, sizeof ra) &&
-            id_is(&r, 1), "third: %ld %s", r.status, r.body);
+    T_CHECK(session_call(g->port, s1, LIST_BODY, &r) == 200, "s1 used last: %ld", r.status);
     hr_free(&r);
-    char h[192];
-    snprintf(h, sizeof h, "Mcp-Session-Id: %s", s1);
-    const char *hs[] = { h, NULL };
-    req(&r, "DELETE", g->port, "/mcp", NULL, hs);
+    T_CHECK(open_session(g->port, s3, sizeof s3) == 0, "a third client gets in");
+    T_CHECK(session_call(g->port, s2, LIST_BODY, &r) == 404, "s2, the least recently used, ended: %ld",
+            r.status);
     hr_free(&r);
+    T_CHECK(session_call(g->port, s1, LIST_BODY, &r) == 200, "s1 kept: %ld", r.status);
+    hr_free(&r);
+    /* Ten more client runs that never end their session all get in. */
+    int ok = 0;
+    for (int i = 0; i < 10; i++) {
+        char sid[64];
+        ok += open_session(g->port, sid, sizeof sid) == 0;
+    }
+    T_CHECK(ok == 10, "ten more clients: %d got a session", ok);
+    /* Both sessions with a GET stream: in use, so neither is ended. */
+    stream_arg a[2] = { { .port = g->port, .want = "never sent" }, { .port = g->port, .want = "never sent" } };
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) {
+        T_CHECK(open_session(g->port, a[i].sid, sizeof a[i].sid) == 0, "session %d", i);
+        pthread_create(&th[i], NULL, stream_thread, &a[i]);
+    }
+    for (int i = 0; i < 100 && !(a[0].started && a[1].started); i++)
+        t_sleep_ms(20);
+    char ra[16];
     req(&r, "POST", g->port, "/mcp", INIT_BODY, NULL);
-    T_CHECK(r.status == 200, "after DELETE: %ld", r.status);
+    T_CHECK(r.status == 503 && id_is(&r, 1) && !hget(&r, "Retry-After", ra, sizeof ra),
+            "all in use: 503 without a made-up Retry-After: %ld %s", r.status, r.body);
     hr_free(&r);
     /* Modern requests need no session, so they still work. */
     char *b = modern(3, "tools/list", NULL);
@@ -850,7 +876,15 @@ static void test_sessions_exhausted(void)
     T_CHECK(r.status == 200, "modern while full: %ld", r.status);
     hr_free(&r);
     free(b);
+    char *log = t_read_file(g->err_path, NULL);
+    T_CHECK(log && strstr(log, "refused a session: every session has a request or stream in progress"),
+            "the refusal is logged");
+    free(log);
     T_CHECK(gw_stop(g) == 0, "clean stop");
+    for (int i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+        hr_free(&a[i].r);
+    }
 }
 
 static void test_session_idle_timeout(void)
@@ -1133,6 +1167,155 @@ static void test_audit_peer(void)
     free(log);
 }
 
+/* ---- denial of service before authentication (issue 16) ---- */
+
+/* A TCP connection to 127.0.0.1:port from the loopback address src (all
+ * of 127/8 is this host: a second "client machine" without leaving it);
+ * reads time out after 200 ms.  -1 if it cannot connect. */
+static int connect_from(const char *src, int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in from = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
+    inet_pton(AF_INET, src, &from.sin_addr);
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    to.sin_port = htons((unsigned short)port);
+    struct timeval tv = { 0, 200000 };
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+        bind(fd, (struct sockaddr *)&from, sizeof from) != 0 ||
+        connect(fd, (struct sockaddr *)&to, sizeof to) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* 1 once the server has closed fd (end of file or reset), 0 while open. */
+static int closed_by_server(int fd)
+{
+    char b[256];
+    ssize_t n = recv(fd, b, sizeof b, 0);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+#define SLOW_CONNS 24
+static const char PARTIAL[] = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+
+/* Slowloris: connections that send part of a header and stop must not
+ * starve an ordinary client, nor hold their slot past the deadline. */
+static void test_slow_headers(void)
+{
+    const char *extra[] = { "--http-max-connections", "16", NULL };
+    gw *g = gw_start(extra);
+    T_ASSERT(g, "start");
+    int fds[SLOW_CONNS];
+    for (int i = 0; i < SLOW_CONNS; i++) {
+        fds[i] = connect_from("127.0.0.2", g->port);
+        if (fds[i] >= 0 && send(fds[i], PARTIAL, sizeof PARTIAL - 1, MSG_NOSIGNAL) < 0) {
+            close(fds[i]);
+            fds[i] = -1;
+        }
+    }
+    t_sleep_ms(300);
+    int refused = 0;
+    for (int i = 0; i < SLOW_CONNS; i++)
+        refused += fds[i] < 0 || closed_by_server(fds[i]);
+    /* half of 16 per address: the other 16 are refused, and logged */
+    T_CHECK(refused == SLOW_CONNS - 8, "%d of %d slow connections refused", refused, SLOW_CONNS);
+    hr r;
+    req(&r, "POST", g->port, "/mcp", INIT_BODY, NULL);
+    T_CHECK(r.status == 200, "an ordinary client from another address gets in: %ld", r.status);
+    hr_free(&r);
+    char *log = t_read_file(g->err_path, NULL);
+    T_CHECK(t_count(log ? log : "", "connection from 127.0.0.2 refused") == refused,
+            "one log line per refusal: %d", t_count(log ? log : "", "connection from 127.0.0.2 refused"));
+    free(log);
+    for (int i = 0; i < SLOW_CONNS; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    T_CHECK(gw_stop(g) == 0, "clean stop");
+
+    /* One byte every 100 ms keeps a connection active, which used to
+     * hold it for ever: now the whole request has a deadline. */
+    const char *extra2[] = { "--http-request-timeout-ms", "1000", NULL };
+    g = gw_start(extra2);
+    T_ASSERT(g, "start");
+    int fd = connect_from("127.0.0.2", g->port), shut = 0;
+    T_ASSERT(fd >= 0, "connect");
+    for (int i = 0; i < 50 && !shut; i++) {   /* at most 5 s plus the reads' 200 ms */
+        shut = send(fd, PARTIAL + i % (sizeof PARTIAL - 1), 1, MSG_NOSIGNAL) < 0 || closed_by_server(fd);
+        t_sleep_ms(100);
+    }
+    T_CHECK(shut, "a trickling header is cut off");
+    close(fd);
+    log = t_read_file(g->err_path, NULL);
+    T_CHECK(log && strstr(log, "connection from 127.0.0.2 closed: no whole request within 1000 ms"),
+            "and logged");
+    free(log);
+    /* An ordinary request is unaffected. */
+    req(&r, "POST", g->port, "/mcp", INIT_BODY, NULL);
+    T_CHECK(r.status == 200, "ordinary request: %ld", r.status);
+    hr_free(&r);
+    T_CHECK(gw_stop(g) == 0, "clean stop");
+}
+
+/* Listen streams have their own quota: they neither lock out sessions
+ * nor pile up without bound. */
+static void test_listen_quota(void)
+{
+    const char *extra[] = { "--http-max-sessions", "2", "--http-max-streams", "2", NULL };
+    gw *g = gw_start(extra);
+    T_ASSERT(g, "start");
+    listen_arg a[3];
+    pthread_t th[3];
+    for (int i = 0; i < 3; i++) {
+        a[i] = (listen_arg){ .port = g->port, .filter = "{\"toolsListChanged\":true}" };
+        pthread_create(&th[i], NULL, listen_thread, &a[i]);
+        for (int k = 0; k < 100 && !a[i].started && i < 2; k++)
+            t_sleep_ms(20);
+    }
+    pthread_join(th[2], NULL);
+    T_CHECK(a[2].r.status == 503, "a third stream is refused: %ld %s", a[2].r.status, a[2].r.body);
+    char s1[64], s2[64];
+    T_CHECK(open_session(g->port, s1, sizeof s1) == 0 && open_session(g->port, s2, sizeof s2) == 0,
+            "both sessions still open while the streams are full");
+    char *log = t_read_file(g->err_path, NULL);
+    T_CHECK(log && strstr(log, "refused a subscriptions/listen stream: too many open streams"), "logged");
+    free(log);
+    T_CHECK(gw_stop(g) == 0, "clean stop");
+    for (int i = 0; i < 3; i++) {
+        if (i < 2)
+            pthread_join(th[i], NULL);
+        hr_free(&a[i].r);
+    }
+}
+
+/* Two Content-Length headers that disagree: a proxy in front may frame
+ * the body by the other one (request smuggling), so the request is
+ * refused whole. */
+static void test_conflicting_content_length(void)
+{
+    int fd = connect_from("127.0.0.1", g_gw->port);
+    T_ASSERT(fd >= 0, "connect");
+    char msg[1024];
+    int n = snprintf(msg, sizeof msg, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     "Accept: application/json, text/event-stream\r\nContent-Length: %zu\r\n"
+                     "Content-Length: 5\r\nConnection: close\r\n\r\n%s", strlen(INIT_BODY), INIT_BODY);
+    T_ASSERT(send(fd, msg, (size_t)n, MSG_NOSIGNAL) == n, "send");
+    char got[2048] = "";
+    size_t len = 0;
+    for (int i = 0; i < 25 && len < sizeof got - 1; i++) {   /* at most 5 s */
+        ssize_t k = recv(fd, got + len, sizeof got - 1 - len, 0);
+        if (k == 0)
+            break;
+        if (k > 0)
+            len += (size_t)k;
+    }
+    got[len] = '\0';
+    close(fd);
+    T_CHECK(strncmp(got, "HTTP/1.1 400", 12) == 0 && strstr(got, "Content-Length"), "400: %.300s", got);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_ALL);
@@ -1159,7 +1342,7 @@ int main(void)
     t_run("http_get_stream_list_changed", test_get_stream_list_changed);
     t_run("http_sigterm_with_open_stream", test_sigterm_with_open_stream);
     t_run("http_subscriptions_listen", test_subscriptions_listen);
-    t_run("http_sessions_exhausted_503", test_sessions_exhausted);
+    t_run("http_sessions_lru", test_sessions_lru);
     t_run("http_session_idle_timeout", test_session_idle_timeout);
     t_run("http_progress_as_sse", test_progress_as_sse);
     t_run("http_progress_streams_live", test_progress_streams_live);
@@ -1167,6 +1350,9 @@ int main(void)
     t_run("http_queue_full_and_timeout", test_queue_full_and_timeout);
     t_run("http_cancel_legacy", test_cancel_legacy);
     t_run("http_audit_transport_peer", test_audit_peer);
+    t_run("http_slow_headers", test_slow_headers);
+    t_run("http_listen_quota", test_listen_quota);
+    t_run("http_conflicting_content_length", test_conflicting_content_length);
     int rc = gw_stop(g_gw);
     if (rc != 0)
         printf("FAIL http_gateway_exit_status: %d\n", rc);

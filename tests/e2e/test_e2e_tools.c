@@ -294,6 +294,48 @@ static void test_no_exec_reached(void)
     T_CHECK(e2e_log_count(&X, NULL, "/slicer/exec") == 0, "nothing ever reached /slicer/exec");
 }
 
+/* Issue 16: get_markups read every markup in one answer (219 MB for
+ * 1,100 lists of 1,000 points).  Now it pages, reading only the page's
+ * nodes, each by id. */
+static void test_markups_pages(void)
+{
+    e2e x;
+    T_ASSERT(e2e_start(&x, NULL, NULL) == 0, "start");
+    for (int i = 0; i < 5; i++) {
+        char args[200];
+        snprintf(args, sizeof args, "{\"type\":\"point_list\",\"name\":\"P%d\",\"points\":"
+                 "[{\"r\":%d,\"a\":0,\"s\":0}]}", i, i);
+        cJSON *r = t_mcp_call(x.mcp, "place_markups", args, 5000);
+        T_CHECK(!t_mcp_is_error(r), "placed %d: %s", i, t_mcp_text(r));
+        cJSON_Delete(r);
+    }
+    cJSON *r = t_mcp_call(x.mcp, "place_markups", "{\"type\":\"line\",\"name\":\"L\",\"points\":"
+                          "[{\"r\":0,\"a\":0,\"s\":0},{\"r\":3,\"a\":4,\"s\":0}]}", 5000);
+    cJSON_Delete(r);
+    char names[16] = "", cursor[32] = "";
+    int pages = 0;
+    do {
+        char args[120];
+        snprintf(args, sizeof args, *cursor ? "{\"limit\":2,\"cursor\":\"%s\"}" : "{\"limit\":2}", cursor);
+        r = t_mcp_call(x.mcp, "get_markups", args, 5000);
+        const cJSON *sc = e2e_structured(r);
+        T_CHECK(sc && num(sc, "total") == 6 && num(sc, "count") == 2,
+                "page %d: %s", pages, t_mcp_text(r));
+        const cJSON *m;
+        cJSON_ArrayForEach(m, get(sc, "markups"))
+            strncat(names, get(m, "name")->valuestring, sizeof names - strlen(names) - 1);
+        const cJSON *next = get(sc, "next_cursor");
+        snprintf(cursor, sizeof cursor, "%s", cJSON_IsString(next) ? next->valuestring : "");
+        cJSON_Delete(r);
+    } while (*cursor && ++pages < 10);
+    T_CHECK(pages == 2 && strcmp(names, "P0P1P2P3P4L") == 0, "three pages in scene order: %d, %s",
+            pages + 1, names);
+    T_CHECK(e2e_log_count(&x, "GET", "/slicer/mrml/properties?class=") == 0 &&
+            e2e_log_count(&x, "GET", "/slicer/mrml/properties?id=") == 6,
+            "each node read alone, once: %d", e2e_log_count(&x, "GET", "/slicer/mrml/properties?id="));
+    e2e_stop(&x);
+}
+
 int main(void)
 {
     if (e2e_start(&X, NULL, NULL) != 0) {
@@ -308,6 +350,7 @@ int main(void)
     t_run("tool_get_slice_png_quirks", test_slice_quirks);
     t_run("tool_set_slice_offset", test_set_slice_offset);
     t_run("tool_place_and_get_markups", test_markups);
+    t_run("tool_get_markups_pages", test_markups_pages);
     t_run("tool_capture_3d_view_and_screenshot", test_images_3d_and_screenshot);
     t_run("tool_set_layout", test_set_layout);
     t_run("structured_content_matches_text", test_structured_matches_text);

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         backend_opts bo = { .base_url = "http://127.0.0.1:9", .connect_timeout_ms = 200,
                             .timeout_ms = 500, .max_response = 1u << 20 };
         backend *b = backend_new(&bo, &e);
-        mcp_config cfg = { .server_version = "fuzz", .page_size = 3, .spool_dir = "/tmp" };
+        mcp_config cfg = { .server_version = "fuzz", .page_size = 3 };
         m = b ? mcp_new(&cfg, fuzz_tools(), b, &e) : NULL;
         if (!m)
             abort();

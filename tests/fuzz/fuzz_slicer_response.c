@@ -120,10 +120,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         backend_opts bo = { .base_url = url, .connect_timeout_ms = 500, .timeout_ms = 500,
                             .max_response = 1u << 20 };
         backend *b = backend_new(&bo, &e);
-        static char spool[] = "/tmp/fuzz-spool-XXXXXX";
-        if (!mkdtemp(spool))
+        spool_opts so = { 0 };
+        mcp_config cfg = { .server_version = "fuzz", .spool = spool_open(&so, &e) };
+        if (!cfg.spool)
             abort();
-        mcp_config cfg = { .server_version = "fuzz", .spool_dir = spool };
         m = b ? mcp_new(&cfg, fuzz_tools(), b, &e) : NULL;
         if (!m)
             abort();

@@ -135,6 +135,15 @@ int t_write_file(const char *path, const void *data, size_t len)
     return (fclose(f) == 0 && w == len) ? 0 : -1;
 }
 
+const char *t_dir(const char *name, unsigned mode)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", t_tmpdir(), name);
+    mkdir(path, 0700);
+    chmod(path, (mode_t)mode);
+    return path;
+}
+
 struct t_sim {
     pid_t pid;
     int port;

@@ -73,6 +73,9 @@ unsigned long long t_rand(unsigned long long *state);
 /* Reads a whole file; NULL on error.  Caller frees. */
 char *t_read_file(const char *path, size_t *len);
 int   t_write_file(const char *path, const void *data, size_t len);
+/* t_tmpdir()/name made (if need be) and set to mode exactly, whatever the
+ * umask; a static buffer. */
+const char *t_dir(const char *name, unsigned mode);
 /* Occurrences of needle in s (0 when s is NULL). */
 int   t_count(const char *s, const char *needle);
 

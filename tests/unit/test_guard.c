@@ -37,7 +37,23 @@ static const struct {
     { "DELETE", "/slicer/mrml/names", "clear_scene" },
     { "DELETE", "/slicer/mrml?id=vtkMRMLScalarVolumeNode1", NULL },
     { "DELETE", "/slicer/mrml?%69d=x", NULL },
-    { "DELETE", "/slicer/mrml?name=a+b", NULL },
+    { "DELETE", "/slicer/mrml?class=vtkMRMLScalarVolumeNode&id=a", NULL },
+    /* a selection that is not one exact id removes every node it matches
+     * (class defaults to vtkMRMLNode: getNodesFilteredByQuery in
+     * Modules/Scripted/WebServer/WebServerLib/SlicerRequestHandler.py) */
+    { "DELETE", "/slicer/mrml?class=vtkMRMLNode", "clear_scene" },
+    { "DELETE", "/slicer/mrml?name=a+b", "clear_scene" },
+    { "DELETE", "/slicer/mrml?id=&class=vtkMRMLNode", "clear_scene" },
+    { "DELETE", "/slicer/mrml/ids?%63lass=vtkMRMLNode", "clear_scene" },
+    /* PUT reloads the same selection from disk: no selection is all nodes */
+    { "PUT",    "/slicer/mrml?class=vtkMRMLNode", "reload_from_disk" },
+    { "PUT",    "/slicer/mrml", "reload_from_disk" },
+    { "PUT",    "/slicer/mrml?name=MRHead", "reload_from_disk" },
+    { "PUT",    "/slicer/mrml/file?class=vtkMRMLVolumeNode", "reload_from_disk" },
+    { "PUT",    "/slicer/mrml?id=vtkMRMLScalarVolumeNode1", NULL },
+    /* /volume without a body downloads */
+    { "GET",    "/slicer/volume?id=MRHead", NULL },
+    { "POST",   "/slicer/volume?id=MRHead", NULL },
     /* downloads from the network */
     { "GET",    "/slicer/sampledata?name=MRHead", "network_download" },
     { "POST",   "/slicer/mrml?url=http://x/y.nrrd&filetype=VolumeFile", "network_download" },
@@ -45,6 +61,7 @@ static const struct {
     { "POST",   "/slicer/accessDICOMwebStudy", "network_download" },
     /* writing files on Slicer's host */
     { "GET",    "/slicer/mrml/file?localfile=/etc/x&id=a", "write_files" },
+    { "DELETE", "/slicer/mrml/file?localfile=/etc/x&id=a", NULL },
     { "POST",   "/slicer/mrml/file?localfile=" SPOOL "/a.mrk.json&filetype=MarkupsFile", NULL },
     /* loading local files: only the gateway's own spool files */
     { "POST",   "/slicer/mrml?localfile=/etc/passwd&filetype=TextFile", "load_local_files" },
@@ -68,26 +85,67 @@ static const struct {
     { "GET",    "/slicer/threeD?lookFromAxis=a", NULL },
 };
 
+/* Requests with a body: /volume uploads whatever the method
+ * (SlicerRequestHandler.py volume()); /volumes and /volumeSelection are
+ * routed before it. */
+static const struct {
+    const char *method, *target, *policy;
+} body_cases[] = {
+    { "POST",   "/slicer/volume?id=MRHead", "overwrite_volumes" },
+    { "GET",    "/slicer/volume?id=*", "overwrite_volumes" },
+    { "PUT",    "/slicer/volumeX", "overwrite_volumes" },
+    { "POST",   "/slicer/volumes", NULL },
+    { "POST",   "/slicer/volumeSelection?cmd=next", NULL },
+    { "POST",   "/slicer/exec", "exec" },
+};
+
+static void check_case(const char *method, const char *target, int body, const char *want)
+{
+    const char *why = NULL;
+    const char *p = guard_check(method, target, body, SPOOL, &why);
+    int ok = want ? (p && strcmp(p, want) == 0) : p == NULL;
+    T_CHECK(ok, "%s %s: got %s, want %s", method, target, p ? p : "allowed",
+            want ? want : "allowed");
+    T_CHECK(!p || (why && *why), "%s %s: a reason", method, target);
+}
+
 static void test_table(void)
 {
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *why = NULL;
-        const char *p = guard_check(cases[i].method, cases[i].target, SPOOL, &why);
-        int ok = cases[i].policy ? (p && strcmp(p, cases[i].policy) == 0) : p == NULL;
-        T_CHECK(ok, "%s %s: got %s, want %s", cases[i].method, cases[i].target, p ? p : "allowed",
-                cases[i].policy ? cases[i].policy : "allowed");
-        T_CHECK(!p || (why && *why), "%s %s: a reason", cases[i].method, cases[i].target);
-    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_case(cases[i].method, cases[i].target, 0, cases[i].policy);
+    for (size_t i = 0; i < sizeof body_cases / sizeof body_cases[0]; i++)
+        check_case(body_cases[i].method, body_cases[i].target, 1, body_cases[i].policy);
+}
+
+/* guard_check_path with its reason, or "allowed". */
+static const char *path_policy(const char *method, const char *path, const char *const *params,
+                               int body)
+{
+    const char *why = NULL;
+    const char *p = guard_check_path(method, path, params, body, &why);
+    T_CHECK(!p || (why && *why), "%s %s: a reason", method, path);
+    return p ? p : "allowed";
 }
 
 static void test_path_check_for_tools_d(void)
 {
-    T_CHECK(!strcmp(guard_check_path("GET", "/slicer/exec") ? guard_check_path("GET", "/slicer/exec") : "", "exec"), "exec path");
-    T_CHECK(guard_check_path("POST", "/slicer/mrml") && !strcmp(guard_check_path("POST", "/slicer/mrml"), "load_local_files"),
+    static const char *const none[] = { NULL }, *const id[] = { "id", NULL },
+                             *const cls[] = { "class", NULL }, *const name_id[] = { "name", "id", NULL };
+    T_CHECK(!strcmp(path_policy("GET", "/slicer/exec", NULL, 0), "exec"), "exec path");
+    T_CHECK(!strcmp(path_policy("POST", "/slicer/mrml", id, 0), "load_local_files"),
             "a tools.d POST /mrml loads arbitrary files");
-    T_CHECK(guard_check_path("DELETE", "/slicer/mrml") == NULL, "DELETE /mrml is judged per call");
-    T_CHECK(guard_check_path("GET", "/slicer/mrml/file") && !strcmp(guard_check_path("GET", "/slicer/mrml/file"), "write_files"), "file");
-    T_CHECK(guard_check_path("GET", "/slicer/volumes") == NULL, "volumes allowed");
+    T_CHECK(!strcmp(path_policy("GET", "/slicer/mrml/file", id, 0), "write_files"), "file");
+    T_CHECK(!strcmp(path_policy("GET", "/slicer/volumes", NULL, 0), "allowed"), "volumes allowed");
+    /* DELETE and PUT /mrml: only an id parameter makes one exact node */
+    T_CHECK(!strcmp(path_policy("DELETE", "/slicer/mrml", id, 0), "allowed"), "delete by id");
+    T_CHECK(!strcmp(path_policy("DELETE", "/slicer/mrml", name_id, 0), "allowed"), "id wins");
+    T_CHECK(!strcmp(path_policy("DELETE", "/slicer/mrml", cls, 0), "clear_scene"), "delete by class");
+    T_CHECK(!strcmp(path_policy("DELETE", "/slicer/mrml", none, 0), "clear_scene"), "clear");
+    T_CHECK(!strcmp(path_policy("PUT", "/slicer/mrml", cls, 0), "reload_from_disk"), "reload by class");
+    T_CHECK(!strcmp(path_policy("PUT", "/slicer/mrml", id, 0), "allowed"), "reload one node");
+    /* /volume: a body uploads */
+    T_CHECK(!strcmp(path_policy("POST", "/slicer/volume", id, 1), "overwrite_volumes"), "upload");
+    T_CHECK(!strcmp(path_policy("GET", "/slicer/volume", id, 0), "allowed"), "download");
 }
 
 static void test_query_decoding(void)

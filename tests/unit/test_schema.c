@@ -464,6 +464,29 @@ static void test_budget(void)
     free(text);
 }
 
+/* Issue 16: from 300 markups of 1,000 points on, get_markups always
+ * failed "schema too complex": the budget was one fixed number of steps.
+ * Five subschemas for each of 250,000 numbers need 1.25 million; the
+ * budget now grows with the instance. */
+static void test_budget_grows_with_instance(void)
+{
+    cJSON *doc = parse("{\"type\":\"array\",\"items\":{\"allOf\":[{\"type\":\"number\"},"
+                       "{\"minimum\":0},{\"maximum\":9},{\"type\":\"integer\"}]}}");
+    err e = { 0 };
+    schema *s = schema_compile(doc, &e);
+    T_ASSERT(s, "%s", e.msg);
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; i < 250000; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateNumber(i % 10));
+    T_CHECK(schema_validate(s, arr, &e) == 0, "a large ordinary value: %s", e.msg);
+    cJSON_AddItemToArray(arr, cJSON_CreateNumber(10));
+    T_CHECK(schema_validate(s, arr, &e) == -1 && strstr(e.msg, "[250000]") && strstr(e.msg, "9"),
+            "and still checked to its last item: %s", e.msg);
+    schema_free(s);
+    cJSON_Delete(doc);
+    cJSON_Delete(arr);
+}
+
 typedef struct { int n; char seen[4][128]; int null_at; } collect;
 
 static void collect_fn(void *ud, const cJSON *at, const char *path, const char *msg)
@@ -617,6 +640,7 @@ int main(void)
     t_run("schema_depth", test_schema_depth);
     t_run("schema_deep_instance", test_deep_instance);
     t_run("schema_budget", test_budget);
+    t_run("schema_budget_grows_with_instance", test_budget_grows_with_instance);
     t_run("schema_validate_all", test_validate_all);
     t_run("schema_odd_inputs", test_odd_inputs);
     t_run("schema_typed_subschemas", test_typed_subschemas);

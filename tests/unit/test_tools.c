@@ -39,17 +39,22 @@ static const char *const adapters[] = { "screenshot", "markups", NULL };
 static const char *const policies[] = { "exec", "mrml_write", NULL };
 
 /* The test's stand-in for the gateway's guard (src/policy/guard.c). */
-static const char *guard_exec(const char *method, const char *path)
+static const char *guard_exec(const char *method, const char *path,
+                              const char *const *params, int has_body, const char **why)
 {
-    (void)method;
+    (void)method, (void)params, (void)has_body;
+    *why = "runs Python";
     return strncmp(path, "/slicer/exec", 12) == 0 ? "exec" : NULL;
 }
 
-static const char *guard_volumes(const char *method, const char *path)
+static const char *guard_volumes(const char *method, const char *path,
+                                 const char *const *params, int has_body, const char **why)
 {
-    if (strcmp(method, "GET") == 0 && strcmp(path, "/slicer/volumes") == 0)
+    if (strcmp(method, "GET") == 0 && strcmp(path, "/slicer/volumes") == 0) {
+        *why = "a test";
         return "mrml_write";
-    return guard_exec(method, path);
+    }
+    return guard_exec(method, path, params, has_body, why);
 }
 
 static toolset *load(const char *dir, tools_guard_fn guard, reports *r, int *n)
@@ -287,7 +292,7 @@ static void test_guard_needs_policy(void)
     toolset *ts = load(FIX "/valid", guard_volumes, &r, &n);
     T_CHECK(ts == NULL && n == 1, "n %d", n);
     T_CHECK(strcmp(r.text, FIX "/valid/get_volumes.yaml:28:9: request path /slicer/volumes is "
-                   "guarded by policy 'mrml_write'; a tool reaching it must declare "
+                   "guarded by policy 'mrml_write' (a test); a tool reaching it must declare "
                    "'policy: mrml_write'\n") == 0, "%s", r.text);
 }
 
