@@ -6,6 +6,8 @@
 #
 #   sh tests/bench/run.sh [BUILD]        BUILD holds slicer-mcp and slicer-sim
 #   BENCH_QUICK=1 sh tests/bench/run.sh  fewer runs (10,000 calls for memory)
+#   BENCH_BIG=1 sh tests/bench/run.sh    also get_volume_statistics on a 1024^3
+#                                        (2 GiB) and a 512x512x2000 (1 GiB) volume
 set -e
 BUILD=${1:-build}
 CC=${CC:-cc}
@@ -60,3 +62,11 @@ echo
 "$BIN" segment "$BUILD" 256 "$VOLRUNS"
 echo
 "$BIN" segment "$BUILD" 512 "$VOLRUNS"
+# Big volumes: minutes of phantom building and 3 GiB of the sim's memory
+# (one at a time), so only on request (tests/bench/README.md).
+if [ -n "$BENCH_BIG" ]; then
+    echo
+    "$BIN" volume "$BUILD" 512x512x2000 3
+    echo
+    "$BIN" volume "$BUILD" 1024 3
+fi

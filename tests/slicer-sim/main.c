@@ -35,7 +35,10 @@ static void usage(FILE *f)
           "  --enable-dicomweb      /dicom/studies answers []\n"
           "  --enable-static        static pages (a built-in index page)\n"
           "  --version-string V     Slicer version reported and emulated (default 5.8.1)\n"
-          "  --volume-size N        MRHead phantom as N^3 voxels (default 256x256x130)\n"
+          "  --volume-size N|IxJxK  MRHead phantom as N^3 or IxJxK voxels (default\n"
+          "                         256x256x130; at most 2^30 voxels, 2 GiB)\n"
+          "  --stream-chunk BYTES   bytes of a streamed answer made per write (default\n"
+          "                         1 MiB; tests use small ones)\n"
           "  --view-size WxH        slice view size in pixels (default 512x512)\n"
           "  --device-pixel-ratio R HiDPI factor 1..4 (default 1): the slice views'\n"
           "                         PNGs and Dimensions are R times --view-size\n"
@@ -63,7 +66,7 @@ int main(int argc, char **argv)
     memset(&ctx, 0, sizeof ctx);
     ctx.set.slicer_api = 1;
     snprintf(ctx.set.version, sizeof ctx.set.version, "5.8.1");
-    int port = 2016, vol_size = 0, vw = 512, vh = 512, w3 = 800, h3 = 600, bad = 0;
+    int port = 2016, vol_dims[3] = { 0, 0, 0 }, vw = 512, vh = 512, w3 = 800, h3 = 600, bad = 0;
     double dpr = 1;
     const char *log_path = NULL;
     for (int i = 1; i < argc; i++) {
@@ -105,11 +108,27 @@ int main(int argc, char **argv)
             }
             snprintf(ctx.set.version, sizeof ctx.set.version, "%s", v);
         } else if (strcmp(a, "--volume-size") == 0) {
-            vol_size = atoi(v);
-            if (vol_size < 2 || vol_size > 1024) {
-                fprintf(stderr, "slicer-sim: --volume-size %s: want 2..1024\n", v);
+            char x1, x2, extra;
+            int k = sscanf(v, "%d%c%d%c%d%c", &vol_dims[0], &x1, &vol_dims[1], &x2,
+                           &vol_dims[2], &extra);
+            if (k == 1)
+                vol_dims[1] = vol_dims[2] = vol_dims[0];
+            double nvox = (double)vol_dims[0] * vol_dims[1] * vol_dims[2];
+            if (!(k == 1 || (k == 5 && x1 == 'x' && x2 == 'x')) || vol_dims[0] < 2 ||
+                vol_dims[1] < 2 || vol_dims[2] < 2 || vol_dims[0] > 4096 || vol_dims[1] > 4096 ||
+                vol_dims[2] > 4096 || nvox > 1073741824.0) {
+                fprintf(stderr, "slicer-sim: --volume-size %s: want N or IxJxK, each 2..4096, "
+                        "at most 2^30 voxels\n", v);
                 bad = 1;
             }
+        } else if (strcmp(a, "--stream-chunk") == 0) {
+            char *end;
+            long ch = strtol(v, &end, 10);
+            if (*end || ch < 1 || ch > 64L * 1024 * 1024) {
+                fprintf(stderr, "slicer-sim: --stream-chunk %s: want 1..67108864\n", v);
+                bad = 1;
+            }
+            sim_http_set_chunk((size_t)ch);
         } else if (strcmp(a, "--view-size") == 0) {
             if (parse_size(v, &vw, &vh) != 0) {
                 fprintf(stderr, "slicer-sim: --view-size %s: want WxH\n", v);
@@ -175,7 +194,7 @@ int main(int argc, char **argv)
     }
     /* Slicer's slice views render in device pixels: a HiDPI screen
      * multiplies the slice node's Dimensions and the PNG's size */
-    ctx.scene = sim_scene_new(vol_size, (int)lround(vw * dpr), (int)lround(vh * dpr), w3, h3);
+    ctx.scene = sim_scene_new(vol_dims, (int)lround(vw * dpr), (int)lround(vh * dpr), w3, h3);
     if (ctx.scene)
         ctx.scene->screen_scale = dpr;
     if (!ctx.scene) {

@@ -22,8 +22,10 @@ typedef struct {
     int fd;
     enum conn_state state;
     sim_buf in;
-    unsigned char *out;
+    unsigned char *out;          /* the head, then one chunk of a streamed body */
     size_t out_len, out_off;
+    sim_body_src *src;           /* the streamed body, or NULL */
+    size_t src_left;             /* its bytes not yet read */
     long due_ms;
     /* for the log line */
     char method[16];
@@ -36,6 +38,7 @@ typedef struct {
     int logged;
 } conn;
 
+static size_t stream_chunk = SIM_HTTP_CHUNK;
 static long service_mean_us, service_jitter_us;
 static unsigned long long service_rng = 0x9E3779B97F4A7C15ull;   /* fixed: runs repeat */
 
@@ -43,6 +46,21 @@ void sim_http_set_service_time(long mean_us, long jitter_us)
 {
     service_mean_us = mean_us;
     service_jitter_us = jitter_us < mean_us ? jitter_us : mean_us;
+}
+
+void sim_http_set_chunk(size_t chunk)
+{
+    stream_chunk = chunk ? chunk : SIM_HTTP_CHUNK;
+}
+
+void sim_resp_clear_body(sim_resp *r)
+{
+    free(r->body);
+    r->body = NULL;
+    if (r->src)
+        r->src->done(r->src);
+    r->src = NULL;
+    r->len = 0;
 }
 
 /* The blocking sleep is the point: the whole loop stalls, as Slicer's
@@ -133,6 +151,8 @@ static void conn_close(conn *c)
     close(c->fd);
     sim_buf_free(&c->in);
     free(c->out);
+    if (c->src)
+        c->src->done(c->src);
     free(c->target);
     free(c->code);
     memset(c, 0, sizeof *c);
@@ -149,7 +169,9 @@ static const char *reason(int status)
     }
 }
 
-/* Turns the handler's answer into the exact bytes Slicer would write. */
+/* Turns the handler's answer into the exact bytes Slicer would write: a
+ * streamed body goes out after the head, one chunk per write wake-up,
+ * with the same Content-Length (Slicer builds the whole body first). */
 static void frame(conn *c, sim_resp *r)
 {
     sim_buf b = {0};
@@ -165,7 +187,13 @@ static void frame(conn *c, sim_resp *r)
         sim_buf_printf(&b, "Content-Length: %zu\r\n", r->len);
         sim_buf_puts(&b, "Cache-Control: no-cache\r\n\r\n");
         body = r->truncate ? r->len / 2 : r->len;
-        sim_buf_add(&b, r->body, body);
+        if (r->src) {
+            c->src = r->src;
+            c->src_left = body;
+            r->src = NULL;
+        } else {
+            sim_buf_add(&b, r->body, body);
+        }
         c->status = r->status;
         break;
     case SIM_BARE404:
@@ -185,6 +213,13 @@ static void frame(conn *c, sim_resp *r)
         break;
     }
     c->bytes = body;
+    if (b.failed) {
+        /* past SIM_BUF_MAX: close unanswered rather than send a
+         * Content-Length with no body behind it */
+        sim_buf_free(&b);
+        c->status = 0;
+        c->src_left = 0;
+    }
     c->out = sim_buf_take(&b, &c->out_len);
     c->out_off = 0;
 }
@@ -315,19 +350,19 @@ static void try_handle(conn *c, sim_handler_fn fn, void *ud)
     c->fault = r.fault;
     c->control = r.control;
     if (r.action == SIM_SILENT) {
-        free(r.body);
+        sim_resp_clear_body(&r);
         go_silent(c, r.fault);
         return;
     }
     if (r.action == SIM_DROP) {
-        free(r.body);
+        sim_resp_clear_body(&r);
         c->status = 0;
         conn_log(c);
         conn_close(c);
         return;
     }
     frame(c, &r);
-    free(r.body);
+    sim_resp_clear_body(&r);
     sim_buf_free(&c->in);
     if (r.delay_ms > 0) {
         c->state = C_WAIT;
@@ -356,20 +391,50 @@ static void on_readable(conn *c, sim_handler_fn fn, void *ud)
     try_handle(c, fn, ud);
 }
 
+/* The next chunk of the streamed body into c->out; 0, or -1 to cut. */
+static int refill(conn *c)
+{
+    size_t n = c->src_left < stream_chunk ? c->src_left : stream_chunk;
+    if (c->out_len < stream_chunk) {
+        /* the first chunk: the head's buffer is too small for it */
+        free(c->out);
+        c->out = malloc(stream_chunk);
+        c->out_len = 0;
+        if (!c->out)
+            return -1;
+    }
+    if (c->src->read(c->src, c->out, n) != 0)
+        return -1;
+    c->src_left -= n;
+    c->out_len = n;
+    c->out_off = 0;
+    return 0;
+}
+
+/* Writes what the socket takes; a streamed body gets one chunk per
+ * wake-up, so the one loop goes on reading and answering the other
+ * connections while a big answer drains. */
 static void on_writable(conn *c)
 {
     /* Log before the last byte leaves: a client holding its answer can
      * then always find the line (it need not wait for the close). */
     conn_log(c);
+    if (c->out_off == c->out_len && c->src_left > 0 && refill(c) != 0) {
+        conn_close(c);
+        return;
+    }
     while (c->out_off < c->out_len) {
         ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
         if (w < 0 && (errno == EAGAIN || errno == EINTR))
             return;
-        if (w <= 0)
-            break;
+        if (w <= 0) {
+            conn_close(c);
+            return;
+        }
         c->out_off += (size_t)w;
     }
-    conn_log(c);
+    if (c->src_left > 0)
+        return;
     conn_close(c);
 }
 

@@ -14,6 +14,8 @@
 #define SIM_HTTP_HEADER_MAX  ((size_t)1 << 20)           /* Slicer's read chunk */
 #define SIM_HTTP_BODY_MAX    ((size_t)512 * 1024 * 1024)
 #define SIM_HTTP_MAX_CONNS   1000
+/* Bytes of a streamed body made per write wake-up (sim_http_set_chunk). */
+#define SIM_HTTP_CHUNK       ((size_t)1 << 20)
 
 typedef struct {
     const char *method;              /* GET POST PUT DELETE OPTIONS */
@@ -30,13 +32,24 @@ typedef enum {
     SIM_DROP         /* close without answering */
 } sim_action;
 
-/* What a handler fills in.  The http layer owns and frees body and code. */
+/* A body made as the socket takes it, for answers too big to build in
+ * memory (a 2 GiB volume's NRRD).  read fills dst with the next n bytes
+ * (never past the answer's len) and returns 0, or -1 to cut the answer;
+ * done frees the source. */
+typedef struct sim_body_src sim_body_src;
+struct sim_body_src {
+    int  (*read)(sim_body_src *s, unsigned char *dst, size_t n);
+    void (*done)(sim_body_src *s);
+};
+
+/* What a handler fills in.  The http layer owns and frees body, src and code. */
 typedef struct {
     sim_action action;
     int status;                  /* 200 or 500 for SIM_SEND */
     char ctype[128];
     unsigned char *body;
     size_t len;
+    sim_body_src *src;           /* instead of body: len bytes read from src */
     long delay_ms;               /* answer this much later */
     int truncate;                /* send only half the body, then close */
     int cors;                    /* add Access-Control-* lines */
@@ -57,6 +70,12 @@ int sim_http_listen(int port, int *bound);
  * handleRequest in line), so a Python handler's time blocks every other
  * request.  0, 0 (the default): no added time. */
 void sim_http_set_service_time(long mean_us, long jitter_us);
+/* Streamed bodies are made chunk bytes at a time (default SIM_HTTP_CHUNK;
+ * tests make it small so that one answer takes many wake-ups). */
+void sim_http_set_chunk(size_t chunk);
+/* Frees r's body or body source (the http layer does it for answers it
+ * sends; a handler that replaces an answer calls this first). */
+void sim_resp_clear_body(sim_resp *r);
 /* Serves until *stop becomes non-zero; closes every connection on the way
  * out.  Returns 0, or -1 on a fatal poll error. */
 int sim_http_run(int lfd, sim_handler_fn fn, void *ud,

@@ -16,11 +16,24 @@
 
 /* ---- volume core ---------------------------------------------------- */
 
+struct sim_pin {
+    int refs;
+    sim_volume snap;            /* the volume as pinned (snap.pin points back
+                                 * here); owns the voxels once orphaned */
+    sim_volume *owner;          /* NULL once the owner was freed */
+};
+
 void sim_volume_free(sim_volume *v)
 {
     if (!v)
         return;
-    free(v->voxels);
+    if (v->pin) {
+        /* a stream is still sending these voxels: the pin frees them */
+        v->pin->owner = NULL;
+        v->pin = NULL;
+    } else {
+        free(v->voxels);
+    }
     v->voxels = NULL;
 }
 
@@ -347,18 +360,12 @@ static double sim_lps(double ras, int row)
     return -ras;
 }
 
-int sim_nrrd_write(const sim_volume *v, sim_bytes *out)
+size_t sim_nrrd_head(const sim_volume *v, char *hdr, size_t cap)
 {
-    out->p = NULL;
-    out->n = 0;
     size_t nvox = v ? sim_voxel_count(v) : 0;
     if (!v || !v->voxels || nvox == 0 || nvox > SIM_MAX_VOXELS)
-        return -1;
-    int as_double = v->scalar == SIM_DOUBLE;
-
-    char hdr[1024];
-    size_t pos = 0;
-    int k = snprintf(hdr, sizeof hdr,
+        return 0;
+    int k = snprintf(hdr, cap,
         "NRRD0004\n"
         "# Complete NRRD file format specification at:\n"
         "# http://teem.sourceforge.net/nrrd/format.html\n"
@@ -367,37 +374,46 @@ int sim_nrrd_write(const sim_volume *v, sim_bytes *out)
         "space: left-posterior-superior\n"
         "sizes: %d %d %d\n"
         "space directions: ",
-        as_double ? "double" : "short", v->dims[0], v->dims[1], v->dims[2]);
-    if (k < 0)
-        return -1;
-    pos = (size_t)k;
+        v->scalar == SIM_DOUBLE ? "double" : "short", v->dims[0], v->dims[1], v->dims[2]);
+    if (k < 0 || (size_t)k >= cap)
+        return 0;
+    size_t pos = (size_t)k;
     for (int a = 0; a < 3; a++) {
         double d[3];
         for (int r = 0; r < 3; r++)
             d[r] = sim_lps(v->dirs[a][r] * v->spacing[a], r);
-        if (a > 0)
+        if (a > 0 && pos + 1 < cap)
             hdr[pos++] = ' ';
-        sim_nrrd_vec(hdr, sizeof hdr, &pos, d);
+        sim_nrrd_vec(hdr, cap, &pos, d);
     }
-    k = snprintf(hdr + pos, sizeof hdr - pos,
+    k = snprintf(hdr + pos, cap - pos,
                  "\nkinds: domain domain domain\nendian: little\n"
                  "encoding: raw\nspace origin: ");
     pos += (size_t)(k > 0 ? k : 0);
     double o[3];
     for (int r = 0; r < 3; r++)
         o[r] = sim_lps(v->origin[r], r);
-    sim_nrrd_vec(hdr, sizeof hdr, &pos, o);
-    k = snprintf(hdr + pos, sizeof hdr - pos, "\n\n");
+    sim_nrrd_vec(hdr, cap, &pos, o);
+    k = snprintf(hdr + pos, cap - pos, "\n\n");
     pos += (size_t)(k > 0 ? k : 0);
+    return pos < cap ? pos : 0;
+}
 
-    size_t vsize = as_double ? 8 : 2;
-    out->p = malloc(pos + nvox * vsize);
-    if (!out->p)
-        return -1;
-    memcpy(out->p, hdr, pos);
-    unsigned char *d = out->p + pos;
-    for (size_t i = 0; i < nvox; i++) {
-        if (as_double) {
+size_t sim_nrrd_value_bytes(const sim_volume *v)
+{
+    return v->scalar == SIM_DOUBLE ? 8 : 2;
+}
+
+void sim_nrrd_values(const sim_volume *v, size_t first, size_t count, unsigned char *d)
+{
+    if (v->scalar == SIM_SHORT && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+        /* already the body's bytes: streaming a big volume runs at memcpy
+         * speed, as Slicer's tobytes() does */
+        memcpy(d, (const int16_t *)v->voxels + first, count * 2);
+        return;
+    }
+    for (size_t i = first; i < first + count; i++) {
+        if (v->scalar == SIM_DOUBLE) {
             double x = ((const double *)v->voxels)[i];
             uint64_t bits;
             memcpy(&bits, &x, 8);
@@ -414,8 +430,54 @@ int sim_nrrd_write(const sim_volume *v, sim_bytes *out)
             *d++ = (unsigned char)(u >> 8);
         }
     }
-    out->n = pos + nvox * vsize;
+}
+
+int sim_nrrd_write(const sim_volume *v, sim_bytes *out)
+{
+    out->p = NULL;
+    out->n = 0;
+    char hdr[SIM_NRRD_HEAD_MAX];
+    size_t pos = sim_nrrd_head(v, hdr, sizeof hdr);
+    if (pos == 0)
+        return -1;
+    size_t nvox = sim_voxel_count(v), body = nvox * sim_nrrd_value_bytes(v);
+    out->p = malloc(pos + body);
+    if (!out->p)
+        return -1;
+    memcpy(out->p, hdr, pos);
+    sim_nrrd_values(v, 0, nvox, out->p + pos);
+    out->n = pos + body;
     return 0;
+}
+
+/* ---- pins ----------------------------------------------------------- */
+
+const sim_volume *sim_volume_pin(sim_volume *v)
+{
+    if (!v->pin) {
+        v->pin = calloc(1, sizeof *v->pin);
+        if (!v->pin)
+            return NULL;
+        v->pin->snap = *v;
+        v->pin->snap.pin = v->pin;
+        v->pin->owner = v;
+    }
+    v->pin->refs++;
+    return &v->pin->snap;
+}
+
+void sim_volume_unpin(const sim_volume *snap)
+{
+    if (!snap)
+        return;
+    struct sim_pin *p = snap->pin;
+    if (--p->refs > 0)
+        return;
+    if (p->owner)
+        p->owner->pin = NULL;
+    else
+        free(p->snap.voxels);
+    free(p);
 }
 
 size_t sim_volume_bytes(const sim_volume *v)

@@ -23,6 +23,7 @@ typedef struct {
     sim_scalar scalar;
     void      *voxels;        /* dims[0]*dims[1]*dims[2] values, I fastest; owned */
     double     window, level; /* display window/level used for slices */
+    struct sim_pin *pin;      /* set while a stream reads the voxels */
 } sim_volume;
 
 /* The documented lesion of the phantom: a bright sphere (RAS mm), in the
@@ -41,10 +42,21 @@ typedef struct {
  * dimensions by size^3 keeping the physical head size (for benchmarks).
  * Returns 0, or -1 on OOM. */
 int  sim_phantom_mrhead(sim_volume *v, int size);
+/* The same with dims[a] voxels along axis a (0: MRHead's own), e.g.
+ * 512 x 512 x 2000 for a long CT; at most 4096 along an axis and 2^30
+ * voxels (2 GiB of shorts) in all. */
+int  sim_phantom_mrhead_dims(sim_volume *v, const int dims[3]);
 /* A second, small volume (a labelmap: unsigned char, 1 inside the lesion,
  * 2 in the ventricles, else 0) on a coarse grid over the same head. */
 int  sim_phantom_labels(sim_volume *v);
+/* Frees the voxels, or, while they are pinned, leaves them to the pin. */
 void sim_volume_free(sim_volume *v);
+/* Keeps v's voxels and geometry as they are now until the matching
+ * unpin, even if v is freed or replaced meanwhile (a scene edit that
+ * arrives while a volume streams out must not change or free the bytes
+ * being sent).  Returns the pinned view, or NULL on OOM. */
+const sim_volume *sim_volume_pin(sim_volume *v);
+void sim_volume_unpin(const sim_volume *pinned);
 
 /* Axis-aligned RAS bounding box of the volume (voxel centres):
  * b = {Rmin, Rmax, Amin, Amax, Smin, Smax}. */
@@ -88,6 +100,14 @@ int  sim_png_encode(const unsigned char *px, int w, int h, int channels,
  * then raw little-endian voxels; non-short, non-double types are cast to
  * int16 and labelled short, as the real server does. */
 int  sim_nrrd_write(const sim_volume *v, sim_bytes *out);
+/* The same in pieces, for streaming: the header into hdr (cap bytes;
+ * SIM_NRRD_HEAD_MAX always suffices), returning its length or 0 for an
+ * empty or oversized volume; the bytes per value (2 or 8); and values
+ * first .. first+count-1 as body bytes. */
+#define SIM_NRRD_HEAD_MAX 1024
+size_t sim_nrrd_head(const sim_volume *v, char *hdr, size_t cap);
+size_t sim_nrrd_value_bytes(const sim_volume *v);
+void   sim_nrrd_values(const sim_volume *v, size_t first, size_t count, unsigned char *dst);
 
 /* Python's repr()/str() of a float (shortest string that reads back to
  * the same double; ".0" added to integral values; "inf", "nan"; exponent

@@ -30,7 +30,8 @@
 #define MRHEAD_ORIGIN_R     (-86.644897460937486)
 #define MRHEAD_ORIGIN_A     133.92860412597656
 #define MRHEAD_ORIGIN_S     116.78569793701172
-#define MRHEAD_MAX_SIZE     1024    /* cap on size for size^3 volumes */
+#define MRHEAD_MAX_SIZE     4096    /* cap on one axis of a resized head */
+#define MRHEAD_MAX_VOXELS   ((size_t)1 << 30)   /* 2 GiB of shorts: 1024^3 */
 
 /* The head, RAS mm.  Every cranial shell is the scalp ellipsoid shrunk
  * by a depth in mm along each semi-axis. */
@@ -206,17 +207,29 @@ static void mrhead_geometry(sim_volume *v)
 
 int sim_phantom_mrhead(sim_volume *v, int size)
 {
+    const int dims[3] = { size, size, size };
+    return sim_phantom_mrhead_dims(v, dims);
+}
+
+int sim_phantom_mrhead_dims(sim_volume *v, const int dims[3])
+{
     static const int base_dims[3] = { MRHEAD_DIM_I, MRHEAD_DIM_J, MRHEAD_DIM_K };
     static const double base_sp[3] = { 1.0, 1.0, MRHEAD_SPACING_K };
     *v = (sim_volume){ .scalar = SIM_SHORT, .window = 800, .level = 400 };
-    if (size == 1 || size > MRHEAD_MAX_SIZE)
+    size_t nvox = 1;
+    for (int a = 0; a < 3; a++) {
+        if (dims[a] < 0 || dims[a] == 1 || dims[a] > MRHEAD_MAX_SIZE)
+            return -1;
+        nvox *= (size_t)(dims[a] > 0 ? dims[a] : base_dims[a]);
+    }
+    if (nvox > MRHEAD_MAX_VOXELS)
         return -1;
     mrhead_geometry(v);
     for (int a = 0; a < 3; a++) {
-        v->dims[a] = size > 0 ? size : base_dims[a];
+        int n = dims[a];
+        v->dims[a] = n > 0 ? n : base_dims[a];
         /* the same physical extent (first to last voxel centre) */
-        v->spacing[a] = size > 0 ? base_sp[a] * (base_dims[a] - 1) / (size - 1)
-                                 : base_sp[a];
+        v->spacing[a] = n > 0 ? base_sp[a] * (base_dims[a] - 1) / (n - 1) : base_sp[a];
     }
     int16_t *vox = malloc(sim_volume_bytes(v));
     if (!vox)

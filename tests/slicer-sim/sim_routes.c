@@ -14,7 +14,7 @@
 
 void api_bytes(sim_resp *r, const char *ctype, unsigned char *body, size_t n)
 {
-    free(r->body);
+    sim_resp_clear_body(r);
     r->action = SIM_SEND;
     r->status = 200;
     snprintf(r->ctype, sizeof r->ctype, "%s", ctype);
@@ -55,7 +55,7 @@ void api_error(sim_resp *r, const char *fmt, ...)
     sim_buf_free(&b);
     char *s = pyj_dumps(o);
     cJSON_Delete(o);
-    free(r->body);
+    sim_resp_clear_body(r);
     r->body = (unsigned char *)s;
     r->len = s ? strlen(s) : 0;
     r->action = SIM_SEND;
@@ -334,7 +334,9 @@ static void apply_late_fault(const sim_fault *f, sim_resp *r)
             break;
         int text = r->action == SIM_SEND && (strstr(r->ctype, "json") || strstr(r->ctype, "text"));
         size_t keep = r->action == SIM_SEND ? (r->len < n ? r->len : n) : 0;
-        if (keep)
+        if (keep && r->src && r->src->read(r->src, b, keep) != 0)
+            keep = 0;
+        else if (keep && !r->src)
             memcpy(b, r->body, keep);
         memset(b + keep, text ? ' ' : 0, n - keep);
         char ct[128];

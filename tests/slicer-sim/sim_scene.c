@@ -419,7 +419,7 @@ sim_node *sim_scene_add_volume(sim_scene *sc, sim_volume *vol, const char *cls,
 sim_node *sim_scene_add_phantom(sim_scene *sc, const char *name)
 {
     sim_volume *v = calloc(1, sizeof *v);
-    if (!v || sim_phantom_mrhead(v, sc->volume_size) != 0) {
+    if (!v || sim_phantom_mrhead_dims(v, sc->volume_dims) != 0) {
         free(v);
         return NULL;
     }
@@ -430,12 +430,12 @@ sim_node *sim_scene_add_phantom(sim_scene *sc, const char *name)
 
 /* ---- start-up scene ----------------------------------------------------- */
 
-sim_scene *sim_scene_new(int volume_size, int view_w, int view_h, int w3d, int h3d)
+sim_scene *sim_scene_new(const int volume_dims[3], int view_w, int view_h, int w3d, int h3d)
 {
     sim_scene *sc = calloc(1, sizeof *sc);
     if (!sc)
         return NULL;
-    sc->volume_size = volume_size;
+    memcpy(sc->volume_dims, volume_dims, sizeof sc->volume_dims);
     sc->w3d = w3d;
     sc->h3d = h3d;
     sc->axis3d = 'a';

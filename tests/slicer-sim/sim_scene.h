@@ -54,7 +54,7 @@ typedef struct {
     int gui_full;             /* 1 full GUI, 0 viewers only */
     char axis3d;              /* last lookFromAxis letter */
     int w3d, h3d;             /* 3D view size */
-    int volume_size;          /* sim_phantom_mrhead size argument */
+    int volume_dims[3];       /* sim_phantom_mrhead_dims argument */
     double screen_scale;      /* device pixel ratio (views' ScreenScaleFactor) */
     unsigned long mtime;
 } sim_scene;
@@ -62,7 +62,7 @@ typedef struct {
 extern const char *const sim_view_names[3];      /* Red Yellow Green */
 
 /* Slicer's start-up scene plus MRHead and MRHead-label; NULL on OOM. */
-sim_scene *sim_scene_new(int volume_size, int view_w, int view_h, int w3d, int h3d);
+sim_scene *sim_scene_new(const int volume_dims[3], int view_w, int view_h, int w3d, int h3d);
 void       sim_scene_free(sim_scene *sc);
 
 /* Adds a node of class cls (ID = class + next number, like Slicer). */

@@ -224,6 +224,54 @@ static void volume_post(sim_call *c, sim_resp *r, const char *id)
     api_text(r, "application/json", "{'status': 'success'}");
 }
 
+/* GET /slicer/volume's NRRD, made as the socket takes it from a pinned
+ * volume, so a 2 GiB volume never needs a second 2 GiB buffer.  Real
+ * Slicer builds the whole file in memory first (getNRRD(): tobytes() of
+ * the array, then the header prepended, WebServerLib/SlicerRequestHandler.py);
+ * the bytes and the Content-Length sent are the same. */
+typedef struct {
+    sim_body_src src;
+    const sim_volume *vol;          /* pinned */
+    char head[SIM_NRRD_HEAD_MAX];
+    size_t head_len, pos;           /* pos: bytes read so far */
+} nrrd_src;
+
+static int nrrd_src_read(sim_body_src *base, unsigned char *dst, size_t n)
+{
+    nrrd_src *s = (nrrd_src *)base;
+    size_t vb = sim_nrrd_value_bytes(s->vol);
+    while (n > 0) {
+        size_t k;
+        if (s->pos < s->head_len) {
+            k = s->head_len - s->pos < n ? s->head_len - s->pos : n;
+            memcpy(dst, s->head + s->pos, k);
+        } else {
+            size_t off = s->pos - s->head_len, first = off / vb, skip = off % vb;
+            if (skip || n < vb) {
+                /* a chunk edge splits this value */
+                unsigned char one[8];
+                sim_nrrd_values(s->vol, first, 1, one);
+                k = vb - skip < n ? vb - skip : n;
+                memcpy(dst, one + skip, k);
+            } else {
+                k = n / vb * vb;
+                sim_nrrd_values(s->vol, first, k / vb, dst);
+            }
+        }
+        s->pos += k;
+        dst += k;
+        n -= k;
+    }
+    return 0;
+}
+
+static void nrrd_src_done(sim_body_src *base)
+{
+    nrrd_src *s = (nrrd_src *)base;
+    sim_volume_unpin(s->vol);
+    free(s);
+}
+
 void api_volume(sim_call *c, sim_resp *r)
 {
     char *id = api_qstrip(c, "id");
@@ -241,13 +289,19 @@ void api_volume(sim_call *c, sim_resp *r)
         api_error(r, NONE_UNPACK);
         return;
     }
-    sim_bytes out = { 0 };
-    if (sim_nrrd_write(n->vol, &out) != 0) {
-        free(out.p);
+    nrrd_src *s = calloc(1, sizeof *s);
+    s->head_len = s ? sim_nrrd_head(n->vol, s->head, sizeof s->head) : 0;
+    if (!s || s->head_len == 0 || !(s->vol = sim_volume_pin(n->vol))) {
+        free(s);
         api_error(r, "Cannot get node %s as array", n->name);
         return;
     }
-    api_bytes(r, "application/octet-stream", out.p, out.n);
+    s->src.read = nrrd_src_read;
+    s->src.done = nrrd_src_done;
+    api_bytes(r, "application/octet-stream", NULL, 0);
+    r->src = &s->src;
+    const int *d = s->vol->dims;
+    r->len = s->head_len + (size_t)d[0] * (size_t)d[1] * (size_t)d[2] * sim_nrrd_value_bytes(s->vol);
 }
 
 /* ---- sampledata and volumeSelection --------------------------------------- */
