@@ -11,6 +11,7 @@
 #include "util/jsonw.h"
 #include "util/log.h"
 #include "util/mono.h"
+#include "util/sha256.h"
 #include "util/utf8.h"
 
 /* Fields of Tool by protocol version: annotations arrived in 2025-03-26,
@@ -272,6 +273,54 @@ static const char *shown_target(const redact *rd, const char *target, char **own
     return n < 0 ? "(withheld: out of memory)" : target;
 }
 
+/* Whether node holds a string or key longer than AUDIT_MAX_VALUE. */
+static int has_long(const cJSON *node)
+{
+    for (const cJSON *it = node ? node->child : NULL; it; it = it->next)
+        if ((it->string && strlen(it->string) > AUDIT_MAX_VALUE) ||
+            (cJSON_IsString(it) && strlen(it->valuestring) > AUDIT_MAX_VALUE) || has_long(it))
+            return 1;
+    return 0;
+}
+
+/* "[N bytes, sha256 HEX]" for s when it is too long to record; NULL else. */
+static char *digest_of(const char *s)
+{
+    size_t n = strlen(s);
+    if (n <= AUDIT_MAX_VALUE)
+        return NULL;
+    char hex[65], *out = malloc(112);
+    sha256_hex(s, n, hex);
+    if (out)
+        snprintf(out, 112, "[%zu bytes, sha256 %s]", n, hex);
+    return out;
+}
+
+/* Long strings and keys of node become their digests (in place).  A
+ * digest that cannot be made leaves "[withheld]": never the text. */
+static void shorten(cJSON *node)
+{
+    static char withheld[] = "[withheld]";
+    for (cJSON *it = node->child; it; it = it->next) {
+        char *d;
+        if (it->string && strlen(it->string) > AUDIT_MAX_VALUE) {
+            d = digest_of(it->string);
+            if (!(it->type & cJSON_StringIsConst))
+                free(it->string);
+            it->string = d ? d : withheld;
+            it->type = d ? it->type & ~cJSON_StringIsConst : it->type | cJSON_StringIsConst;
+        }
+        if (cJSON_IsString(it) && strlen(it->valuestring) > AUDIT_MAX_VALUE) {
+            d = digest_of(it->valuestring);
+            free(it->valuestring);
+            it->valuestring = d ? d : withheld;
+            if (!d)
+                it->type |= cJSON_IsReference;
+        }
+        shorten(it);
+    }
+}
+
 #define PUT_KEY(o, k) jsonw_raw(o, k, sizeof k - 1)
 
 /* What one audit line says, taken once: a line written again without its
@@ -314,12 +363,16 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
     jsonw_value(&o, id);
     cJSON_Delete(id);
     PUT_KEY(&o, ",\"tool\":");
-    put_redacted(&o, rd, f->tool);
+    char *tool_digest = digest_of(f->tool);     /* an unknown tool's name is the client's */
+    put_redacted(&o, rd, tool_digest ? tool_digest : f->tool);
+    free(tool_digest);
     PUT_KEY(&o, ",\"arguments\":");
     if (!with_args) {
         jsonw_string(&o, "(omitted: too large)");
-    } else if (f->args && rd) {
+    } else if (f->args && (rd || has_long(f->args))) {
         cJSON *ac = cJSON_Duplicate(f->args, 1);
+        if (ac)
+            shorten(ac);
         redact_json(rd, ac);
         jsonw_value(&o, ac);
         cJSON_Delete(ac);

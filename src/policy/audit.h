@@ -18,6 +18,10 @@
 #include "util/err.h"
 
 #define AUDIT_MAX_LINE (1u << 20)   /* callers drop a longer record's arguments */
+/* An argument (or key) longer than this is recorded as its length and
+ * SHA-256, never as text: a client cannot fill the log, and redaction
+ * never runs on it for the log. */
+#define AUDIT_MAX_VALUE 1024u
 
 typedef struct audit audit;
 

@@ -232,10 +232,44 @@ static void test_unknown_tool_no_path(void)
     t_sim_stop(sim);
 }
 
+/* Issue 16.1: an argument longer than 1 KiB goes into the audit log as
+ * its length and SHA-256 (from sha256sum), not as text to redact. */
+static void test_long_values_digested(void)
+{
+    e2e x;
+    char audit[512];
+    T_ASSERT(start_redacted(&x, NULL, "audit-digest.jsonl", audit, sizeof audit) == 0, "start");
+    char args[2200], key[2060];
+    memset(key, 'a', 2048);
+    key[2048] = '\0';
+    snprintf(args, sizeof args, "{\"name\":\"%s\"}", key);
+    cJSON *r = t_mcp_call(x.mcp, "list_nodes", args, 5000);
+    cJSON_Delete(r);
+    snprintf(args, sizeof args, "{\"%s\":1}", key);
+    r = t_mcp_call(x.mcp, key, args, 5000);
+    cJSON_Delete(r);
+    e2e_stop(&x);
+    static const char want[] = "[2048 bytes, sha256 b2a3a502fdfc34f4e3edfa94b7f3109cd972d87a4fec63ab21a6673379ccf7ad]";
+    char *log = t_read_file(audit, NULL);
+    char *second = log ? strchr(log, '\n') : NULL;
+    cJSON *l1 = log ? cJSON_Parse(log) : NULL, *l2 = second ? cJSON_Parse(second + 1) : NULL;
+    const cJSON *name = get(get(l1, "arguments"), "name");
+    T_CHECK(cJSON_IsString(name) && !strcmp(name->valuestring, want), "a long value: %s",
+            cJSON_IsString(name) ? name->valuestring : "");
+    const cJSON *tool = get(l2, "tool"), *args2 = get(l2, "arguments");
+    T_CHECK(cJSON_IsString(tool) && !strcmp(tool->valuestring, want) && args2 && args2->child &&
+            !strcmp(args2->child->string, want), "a long tool name and key");
+    T_CHECK(log && !strstr(log, key), "the text itself is nowhere");
+    cJSON_Delete(l1);
+    cJSON_Delete(l2);
+    free(log);
+}
+
 int main(void)
 {
     t_run("redact_long_letters_answered", test_long_letters_answered);
     t_run("redact_every_way_out", test_every_way_out_redacted);
+    t_run("audit_long_values_digested", test_long_values_digested);
     t_run("audit_client_name_utf8", test_client_name_cut_between_characters);
     t_run("private_files_checked", test_private_files_checked);
     t_run("unknown_tool_no_path", test_unknown_tool_no_path);
