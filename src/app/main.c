@@ -143,6 +143,15 @@ static int serve_http(const settings *s, mcp *m, serve_state *st)
 }
 /* ---- end of HTTP transport ---- */
 
+/* stderr's lines pass the same rules as everything else that goes out. */
+static char *redact_log_line(void *ud, const char *msg, int *failed)
+{
+    int n = 0;
+    char *t = redact_text(ud, msg, &n);
+    *failed = n < 0;
+    return t;
+}
+
 static int serve(const settings *s, toolset **ts_inout)
 {
     toolset *ts = *ts_inout;
@@ -181,6 +190,8 @@ static int serve(const settings *s, toolset **ts_inout)
         .redact = rd,
     };
     int configured = (!s->audit_log || au) && (!s->redact_file || rd);
+    if (rd)
+        log_set_filter(redact_log_line, rd);
     mcp *m = configured ? mcp_new(&cfg, ts, b, &e) : NULL;
     int rc = EXIT_CONFIG;
     if (m) {
@@ -206,6 +217,7 @@ static int serve(const settings *s, toolset **ts_inout)
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
     }
     audit_close(au);
+    log_set_filter(NULL, NULL);
     redact_free(rd);
     spool_close(sp);
     backend_free(b);

@@ -213,7 +213,7 @@ static void v_string(vctx *c, const snode *s, const cJSON *x)
         if ((s->has_cnt & 1u << C_MAXLEN) && (double)cp > M)
             report(c, x, "must be at most %.0f character%s long", M, M == 1 ? "" : "s");
     }
-    if (s->has_re && regexec(&s->re, str, 0, NULL, 0) != 0)
+    if (s->re && rx_search(s->re, str, strlen(str)) != 1)
         report(c, x, "must match pattern %s", s->pattern);
 }
 

@@ -19,7 +19,8 @@
  * keywords no draft defines are accepted and ignored, and the document is
  * never modified, so tools/list shows it verbatim.
  *
- * pattern dialect: regcomp(REG_EXTENDED) in the C locale, so bytes.  The
+ * pattern dialect: POSIX ERE as util/rx.h matches it, over UTF-8
+ * characters and in time linear in the text whatever the pattern.  The
  * ECMA escapes schemas use are mapped: \d \w \s (also inside [...]),
  * \D \W \S, \n \t \r and escaped punctuation such as \. ; any other
  * letter escape (\b, \1, \u...) and lookarounds are compile errors.

@@ -185,14 +185,13 @@ static int kw_pattern(cctx *c, snode *n, const cJSON *v, const kwdef *k, int d)
     if (!ere)
         return strcmp(why, "out of memory") == 0 ? err_set(c->e, ERR_INTERNAL, "out of memory")
                                                  : cerr(c, n, k->name, "%s", why);
-    int rc = regcomp(&n->re, ere, REG_EXTENDED | REG_NOSUB);
+    /* rx, not regcomp: patterns run on text a client chose, and glibc's
+     * matcher is quadratic on some of them; rx is linear whatever the
+     * pattern (util/rx.h). */
+    n->re = rx_compile(ere, why, sizeof why);
     free(ere);
-    if (rc != 0) {
-        char msg[256];
-        regerror(rc, NULL, msg, sizeof msg);
-        return cerr(c, n, k->name, "invalid regular expression: %s", msg);
-    }
-    n->has_re = 1;
+    if (!n->re)
+        return cerr(c, n, k->name, "invalid regular expression: %s", why);
     n->pattern = v->valuestring;
     return 0;
 }
@@ -591,8 +590,7 @@ void schema_free(schema *s)
         return;
     for (size_t i = 0; i < s->nnodes; i++) {
         snode *n = s->nodes[i];
-        if (n->has_re)
-            regfree(&n->re);
+        rx_free(n->re);
         for (int k = 0; k < 3; k++)
             free(n->comp[k]);
         free(n->ptr);

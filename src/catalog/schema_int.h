@@ -4,9 +4,9 @@
 #ifndef SCHEMA_INT_H
 #define SCHEMA_INT_H
 
-#include <regex.h>
 #include <stddef.h>
 #include "catalog/schema.h"
+#include "util/rx.h"
 
 enum { T_NULL = 1, T_BOOL = 2, T_OBJ = 4, T_ARR = 8, T_NUM = 16, T_STR = 32,
        T_INT = 64 };
@@ -26,8 +26,7 @@ struct snode {
     unsigned char has_num, has_cnt;   /* one bit per num[] / cnt[] slot */
     char *type_desc;         /* "string or null", in the schema's order */
     double num[4], cnt[4];
-    int has_re;
-    regex_t re;
+    rx *re;                  /* NULL: no pattern */
     const char *pattern;     /* as written, for messages */
     const cJSON *enm, *cnst;
     char *enum_msg, *const_msg;

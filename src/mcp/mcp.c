@@ -10,6 +10,7 @@
 #include "mcp/mcp_internal.h"
 #include "util/jsonr.h"
 #include "util/jsonw.h"
+#include "util/utf8.h"
 
 /* Log lines one message may hold back until its reply is out (a batch of
  * calls); past it they are dropped. */
@@ -112,8 +113,12 @@ static int h_initialize(rpc_req *r, cJSON **res, rpc_error *er)
     snprintf(s->version, sizeof s->version, "%s", chosen);
     const cJSON *ci = cJSON_GetObjectItemCaseSensitive(r->params, "clientInfo");
     const cJSON *cn = cJSON_GetObjectItemCaseSensitive(ci, "name");
-    snprintf(s->client_name, sizeof s->client_name, "%s",
-             cJSON_IsString(cn) ? cn->valuestring : "");
+    /* Cut between characters: half a character would make every audit
+     * line of the session invalid UTF-8. */
+    const char *name = cJSON_IsString(cn) ? cn->valuestring : "";
+    size_t nlen = utf8_prefix(name, strlen(name), sizeof s->client_name - 1);
+    memcpy(s->client_name, name, nlen);
+    s->client_name[nlen] = '\0';
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "protocolVersion", chosen);
     cJSON_AddItemToObject(o, "capabilities", capabilities());
@@ -302,6 +307,15 @@ static void handle_one(mcp *m, mcp_session *s, cJSON *msg, const mcp_io *io,
     }
 }
 
+/* The base64 data of an image or audio block: no text, and a pattern
+ * could match inside it and break the picture. */
+static int media_data(const cJSON *parent, const cJSON *member)
+{
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(parent, "type");
+    return member->string && !strcmp(member->string, "data") && cJSON_IsString(type) &&
+           (!strcmp(type->valuestring, "image") || !strcmp(type->valuestring, "audio"));
+}
+
 void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
                 const mcp_io *io, mcp_reply *out)
 {
@@ -345,6 +359,9 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
     }
     call_spend(out->spent, root);
     if (reply) {
+        /* The one place a reply's strings are redacted, whatever put them
+         * there: results, errors, their keys. */
+        redact_json_except(m->cfg.redact, reply, media_data);
         out->json = jsonw_print(reply, NULL);
         call_spend(out->spent, reply);
     }

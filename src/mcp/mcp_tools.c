@@ -13,6 +13,8 @@
 #include "util/jsonw.h"
 #include "util/log.h"
 #include "util/mono.h"
+#include "util/sha256.h"
+#include "util/utf8.h"
 
 /* Fields of Tool by protocol version: annotations arrived in 2025-03-26,
  * title and outputSchema/structuredContent in 2025-06-18. */
@@ -118,6 +120,8 @@ static void send_note(const rpc_req *r, const char *method, cJSON *params)
         cJSON_Delete(params);
         return;
     }
+    /* The one place a notification's strings are redacted. */
+    redact_json(r->m->cfg.redact, params);
     char *s = rpc_notification(method, params);
     if (s)
         r->io->send(r->io->ud, s, strlen(s));
@@ -235,22 +239,6 @@ static cJSON *error_result(const char *msg)
     return o;
 }
 
-/* Redaction of what goes back: text blocks and structuredContent; image
- * data is never touched (a pattern could match inside base64). */
-static int redact_result(const redact *rd, cJSON *res)
-{
-    if (!rd)
-        return 0;
-    int hits = redact_json(rd, cJSON_GetObjectItemCaseSensitive(res, "structuredContent"));
-    const cJSON *blk;
-    cJSON_ArrayForEach(blk, cJSON_GetObjectItemCaseSensitive(res, "content")) {
-        cJSON *text = cJSON_GetObjectItemCaseSensitive(blk, "text");
-        if (cJSON_IsString(text))
-            hits += redact_json(rd, text);
-    }
-    return hits;
-}
-
 /* Bytes of text and image data the client receives. */
 static double content_bytes(const cJSON *res)
 {
@@ -271,7 +259,7 @@ static double ms_rounded(double ms)
     return round(ms * 1e3) / 1e3;
 }
 
-/* A string of the audit line, redacted like the rest of it. */
+/* The audit line's strings: each passes through redaction here, once. */
 static void put_redacted(jsonw_out *o, const redact *rd, const char *s)
 {
     if (!rd) {
@@ -282,6 +270,65 @@ static void put_redacted(jsonw_out *o, const redact *rd, const char *s)
     redact_json(rd, v);
     jsonw_value(o, v);
     cJSON_Delete(v);
+}
+
+/* A REST target as it may be shown: its names decoded for the patterns
+ * and encoded again (redact_target); *own is what to free. */
+static const char *shown_target(const redact *rd, const char *target, char **own)
+{
+    int n = 0;
+    *own = rd ? redact_target(rd, target, &n) : NULL;
+    if (*own)
+        return *own;
+    return n < 0 ? "(withheld: out of memory)" : target;
+}
+
+/* Whether node holds a string or key longer than AUDIT_MAX_VALUE. */
+static int has_long(const cJSON *node)
+{
+    for (const cJSON *it = node ? node->child : NULL; it; it = it->next)
+        if ((it->string && strlen(it->string) > AUDIT_MAX_VALUE) ||
+            (cJSON_IsString(it) && strlen(it->valuestring) > AUDIT_MAX_VALUE) || has_long(it))
+            return 1;
+    return 0;
+}
+
+/* "[N bytes, sha256 HEX]" for s when it is too long to record; NULL else. */
+static char *digest_of(const char *s)
+{
+    size_t n = strlen(s);
+    if (n <= AUDIT_MAX_VALUE)
+        return NULL;
+    char hex[65], *out = malloc(112);
+    sha256_hex(s, n, hex);
+    if (out)
+        snprintf(out, 112, "[%zu bytes, sha256 %s]", n, hex);
+    return out;
+}
+
+/* Long strings and keys of node become their digests (in place).  A
+ * digest that cannot be made leaves "[withheld]": never the text. */
+static void shorten(cJSON *node)
+{
+    static char withheld[] = "[withheld]";
+    for (cJSON *it = node->child; it; it = it->next) {
+        char *d;
+        if (it->string && strlen(it->string) > AUDIT_MAX_VALUE) {
+            d = digest_of(it->string);
+            if (!(it->type & cJSON_StringIsConst))
+                free(it->string);
+            it->string = d ? d : withheld;
+            it->type = d ? it->type & ~cJSON_StringIsConst : it->type | cJSON_StringIsConst;
+        }
+        if (cJSON_IsString(it) && strlen(it->valuestring) > AUDIT_MAX_VALUE) {
+            d = digest_of(it->valuestring);
+            free(it->valuestring);
+            it->valuestring = d ? d : withheld;
+            if (!d)
+                it->type |= cJSON_IsReference;
+        }
+        shorten(it);
+    }
 }
 
 #define PUT_KEY(o, k) jsonw_raw(o, k, sizeof k - 1)
@@ -321,9 +368,14 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
         PUT_KEY(&o, ",\"jti\":");
         put_redacted(&o, rd, who->jti);
     }
+    /* A modern client names itself in every request: as long as a session's. */
     const char *client = r->client_name ? r->client_name : r->s->client_name;
+    char cut[sizeof r->s->client_name];
+    size_t clen = utf8_prefix(client, strlen(client), sizeof cut - 1);
+    memcpy(cut, client, clen);
+    cut[clen] = '\0';
     PUT_KEY(&o, ",\"client\":");
-    jsonw_string(&o, client ? client : "");
+    put_redacted(&o, rd, cut);
     PUT_KEY(&o, ",\"protocol\":");
     jsonw_string(&o, r->modern ? MCP_MODERN_VERSION : r->s->version);
     PUT_KEY(&o, ",\"request_id\":");
@@ -331,12 +383,16 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
     jsonw_value(&o, id);
     cJSON_Delete(id);
     PUT_KEY(&o, ",\"tool\":");
-    jsonw_string(&o, f->tool);
+    char *tool_digest = digest_of(f->tool);     /* an unknown tool's name is the client's */
+    put_redacted(&o, rd, tool_digest ? tool_digest : f->tool);
+    free(tool_digest);
     PUT_KEY(&o, ",\"arguments\":");
     if (!with_args) {
         jsonw_string(&o, "(omitted: too large)");
-    } else if (f->args && rd) {
+    } else if (f->args && (rd || has_long(f->args))) {
         cJSON *ac = cJSON_Duplicate(f->args, 1);
+        if (ac)
+            shorten(ac);
         redact_json(rd, ac);
         jsonw_value(&o, ac);
         cJSON_Delete(ac);
@@ -359,7 +415,9 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
         PUT_KEY(&o, "{\"method\":");
         jsonw_string(&o, bt->method);
         PUT_KEY(&o, ",\"target\":");
-        put_redacted(&o, rd, bt->target);
+        char *own;
+        jsonw_string(&o, shown_target(rd, bt->target, &own));
+        free(own);
         PUT_KEY(&o, ",\"status\":");
         jsonw_number(&o, bt->status);
         PUT_KEY(&o, ",\"bytes\":");
@@ -444,9 +502,12 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
         return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
     }
     if (!visible(m, t)) {
+        /* The file's name only: where the gateway's files live is not the
+         * client's business. */
+        const char *slash = strrchr(t->file, '/');
         snprintf(msg, sizeof msg, "Unknown tool: %s (it is declared in %s but needs the gateway "
                  "policy '%s', which is off; an administrator enables it with --allow-%s)",
-                 t->name, t->file, t->policy, t->policy);
+                 t->name, slash ? slash + 1 : t->file, t->policy, t->policy);
         return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
     }
     if (!permitted(r, t)) {
@@ -468,7 +529,6 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
         log_msg(LOG_INFO, "tools/call %s: %s", t->name, msg);
         log_note(r, LOG_WARNING, t->name, msg);
         *res = error_result(msg);
-        redact_result(m->cfg.redact, *res);
         audit_call(r, name, args, "refused", msg, *res, t0);
         cJSON_Delete(empty);
         return 0;
@@ -512,9 +572,10 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
         buf_append(r->log, logline, len);
     for (size_t i = 0; note_wanted(r, LOG_DEBUG) && i < backend_trace_count(m->b); i++) {
         const backend_trace *bt = backend_trace_at(m->b, i);
-        char line[400];
+        char line[400], *own;
         snprintf(line, sizeof line, "%s %s -> %ld (%zu bytes, %.1f ms)", bt->method,
-                 bt->target, bt->status, bt->bytes, bt->ms);
+                 shown_target(m->cfg.redact, bt->target, &own), bt->status, bt->bytes, bt->ms);
+        free(own);
         log_note(r, LOG_DEBUG, t->name, line);
     }
     if (err_text)
@@ -525,7 +586,6 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     c.structured_quoted = NULL;
     *res = call_result(r, &c);
     call_ctx_clear(&c);
-    redact_result(m->cfg.redact, *res);
     audit_call(r, name, args, outcome, reason, *res, t0);
     send_quoted(item, quoted);
     free(reason);

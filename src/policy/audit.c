@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/ownfile.h"
+
 struct audit {
     int fd;
     char *path;
@@ -89,9 +91,11 @@ audit *audit_open(const char *path, audit_sync sync, err *e)
         err_set(e, ERR_INVALID, "audit log %s: cannot create its folder: %s", path, strerror(errno));
         goto fail;
     }
-    a->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    /* Records of who asked what: never written through a link another
+     * user planted, nor into a file others own or can read. */
+    a->fd = ownfile_open(path, O_WRONLY | O_APPEND | O_CREAT, e);
     if (a->fd < 0) {
-        err_set(e, ERR_INVALID, "audit log %s: %s", path, strerror(errno));
+        err_prefix(e, "audit log %s", path);
         goto fail;
     }
     a->sync = sync;

@@ -8,7 +8,9 @@
  * lines of a 10 ms window, which keeps the ~150 microseconds an fsync
  * costs off every call (an OS crash or power loss may then also lose the
  * last 10 ms of lines; a kill -9 still loses nothing written).  The file
- * is created 0600, its folder 0700. */
+ * is created 0600, its folder 0700; an existing file is used only if it is
+ * a regular file of the gateway's user with mode 0600, reached without a
+ * symbolic link at its last step (util/ownfile.h). */
 #ifndef AUDIT_H
 #define AUDIT_H
 
@@ -16,6 +18,10 @@
 #include "util/err.h"
 
 #define AUDIT_MAX_LINE (1u << 20)   /* callers drop a longer record's arguments */
+/* An argument (or key) longer than this is recorded as its length and
+ * SHA-256, never as text: a client cannot fill the log, and redaction
+ * never runs on it for the log. */
+#define AUDIT_MAX_VALUE 1024u
 
 typedef struct audit audit;
 

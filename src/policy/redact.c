@@ -1,12 +1,12 @@
 /* redact: key and pattern rules, compiled once, applied to cJSON trees. */
 #include "policy/redact.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/rx.h"
 #include "util/yamljson.h"
 #include "util/jsonr.h"
 #include "util/jsonw.h"
@@ -15,8 +15,7 @@ typedef struct {
     char *name;
     char **keys;
     size_t nkeys;
-    regex_t key_re, re;
-    int has_key_re, has_re;
+    rx *key_re, *re;
 } rule;
 
 struct redact {
@@ -30,10 +29,8 @@ static void rule_free(rule *r)
     for (size_t i = 0; i < r->nkeys; i++)
         free(r->keys[i]);
     free(r->keys);
-    if (r->has_key_re)
-        regfree(&r->key_re);
-    if (r->has_re)
-        regfree(&r->re);
+    rx_free(r->key_re);
+    rx_free(r->re);
 }
 
 void redact_free(redact *r)
@@ -60,13 +57,15 @@ static int fail_at(err *e, const yj_doc *d, const char *path, const cJSON *node,
     return err_set(e, ERR_INVALID, "%s:%d:%d: %s", path, line, col, msg);
 }
 
-static int compile(regex_t *re, const char *pat, const yj_doc *d, const char *path,
+/* rx, not regcomp: a rule runs on text a client chose, and glibc's
+ * matcher is quadratic (or worse) on some patterns; rx is linear in the
+ * text whatever the pattern, and refuses what it cannot do so. */
+static int compile(rx **re, const char *pat, const yj_doc *d, const char *path,
                    const cJSON *node, err *e)
 {
-    int rc = regcomp(re, pat, REG_EXTENDED);
-    if (rc != 0) {
-        char why[256], msg[400];
-        regerror(rc, re, why, sizeof why);
+    char why[256], msg[400];
+    *re = rx_compile(pat, why, sizeof why);
+    if (!*re) {
         snprintf(msg, sizeof msg, "invalid regular expression: %s", why);
         return fail_at(e, d, path, node, 0, msg);
     }
@@ -109,7 +108,6 @@ static int load_rule(rule *r, const cJSON *o, const yj_doc *d, const char *path,
             return fail_at(e, d, path, kp, 0, "key_pattern must be a string");
         if (compile(&r->key_re, kp->valuestring, d, path, kp, e) != 0)
             return -1;
-        r->has_key_re = 1;
     }
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "pattern");
     if (p) {
@@ -117,9 +115,8 @@ static int load_rule(rule *r, const cJSON *o, const yj_doc *d, const char *path,
             return fail_at(e, d, path, p, 0, "pattern must be a string");
         if (compile(&r->re, p->valuestring, d, path, p, e) != 0)
             return -1;
-        r->has_re = 1;
     }
-    if (!r->nkeys && !r->has_key_re && !r->has_re)
+    if (!r->nkeys && !r->key_re && !r->re)
         return fail_at(e, d, path, o, 0, "a rule needs keys, key_pattern or pattern");
     return 0;
 }
@@ -165,6 +162,8 @@ fail:
     return NULL;
 }
 
+/* The rule that hides a member's value by its key.  A key_pattern that
+ * cannot be run (out of memory) counts as a match: fail closed. */
 static const rule *key_rule(const redact *r, const char *key)
 {
     for (size_t i = 0; i < r->n; i++) {
@@ -172,45 +171,57 @@ static const rule *key_rule(const redact *r, const char *key)
         for (size_t k = 0; k < ru->nkeys; k++)
             if (strcmp(ru->keys[k], key) == 0)
                 return ru;
-        if (ru->has_key_re && regexec(&ru->key_re, key, 0, NULL, 0) == 0)
+        if (ru->key_re && rx_search(ru->key_re, key, strlen(key)) != 0)
             return ru;
     }
     return NULL;
+}
+
+typedef struct {
+    buf out;
+    const char *src;
+    size_t at;              /* src is copied up to here */
+    const char *name;
+    int failed;
+} splice;
+
+static int on_match(void *ud, size_t start, size_t end)
+{
+    splice *sp = ud;
+    if (buf_append(&sp->out, sp->src + sp->at, start - sp->at) != 0 ||
+        buf_printf(&sp->out, "[REDACTED:%s]", sp->name) != 0)
+        sp->failed = 1;
+    sp->at = end;
+    return sp->failed;
 }
 
 char *redact_text(const redact *r, const char *s, int *count)
 {
     int hits = 0;
     char *cur = NULL;      /* owned copy once something matched */
+    size_t len = strlen(s);
     for (size_t i = 0; r && i < r->n; i++) {
         const rule *ru = &r->rules[i];
-        if (!ru->has_re)
+        if (!ru->re)
             continue;
-        const char *src = cur ? cur : s;
-        buf out;
-        buf_init(&out, (size_t)1 << 30);
-        const char *p = src;
-        regmatch_t m;
-        int matched = 0, flags = 0;
-        while (*p && regexec(&ru->re, p, 1, &m, flags) == 0) {
-            if (m.rm_eo == m.rm_so) {          /* empty match: step over one byte */
-                buf_append(&out, p, (size_t)m.rm_so + 1);
-                p += m.rm_so + 1;
-            } else {
-                buf_append(&out, p, (size_t)m.rm_so);
-                buf_printf(&out, "[REDACTED:%s]", ru->name);
-                p += m.rm_eo;
-                matched++;
-            }
-            flags = REG_NOTBOL;
+        splice sp = { .src = cur ? cur : s, .name = ru->name };
+        buf_init(&sp.out, (size_t)1 << 30);
+        long matched = rx_matches(ru->re, sp.src, len, on_match, &sp);
+        if (matched > 0 && !sp.failed)
+            sp.failed = buf_append(&sp.out, sp.src + sp.at, len - sp.at) != 0;
+        if (matched < 0 || sp.failed) {
+            buf_free(&sp.out);
+            free(cur);
+            hits = -1;
+            cur = NULL;
+            break;
         }
         if (matched) {
-            buf_puts(&out, p);
             free(cur);
-            cur = buf_steal(&out, NULL);
-            hits += matched;
+            cur = buf_steal(&sp.out, &len);
+            hits += (int)matched;
         } else {
-            buf_free(&out);
+            buf_free(&sp.out);
         }
     }
     if (count)
@@ -218,24 +229,68 @@ char *redact_text(const redact *r, const char *s, int *count)
     return cur;
 }
 
-static int redact_node(const redact *r, cJSON *node)
+/* What stands for a text that could not be redacted (out of memory):
+ * static, so hiding it needs no allocation. */
+static char hidden[] = "[REDACTED]";
+
+/* it becomes the string "[REDACTED]" without allocating: fail closed. */
+static void hide(cJSON *it)
+{
+    cJSON_Delete(it->child);
+    it->child = NULL;
+    if (!(it->type & cJSON_IsReference))
+        free(it->valuestring);
+    it->valuestring = hidden;
+    it->type = cJSON_String | cJSON_IsReference | (it->type & cJSON_StringIsConst);
+}
+
+/* Pattern rules over a member's key: a key can carry a name too. */
+static int redact_key(const redact *r, cJSON *it)
+{
+    int n = 0;
+    char *k = redact_text(r, it->string, &n);
+    if (!k && n == 0)
+        return 0;
+    if (!(it->type & cJSON_StringIsConst))
+        free(it->string);
+    it->string = k ? k : hidden;
+    it->type = k ? it->type & ~cJSON_StringIsConst : it->type | cJSON_StringIsConst;
+    return n < 0 ? 1 : n;
+}
+
+static int redact_node(const redact *r, cJSON *node, redact_skip skip)
 {
     int hits = 0;
     cJSON *it = node->child;
     while (it) {
         cJSON *next = it->next;
         const rule *ru = cJSON_IsObject(node) && it->string ? key_rule(r, it->string) : NULL;
-        if (ru) {
+        if ((it->type & cJSON_IsReference) || (skip && skip(node, it))) {
+            /* A borrowed tree (tools/list's schemas) is the admin's own text;
+             * what the caller skips (image data) is no text at all. */
+            it = next;
+            continue;
+        } else if (ru) {
             char marker[300];
             snprintf(marker, sizeof marker, "[REDACTED:%s]", ru->name);
-            /* By key, so the replacement keeps the member's name. */
-            cJSON_ReplaceItemInObjectCaseSensitive(node, it->string, cJSON_CreateString(marker));
+            cJSON *rep = cJSON_CreateString(marker);
+            if (rep) {
+                rep->string = it->string;
+                rep->type |= it->type & cJSON_StringIsConst;
+                it->string = NULL;
+                cJSON_ReplaceItemViaPointer(node, it, rep);
+                it = rep;
+            } else {
+                hide(it);
+            }
             hits++;
         } else if (cJSON_IsString(it)) {
             hits += redact_json(r, it);
         } else if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
-            hits += redact_node(r, it);
+            hits += redact_node(r, it, skip);
         }
+        if (cJSON_IsObject(node) && it->string)
+            hits += redact_key(r, it);
         it = next;
     }
     return hits;
@@ -243,29 +298,135 @@ static int redact_node(const redact *r, cJSON *node)
 
 int redact_json(const redact *r, cJSON *node)
 {
-    if (!r || !node)
+    return redact_json_except(r, node, NULL);
+}
+
+int redact_json_except(const redact *r, cJSON *node, redact_skip skip)
+{
+    if (!r || !node || (node->type & cJSON_IsReference))
         return 0;
     if (!cJSON_IsString(node))
-        return redact_node(r, node);
+        return redact_node(r, node, skip);
     /* A string that is itself JSON (a text block rendering the structured
      * result) gets the key rules too. */
     const char *s = node->valuestring;
     int hits = 0;
     if (s[0] == '{' || s[0] == '[') {
         cJSON *inner = jsonr_parse(s, strlen(s) + 1, NULL);   /* as cJSON_Parse */
-        if (inner && (hits = redact_node(r, inner)) > 0) {
+        if (inner && (hits = redact_node(r, inner, NULL)) > 0) {
             char *re = jsonw_print(inner, NULL);
-            if (re)
-                cJSON_SetValuestring(node, re);
-            free(re);
+            cJSON_Delete(inner);
+            if (!re) {
+                hide(node);
+                return hits;
+            }
+            free(node->valuestring);
+            node->valuestring = re;
+        } else {
+            cJSON_Delete(inner);
         }
-        cJSON_Delete(inner);
     }
     int n = 0;
     char *t = redact_text(r, node->valuestring, &n);
     if (t) {
-        cJSON_SetValuestring(node, t);
-        free(t);
+        /* Ours to replace: a reference's text is never reached here. */
+        free(node->valuestring);
+        node->valuestring = t;
+    } else if (n < 0) {
+        hide(node);
+        n = 1;
     }
     return hits + n;
+}
+
+/* ---- REST targets ---- */
+
+static int hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The n bytes at s percent-decoded (and '+' as a space in a query) into
+ * out (n + 1 bytes); -1 when a %00 would cut the text short. */
+static int pct_decode(const char *s, size_t n, int query, char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+            (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+            if (hi == 0 && lo == 0)
+                return -1;
+            out[k++] = (char)(hi << 4 | lo);
+            i += 2;
+        } else {
+            out[k++] = query && s[i] == '+' ? ' ' : s[i];
+        }
+    }
+    out[k] = '\0';
+    return 0;
+}
+
+/* Percent-encodes all but unreserved characters, and the brackets and
+ * colon of the markers, which stay readable in the audit log. */
+static int pct_encode(buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~[]:", *p)) {
+            if (buf_append(b, p, 1) != 0)
+                return -1;
+        } else {
+            char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+            if (buf_append(b, e, 3) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+char *redact_target(const redact *r, const char *target, int *count)
+{
+    size_t n = strlen(target);
+    const char *q = strchr(target, '?');
+    char *tmp = malloc(n + 1);
+    buf out;
+    buf_init(&out, (size_t)1 << 30);
+    int hits = 0, fail = !tmp;
+    for (size_t i = 0; !fail && i <= n;) {
+        int query = q && target + i > q;
+        size_t j = i;
+        while (j < n && !(query ? target[j] == '&' || target[j] == '=' : target[j] == '/' || target[j] == '?'))
+            j++;
+        int c = 0;
+        if (pct_decode(target + i, j - i, query, tmp) != 0) {
+            /* a %00 inside: the raw text is what the patterns see */
+            memcpy(tmp, target + i, j - i);
+            tmp[j - i] = '\0';
+        }
+        char *red = redact_text(r, tmp, &c);
+        if (c < 0)
+            fail = 1;
+        else if (red)
+            fail = pct_encode(&out, red) != 0;
+        else
+            fail = buf_append(&out, target + i, j - i) != 0;
+        hits += c > 0 ? c : 0;
+        free(red);
+        if (j < n && !fail)
+            fail = buf_append(&out, target + j, 1) != 0;
+        i = j + 1;
+    }
+    free(tmp);
+    if (fail || !hits) {
+        buf_free(&out);
+        if (count)
+            *count = fail ? -1 : 0;
+        return NULL;
+    }
+    if (count)
+        *count = hits;
+    return buf_steal(&out, NULL);
 }

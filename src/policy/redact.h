@@ -6,8 +6,11 @@
  *     - name: patient-tags          # shown in the marker [REDACTED:patient-tags]
  *       keys: [PatientName, ...]    # JSON members with these exact keys:
  *                                   #   the whole value is replaced
- *       key_pattern: "Patient"      # same, for keys matching this POSIX ERE
- *       pattern: "MRN[0-9]+"        # every match inside any string is replaced
+ *       key_pattern: "Patient"      # same, for keys matching this ERE
+ *       pattern: "MRN[0-9]+"        # every match inside any string (and
+ *                                   #   any member's key) is replaced
+ * Patterns are POSIX EREs as util/rx.h reads them: over UTF-8 characters,
+ * leftmost-longest, never back-references.
  * A rule has a name and at least one of keys, key_pattern, pattern. */
 #ifndef REDACT_H
 #define REDACT_H
@@ -28,8 +31,20 @@ size_t  redact_rule_count(const redact *r);
  * in strings that are themselves JSON texts); returns the number of
  * replacements. */
 int   redact_json(const redact *r, cJSON *node);
+/* As redact_json, leaving alone every member for which skip(parent,
+ * member) is non-zero (image data: a pattern could match inside base64). */
+typedef int (*redact_skip)(const cJSON *parent, const cJSON *member);
+int   redact_json_except(const redact *r, cJSON *node, redact_skip skip);
 /* Pattern rules over one string: a malloc'd redacted copy, or NULL when
- * nothing matched.  *count (may be NULL) gets the replacements. */
+ * nothing matched.  *count (may be NULL) gets the replacements, or -1
+ * when memory ran out half way: then the text must not go out at all.
+ * Patterns run in time linear in the text (util/rx.h), whatever the
+ * rules; a string that cannot be redacted is replaced, never passed on. */
 char *redact_text(const redact *r, const char *s, int *count);
+/* A REST target as the audit log and debug notes show it: each path
+ * segment and each query name and value is percent-decoded before the
+ * pattern rules run on it (a name travels as DOE%5EJOHN), and encoded
+ * again when something matched.  As redact_text otherwise. */
+char *redact_target(const redact *r, const char *target, int *count);
 
 #endif

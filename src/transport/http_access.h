@@ -46,7 +46,8 @@ int http_legacy_version(const char *v);
 
 /* Reads a bearer token from path: the first line, trailing whitespace
  * removed; must be 1 to HTTP_ACCESS_MAX_TOKEN visible ASCII characters.
- * NULL with why (a static string or strerror) in *why. */
+ * The file must pass util/ownfile.h's checks (ours, mode 0600 or 0400, no
+ * symbolic link).  NULL with why (a static string) in *why. */
 char *http_token_load(const char *path, const char **why);
 
 #endif

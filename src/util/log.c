@@ -3,10 +3,25 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "util/utf8.h"
+
+/* Bytes of one message the filter sees whole before the line is cut, so
+ * a name that straddles the cut is still found. */
+#define LOG_MAX_FILTERED (64u << 10)
+
 static log_level g_level = LOG_INFO;
+static log_filter g_filter;
+static void *g_filter_ud;
+
+void log_set_filter(log_filter f, void *ud)
+{
+    g_filter = f;
+    g_filter_ud = ud;
+}
 
 static const char *const names[] = {
     "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"
@@ -119,12 +134,34 @@ static size_t vline(log_level l, char *out, size_t n, const char *fmt, va_list a
     if (k > n - 2)
         k = n - 2;
     memcpy(out, head, k);
+    char small[2048], *big = NULL;
+    va_list again;
+    va_copy(again, ap);
+    int need = vsnprintf(small, sizeof small, fmt, ap);
+    const char *msg = need < 0 ? "" : small;
+    if (g_filter && need >= (int)sizeof small) {
+        size_t len = (size_t)need < LOG_MAX_FILTERED ? (size_t)need + 1 : LOG_MAX_FILTERED;
+        if ((big = malloc(len)) != NULL) {
+            vsnprintf(big, len, fmt, again);
+            msg = big;
+        }
+    }
+    va_end(again);
+    /* The one place a stderr line's text is redacted. */
+    int failed = 0;
+    char *filtered = g_filter ? g_filter(g_filter_ud, msg, &failed) : NULL;
+    if (failed)
+        msg = "(message withheld: it could not be redacted)";
+    else if (filtered)
+        msg = filtered;
+    size_t len = utf8_prefix(msg, strlen(msg), n - 2 - k);
+    memcpy(out + k, msg, len);
+    k += len;
+    out[k++] = '\n';
     out[k] = '\0';
-    vsnprintf(out + k, n - 1 - k, fmt, ap);
-    size_t len = strlen(out);
-    out[len++] = '\n';
-    out[len] = '\0';
-    return len;
+    free(filtered);
+    free(big);
+    return k;
 }
 
 size_t log_line(log_level l, char *out, size_t n, const char *fmt, ...)

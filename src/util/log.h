@@ -14,6 +14,12 @@ typedef enum {
 int         log_level_parse(const char *name);
 const char *log_level_name(log_level l);
 void        log_set_level(log_level l);
+/* A filter every message passes before it is written (the gateway's
+ * redaction): a malloc'd replacement, or NULL to keep the message; with
+ * *failed set the message is withheld.  Set once, before any thread
+ * logs.  Messages are cut (between characters) after the filter. */
+typedef char *(*log_filter)(void *ud, const char *msg, int *failed);
+void        log_set_filter(log_filter f, void *ud);
 /* Now as UTC ISO 8601 with milliseconds ("2026-11-25T08:23:55.544Z"),
  * the form of log lines and audit records. */
 void        log_timestamp(char *out, size_t n);

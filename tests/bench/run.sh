@@ -70,3 +70,10 @@ if [ -n "$BENCH_BIG" ]; then
     echo
     "$BIN" volume "$BUILD" 1024 3
 fi
+# Redaction of the recommended rules on adversarial 4 MiB strings, linked
+# against the gateway's own objects.
+# shellcheck disable=SC2046
+$CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra \
+    -Isrc tests/bench/bench_redact.c "$BUILD/libslicermcp.a" \
+    $(pkg-config --cflags --libs libcjson yaml-0.1) -lm -o "$TMP/bench_redact"
+"$TMP/bench_redact" tools.d/redact/recommended.yaml "$TMP"

@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -559,6 +560,7 @@ static void test_token(void)
     char tf[512];
     snprintf(tf, sizeof tf, "%s/token", t_tmpdir());
     t_write_file(tf, "s3cret-token-value\n", 19);
+    chmod(tf, 0600);
     const char *extra[] = { "--token-file", tf, NULL };
     gw *g = gw_start_at("0.0.0.0:0", extra);
     T_ASSERT(g, "start with token");

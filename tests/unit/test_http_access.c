@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,6 +139,7 @@ static void test_token_file(void)
     const char *why = NULL;
     snprintf(p, sizeof p, "%s/tok", t_tmpdir());
     t_write_file(p, "abc123\r\n", 8);
+    chmod(p, 0600);     /* a secret: readable by its owner only */
     char *t = http_token_load(p, &why);
     T_CHECK(t && strcmp(t, "abc123") == 0, "token '%s'", t ? t : why);
     free(t);
@@ -147,6 +149,19 @@ static void test_token_file(void)
     T_CHECK(!http_token_load(p, &why), "space refused");
     snprintf(p, sizeof p, "%s/none", t_tmpdir());
     T_CHECK(!http_token_load(p, &why), "missing file refused");
+    /* Issue 16.7: ours, mode 0600 (or 0400), never behind a link. */
+    snprintf(p, sizeof p, "%s/tok", t_tmpdir());
+    t_write_file(p, "abc123\n", 7);
+    chmod(p, 0640);
+    T_CHECK(!http_token_load(p, &why) && strstr(why, "mode 0640"), "group-readable refused: %s", why);
+    chmod(p, 0400);
+    t = http_token_load(p, &why);
+    T_CHECK(t && !strcmp(t, "abc123"), "read-only for its owner is fine: %s", t ? t : why);
+    free(t);
+    char l[512];
+    snprintf(l, sizeof l, "%s/toklink", t_tmpdir());
+    T_CHECK(symlink(p, l) == 0 && !http_token_load(l, &why) && strstr(why, "symbolic link"), "a link refused: %s",
+            why);
 }
 
 /* ---- the gate ---- */
