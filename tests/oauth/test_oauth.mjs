@@ -15,7 +15,7 @@
 // The provider does no RFC 8707 of its own: a hook gives each token the
 // audience and scope its request asked for, as a real provider would.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { report, startSim, tally, waitForFile } from '../lib/harness.mjs';
+
+// What tools.d itself says, from its files, not from the gateway: tools
+// without a policy, and of those the ones annotated readOnlyHint: true.
+const shipped = readdirSync('tools.d').filter((f) => f.endsWith('.yaml'))
+  .map((f) => readFileSync(join('tools.d', f), 'utf8'))
+  .filter((t) => !/^policy:/m.test(t));
+const SHIPPED_ALL = shipped.length;
+const SHIPPED_READ = shipped.filter((t) => /readOnlyHint: true/.test(t)).length;
 
 const BUILD = process.argv[2] || 'build';
 const TMP = mkdtempSync(join(tmpdir(), 'slicer-mcp-oauth-'));
@@ -100,7 +108,7 @@ async function main() {
       const token = await clientCredentials(issuer, { scope: 'slicer:read', resource: mcpUrl });
       const { client } = await connectWith(mcpUrl, { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
       const names = (await client.listTools()).tools.map((t) => t.name);
-      if (names.length !== 8 || names.includes('set_layout') || !names.includes('get_volume_info'))
+      if (names.length !== SHIPPED_READ || names.includes('set_layout') || !names.includes('get_volume_info'))
         problems.push(`read scope lists ${names.join(',')}`);
       const info = await client.callTool({ name: 'get_slicer_info', arguments: {} });
       if (info.isError) problems.push(`get_slicer_info failed: ${JSON.stringify(info)}`);
@@ -149,7 +157,7 @@ async function main() {
       await transport.finishAuth(code);
       const { client: c2 } = await connectWith(mcpUrl, { authProvider: provider_ });
       const names = (await c2.listTools()).tools.map((t) => t.name);
-      if (names.length !== 13) problems.push(`read+write lists ${names.length} tools`);
+      if (names.length !== SHIPPED_ALL) problems.push(`read+write lists ${names.length} tools`);
       const res = await c2.callTool({ name: 'set_layout', arguments: { layout: 'FourUp' } });
       if (res.isError) problems.push(`set_layout: ${JSON.stringify(res)}`);
       await c2.close();
