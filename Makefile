@@ -8,7 +8,7 @@ ifeq ($(PLATFORM),posix)
 BUILD   ?= build-posix
 endif
 BUILD   ?= build
-PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib gnutls
+PKGS    ?= libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib gnutls nettle
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2
 OPT     ?= -O2 -g

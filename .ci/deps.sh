@@ -16,6 +16,7 @@ deb_of() {
     libmicrohttpd) echo libmicrohttpd-dev ;;
     zlib) echo zlib1g-dev ;;
     gnutls) echo libgnutls28-dev ;;
+    nettle) echo nettle-dev ;;
     *) echo "$1" ;;
     esac
 }
@@ -28,6 +29,7 @@ brew_of() {
     libmicrohttpd) echo libmicrohttpd ;;
     zlib) echo zlib ;;
     gnutls) echo gnutls ;;
+    nettle) echo nettle ;;
     *) echo "$1" ;;
     esac
 }

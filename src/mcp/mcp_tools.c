@@ -3,6 +3,9 @@
 #include "mcp/mcp_internal.h"
 
 #include <math.h>
+#include <nettle/base16.h>
+#include <nettle/sha2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,6 @@
 #include "util/jsonw.h"
 #include "util/log.h"
 #include "util/mono.h"
-#include "util/sha256.h"
 #include "util/utf8.h"
 
 /* Fields of Tool by protocol version: annotations arrived in 2025-03-26,
@@ -299,8 +301,14 @@ static char *digest_of(const char *s)
     size_t n = strlen(s);
     if (n <= AUDIT_MAX_VALUE)
         return NULL;
-    char hex[65], *out = malloc(112);
-    sha256_hex(s, n, hex);
+    struct sha256_ctx ctx;
+    uint8_t md[SHA256_DIGEST_SIZE];
+    char hex[BASE16_ENCODE_LENGTH(SHA256_DIGEST_SIZE) + 1], *out = malloc(112);
+    sha256_init(&ctx);
+    sha256_update(&ctx, n, (const uint8_t *)s);
+    sha256_digest(&ctx, sizeof md, md);
+    base16_encode_update(hex, sizeof md, md);
+    hex[sizeof hex - 1] = '\0';
     if (out)
         snprintf(out, 112, "[%zu bytes, sha256 %s]", n, hex);
     return out;

@@ -265,11 +265,46 @@ static void test_long_values_digested(void)
     free(log);
 }
 
+/* The audit digest is SHA-256 of the value's bytes, as sha256sum prints it
+ * (run here, on the same bytes): a value of many kinds of character, one
+ * byte past AUDIT_MAX_VALUE, whose padding spans two blocks. */
+static void test_digest_is_sha256sum(void)
+{
+    char value[1026], file[512], cmd[600], hex[65] = "", want[112];
+    for (size_t i = 0; i < 1025; i++)
+        value[i] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ,.:;-_"[i * 7 % 68];
+    value[1025] = '\0';
+    snprintf(file, sizeof file, "%s/digest-value.txt", t_tmpdir());
+    T_ASSERT(t_write_file(file, value, 1025) == 0, "write %s", file);
+    snprintf(cmd, sizeof cmd, "sha256sum '%s'", file);
+    FILE *p = popen(cmd, "r");
+    T_ASSERT(p != NULL, "popen sha256sum");
+    int got = fscanf(p, "%64[0-9a-f]", hex);
+    pclose(p);
+    T_ASSERT(got == 1 && strlen(hex) == 64, "sha256sum's answer: %s", hex);
+    snprintf(want, sizeof want, "[1025 bytes, sha256 %s]", hex);
+
+    e2e x;
+    char audit[512], args[1100];
+    T_ASSERT(start_redacted(&x, NULL, "audit-sha256sum.jsonl", audit, sizeof audit) == 0, "start");
+    snprintf(args, sizeof args, "{\"name\":\"%s\"}", value);
+    cJSON_Delete(t_mcp_call(x.mcp, "list_nodes", args, 5000));
+    e2e_stop(&x);
+    char *log = t_read_file(audit, NULL);
+    cJSON *line = log ? cJSON_Parse(log) : NULL;
+    const cJSON *name = get(get(line, "arguments"), "name");
+    T_CHECK(cJSON_IsString(name) && !strcmp(name->valuestring, want), "%s, want %s",
+            cJSON_IsString(name) ? name->valuestring : "(none)", want);
+    cJSON_Delete(line);
+    free(log);
+}
+
 int main(void)
 {
     t_run("redact_long_letters_answered", test_long_letters_answered);
     t_run("redact_every_way_out", test_every_way_out_redacted);
     t_run("audit_long_values_digested", test_long_values_digested);
+    t_run("audit_digest_is_sha256sum", test_digest_is_sha256sum);
     t_run("audit_client_name_utf8", test_client_name_cut_between_characters);
     t_run("private_files_checked", test_private_files_checked);
     t_run("unknown_tool_no_path", test_unknown_tool_no_path);

@@ -13,7 +13,7 @@ SECONDS_EACH=${1:-60}
 OUT=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 CC_FUZZ=${FUZZ_CC:-clang}
-PKGS="libcurl libcjson yaml-0.1 libpng libmicrohttpd"
+PKGS="libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib nettle"
 HARNESSES=${*:-"jsonrpc jsonr tools_doc schema_validate schema_compile png nrrd slicer_response"}
 
 if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; return 0; }' |
