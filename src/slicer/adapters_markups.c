@@ -256,9 +256,16 @@ static cJSON *markup_ids(call_ctx *c, size_t kinds_end[NKINDS], err *e)
             cJSON_Delete(all);
             return NULL;
         }
+        /* Slicer's answer is hostile input: only the strings of an
+         * array are ids (fuzz_slicer_response found an object's members
+         * passed on as ids with no string). */
         cJSON *id;
-        while ((id = cJSON_DetachItemFromArray(ids, 0)) != NULL)
-            cJSON_AddItemToArray(all, id);
+        while (cJSON_IsArray(ids) && (id = cJSON_DetachItemFromArray(ids, 0)) != NULL) {
+            if (cJSON_IsString(id))
+                cJSON_AddItemToArray(all, id);
+            else
+                cJSON_Delete(id);
+        }
         cJSON_Delete(ids);
         kinds_end[k] = (size_t)cJSON_GetArraySize(all);
     }
