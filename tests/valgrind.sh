@@ -10,7 +10,9 @@
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
 export BUILD_DIR="$BUILD"
-OUT=tests/out/valgrind
+# Absolute: test_e2e_install starts the installed gateway from another
+# folder, where a relative --log-file would leave valgrind no log to write.
+OUT=$(pwd)/tests/out/valgrind
 JOBS=${VALGRIND_JOBS:-2}
 command -v valgrind >/dev/null || { echo "valgrind.sh: valgrind is not installed (apt-get install valgrind)"; exit 2; }
 [ -x "$BUILD/slicer-mcp" ] || { echo "valgrind.sh: $BUILD/slicer-mcp missing (make all)"; exit 2; }
