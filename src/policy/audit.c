@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/ownfile.h"
+#include "util/mono.h"
 
 struct audit {
     int fd;
@@ -41,13 +42,7 @@ static void *syncer_main(void *arg)
             break;
         if (!a->stop) {
             /* Let the window fill; a stop request cuts it short. */
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += AUDIT_SYNC_WINDOW_MS * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
+            struct timespec until = mono_deadline(CLOCK_REALTIME, AUDIT_SYNC_WINDOW_MS);
             while (!a->stop && pthread_cond_timedwait(&a->cv, &a->mu, &until) == 0) {}
         }
         a->dirty = 0;

@@ -238,13 +238,7 @@ static ssize_t job_read(void *cls, uint64_t pos, char *dst, size_t max)
             pthread_mutex_unlock(&j->mu);
             return 14;
         }
-        struct timespec until;
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_nsec += HTTP_CALL_POLL_MS * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = mono_deadline(CLOCK_MONOTONIC, HTTP_CALL_POLL_MS);
         pthread_cond_timedwait(&j->cv, &j->mu, &until);
     }
 }

@@ -1,5 +1,6 @@
 /* http_gate: a FIFO lock with a bounded queue and time-outs. */
 #include "transport/http_gate.h"
+#include "util/mono.h"
 
 #include <errno.h>
 #include <time.h>
@@ -76,16 +77,8 @@ gate_result http_gate_enter(http_gate *g, long timeout_ms, unsigned *queued, voi
         g->head = &w;
     g->tail = &w;
     g->waiting++;
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    if (timeout_ms >= 0) {
-        until.tv_sec += timeout_ms / 1000;
-        until.tv_nsec += (timeout_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-    }
+    /* Unused when timeout_ms < 0 (no limit). */
+    struct timespec until = mono_deadline(CLOCK_MONOTONIC, timeout_ms >= 0 ? timeout_ms : 0);
     gate_result r = GATE_OK;
     while (!w.granted && !g->stopped) {
         int rc = timeout_ms >= 0 ? pthread_cond_timedwait(&w.cv, &g->mu, &until)

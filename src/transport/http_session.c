@@ -328,14 +328,7 @@ int http_sess_stream_open(http_sessions *t, http_sess *s)
 
 char *http_sess_stream_next(http_sessions *t, http_sess *s, long wait_ms, int *done)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += wait_ms / 1000;
-    until.tv_nsec += (wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec until = mono_deadline(CLOCK_MONOTONIC, wait_ms);
     char *msg = NULL;
     pthread_mutex_lock(&t->mu);
     while (!s->q_len && !s->ended && !t->stopped)
