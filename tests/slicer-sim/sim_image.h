@@ -91,7 +91,7 @@ int  sim_render_screenshot(const sim_volume *bg, const double red_s2r[16],
                            sim_bytes *png);
 
 /* Encodes an 8-bit image (channels 1..4) as PNG at the given zlib level
- * (0 = stored, like Slicer). */
+ * (0 = stored, like Slicer) and libpng's default row filters. */
 int  sim_png_encode(const unsigned char *px, int w, int h, int channels,
                     int level, sim_bytes *png);
 

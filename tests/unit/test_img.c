@@ -37,8 +37,9 @@ static void mem_flush(png_structp pp)
     (void)pp;
 }
 
-/* Writes an 8-bit PNG the way Slicer does (zlib level 0, no filter) with
- * the full libpng API; channels 1..4.  Returns malloc'd bytes or NULL.
+/* Writes an 8-bit PNG the way Slicer does (vtkPNGWriter: zlib level 0
+ * and libpng's default, adaptive row filters) with the full libpng API;
+ * channels 1..4.  Returns malloc'd bytes or NULL.
  * Nothing local is modified between setjmp and a longjmp. */
 static unsigned char *png_level0(const unsigned char *px, unsigned w, unsigned h,
                                  int channels, size_t *len)
@@ -61,7 +62,6 @@ static unsigned char *png_level0(const unsigned char *px, unsigned w, unsigned h
     png_set_IHDR(pp, ip, w, h, 8, types[channels], PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_compression_level(pp, 0);
-    png_set_filter(pp, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_write_info(pp, ip);
     for (unsigned y = 0; y < h; y++)
         png_write_row(pp, px + (size_t)y * w * channels);
