@@ -1,8 +1,10 @@
 /* test_e2e_images: every image tool's largest answer fits what MCP
  * clients accept, by default (issue 17): Claude Desktop refuses an image
- * block over 1 MiB of base64.  slicer-sim draws its views at the
- * size of a 4K screen (3840x2160), so the PNGs it sends are far over that
- * (a slice view of 4096x4096 would pass IMG_MAX_PNG_BYTES and be refused). */
+ * block over 1 MiB of base64.  slicer-sim draws its 3D view at the size
+ * of a 4K screen (3840x2160) and its slice views at 4096x3072 (the
+ * gateway's gray PNGs of 4K slices fit 1 MiB), so the PNGs it sends are
+ * far over that (a slice view of 4096x4096 would pass IMG_MAX_PNG_BYTES
+ * and be refused). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,17 +96,17 @@ static void test_byte_limit_holds(void)
         T_CHECK(fabs(cJSON_GetArrayItem(ps, 0)->valuedouble - want) < 1e-9 * want,
                 "%s: %u px wide, pixel_size_mm %g, want %g", views[i], w,
                 ps ? cJSON_GetArrayItem(ps, 0)->valuedouble : -1, want);
-        T_CHECK(w == 3840 || says(r, "to fit the 1 MiB base64 limit"), "%s: %u px wide, the text says why",
+        T_CHECK(w == 4096 || says(r, "to fit the 1 MiB base64 limit"), "%s: %u px wide, the text says why",
                 views[i], w);
-        scaled += w < 3840;
+        scaled += w < 4096;
         cJSON_Delete(r);
     }
-    T_CHECK(scaled > 0, "at least one 4K slice view needed the byte limit (else this test proves nothing)");
+    T_CHECK(scaled > 0, "at least one large slice view needed the byte limit (else this test proves nothing)");
 }
 
 int main(void)
 {
-    const char *sim[] = { "--view3d-size", "3840x2160", "--view-size", "3840x2160", NULL };
+    const char *sim[] = { "--view3d-size", "3840x2160", "--view-size", "4096x3072", NULL };
     if (e2e_start(&X, sim, NULL) != 0) {
         printf("FAIL images_start\n");
         return 1;
