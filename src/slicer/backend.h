@@ -82,7 +82,9 @@ int  backend_call_stream(backend *b, const char *method, const char *target,
 /* Between calls, off the reply's path: frees the easy handles used since
  * the last time and makes ready as many fresh ones as the most any call
  * has needed so far, at most 4 (without it, each call makes and frees
- * its own). */
+ * its own); closes the connections the last call used and opens the
+ * next call's (without it, each REST call connects and closes on the
+ * way to the reply). */
 void backend_idle(backend *b);
 /* The calls made since the last reset (at most BACKEND_MAX_TRACE kept). */
 void backend_trace_reset(backend *b);
