@@ -426,17 +426,28 @@ static int ad_slice_view(call_ctx *c, err *e)
         free(view);
         return call_fail(c, ce.msg);
     }
+    /* The image is re-encoded while Slicer answers the properties. */
+    int image = c->t->result == TOOL_RESULT_IMAGE;
+    imgreply job;
+    if (image) {
+        const cJSON *ms = cJSON_GetObjectItemCaseSensitive(c->args, "max_size");
+        unsigned max_side = cJSON_IsNumber(ms) && ms->valuedouble >= 1 ? (unsigned)ms->valuedouble : 0;
+        imgreply_start(&job, png.body.data, png.body.len, max_side);
+    }
     cJSON *meta = slice_meta(c, v, &ce);
     if (!meta) {
+        if (image) {
+            err je;
+            if (imgreply_join(&job, &je) == 0)
+                free(job.b64);
+        }
         backend_resp_free(&png);
         free(view);
         return call_fail(c, ce.msg);
     }
-    if (c->t->result == TOOL_RESULT_IMAGE) {
-        const cJSON *ms = cJSON_GetObjectItemCaseSensitive(c->args, "max_size");
-        unsigned max_side = cJSON_IsNumber(ms) && ms->valuedouble >= 1 ? (unsigned)ms->valuedouble : 0;
+    if (image) {
         unsigned w = 0, h = 0;
-        if (call_add_png(c, png.body.data, png.body.len, max_side, &w, &h, &ce) != 0) {
+        if (call_add_png(c, &job, &w, &h, &ce) != 0) {
             cJSON_Delete(meta);
             backend_resp_free(&png);
             free(view);

@@ -6,10 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/base64.h"
 #include "policy/guard.h"
-#include "slicer/img.h"
-#include "slicer/imgfit.h"
 #include "util/jsonr.h"
 #include "util/jsonw.h"
 
@@ -222,48 +219,34 @@ int call_set_structured(call_ctx *c, cJSON *obj)
     return c->structured_item ? 0 : -1;
 }
 
-/* Re-encodes png to fit max_side and the clients' byte limit (imgfit) and
- * adds it as image content; *fit says what was done. */
-static int add_png(call_ctx *c, const void *png, size_t len, unsigned max_side, imgfit_info *fit, err *e)
+/* Adds a finished job's image as image content (takes j->b64). */
+static int add_image(call_ctx *c, imgreply *j, err *e)
 {
-    img_rgba in = { 0 };
-    void *out = NULL;
-    size_t out_len = 0;
-    int rc = -1;
-    if (img_decode_png(png, len, &in, e) != 0)
-        goto done;
-    /* Black where Slicer's image is transparent, as its views show it:
-     * the model sees what a person sees, in fewer channels. */
-    size_t see_through = img_flatten_black(&in);
-    if (imgfit_encode(&in, max_side, IMGFIT_MAX_B64, &out, &out_len, fit, e) != 0)
-        goto done;
-    /* Slicer's screenshot is already compressed (Qt's default level): when
-     * the fast re-encoding comes out larger, the original, decoded and so
-     * known to be a sound PNG, is the smaller faithful answer. */
-    const void *send = out;
-    size_t send_len = out_len;
-    if (fit->w == in.w && fit->h == in.h && !see_through && len < out_len) {
-        send = png;
-        send_len = len;
-    }
-    char *b64 = base64_encode(send, send_len, NULL);
     cJSON *blk = cJSON_CreateObject();
-    if (!b64 || !blk) {
-        free(b64);
+    cJSON *data = cJSON_CreateString(j->b64);
+    free(j->b64);
+    j->b64 = NULL;
+    if (!blk || !data) {
         cJSON_Delete(blk);
-        err_set(e, ERR_INTERNAL, "out of memory");
-        goto done;
+        cJSON_Delete(data);
+        return err_set(e, ERR_INTERNAL, "out of memory");
     }
     cJSON_AddStringToObject(blk, "type", "image");
-    cJSON_AddItemToObject(blk, "data", cJSON_CreateString(b64));
+    cJSON_AddItemToObject(blk, "data", data);
     cJSON_AddStringToObject(blk, "mimeType", "image/png");
-    free(b64);
     cJSON_AddItemToArray(c->content, blk);
-    rc = 0;
-done:
-    free(out);
-    img_free(&in);
-    return rc;
+    return 0;
+}
+
+/* Re-encodes png to fit max_side and the clients' byte limit and adds it
+ * as image content; *fit says what was done. */
+static int add_png(call_ctx *c, const void *png, size_t len, unsigned max_side, imgfit_info *fit, err *e)
+{
+    imgreply j;
+    if (imgreply_run(&j, png, len, max_side, e) != 0)
+        return -1;
+    *fit = j.fit;
+    return add_image(c, &j, e);
 }
 
 /* What the text block says about a downscaled image. */
@@ -278,11 +261,12 @@ static void fit_note(const imgfit_info *fit, char *out, size_t n)
         out[0] = '\0';
 }
 
-int call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
-                 unsigned *w, unsigned *h, err *e)
+int call_add_png(call_ctx *c, imgreply *j, unsigned *w, unsigned *h, err *e)
 {
-    imgfit_info fit;
-    if (add_png(c, png, len, max_side, &fit, e) != 0)
+    if (imgreply_join(j, e) != 0)
+        return -1;
+    imgfit_info fit = j->fit;
+    if (add_image(c, j, e) != 0)
         return -1;
     if (w)
         *w = fit.w;

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 #include "slicer/backend.h"
+#include "slicer/imgreply.h"
 #include "slicer/spool.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -75,13 +76,13 @@ int  call_slicer_json(call_ctx *c, const char *method, const char *target,
 
 /* Result builders. */
 int  call_add_text(call_ctx *c, const char *text);
-/* Re-encodes png losslessly, composited over black as Slicer's views
- * show transparent pixels, downscaled so no side exceeds max_side (when
- * > 0) and its base64 fits MCP clients' limit (imgfit), and adds it as
- * image content, with a text block when the byte limit downscaled it;
- * *w,*h get the output size (may be NULL). */
-int  call_add_png(call_ctx *c, const void *png, size_t len, unsigned max_side,
-                  unsigned *w, unsigned *h, err *e);
+/* Waits for an image job started with imgreply_start (Slicer's PNG
+ * re-encoded losslessly, composited over black, downscaled so no side
+ * exceeds its max_side and its base64 fits MCP clients' limit) and adds
+ * it as image content, with a text block when the byte limit downscaled
+ * it; *w,*h get the output size (may be NULL).  The job is finished
+ * either way. */
+int  call_add_png(call_ctx *c, imgreply *j, unsigned *w, unsigned *h, err *e);
 /* Sets structuredContent (takes ownership) and adds its JSON as text. */
 int  call_set_structured(call_ctx *c, cJSON *obj);
 /* Makes the result an error whose text is msg. */
