@@ -566,6 +566,8 @@ static void bench_images(const char *build, int n)
     double *a = malloc(sizeof(double) * (size_t)n), *b = malloc(sizeof(double) * (size_t)n);
     int id = 10;
     printf("images: get_slice_png vs Slicer's own PNG (%d runs each)\n", n);
+    if (g_latency)
+        printf("slicer-sim --latency-ms %s: each Slicer request takes that long, one at a time\n", g_latency);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         size_t before = 0, after = 0;
         int bad = 0;

@@ -53,6 +53,8 @@ echo
 echo
 "$BIN" images "$BUILD" "$IMAGES"
 echo
+BENCH_LATENCY_MS=2:0.2 "$BIN" images "$BUILD" "$IMAGES"
+echo
 "$BIN" fold 256 "$VOLRUNS"
 echo
 "$BIN" volume "$BUILD" 256 "$VOLRUNS"
