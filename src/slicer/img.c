@@ -11,6 +11,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "util/buf.h"
+
 /* The bytes a decoded image needs; safe because both sides are capped at
  * IMG_MAX_SIDE (8192), so w*h*4 is at most 256 MiB. */
 static size_t rgba_bytes(unsigned w, unsigned h)
@@ -280,10 +282,9 @@ static void pack_row(const unsigned char *p, unsigned w, img_format fmt, unsigne
     }
 }
 
-/* libpng's output into one growing buffer, and its error message. */
+/* libpng's output, and its error message. */
 typedef struct {
-    unsigned char *p;
-    size_t n, cap;
+    buf out;
     char msg[128];
 } png_out;
 
@@ -305,16 +306,8 @@ static void out_warning(png_structp png, png_const_charp msg)
 static void out_write(png_structp png, png_bytep data, size_t len)
 {
     png_out *o = png_get_io_ptr(png);
-    if (len > o->cap - o->n) {
-        size_t cap = o->cap * 2 > o->n + len ? o->cap * 2 : o->n + len;
-        unsigned char *p = realloc(o->p, cap);
-        if (!p)
-            png_error(png, "out of memory");
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, data, len);
-    o->n += len;
+    if (buf_append(&o->out, data, len) != 0)
+        png_error(png, "out of memory");
 }
 
 static void out_flush(png_structp png)
@@ -385,25 +378,20 @@ int img_encode_png(const img_rgba *in, void **png, size_t *len,
     img_format fmt = img_best_format(in);
     if (fmt_used)
         *fmt_used = fmt;
-    /* A first guess at the size (an eighth of the raw pixels) saves most
-     * of the growing without holding the worst case. */
-    png_out o = { NULL, 0, (size_t)in->w * in->h * (unsigned)fmt / 8 + 1024, "" };
+    /* The cap is past anything zlib makes of these pixels (stored blocks
+     * add 5 bytes per 16 KiB), so only OOM stops an append. */
+    png_out o = { .msg = "" };
+    buf_init(&o.out, rgba_bytes(in->w, in->h) + in->h + (1u << 20));
     unsigned char *row = malloc((size_t)in->w * 4);
-    o.p = malloc(o.cap);
-    if (!row || !o.p) {
-        free(row);
-        free(o.p);
+    if (!row)
         return err_set(e, ERR_INTERNAL, "png: out of memory encoding %ux%u", in->w, in->h);
-    }
     int rc = write_png(in, fmt, row, &o);
     free(row);
     if (rc != 0) {
-        free(o.p);
+        buf_free(&o.out);
         return err_set(e, ERR_INTERNAL, "png: encoding %ux%u failed: %s", in->w, in->h, o.msg);
     }
-    unsigned char *shrunk = realloc(o.p, o.n);
-    *png = shrunk ? shrunk : o.p;
-    *len = o.n;
+    *png = buf_steal(&o.out, len);
     return 0;
 }
 
