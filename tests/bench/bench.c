@@ -577,7 +577,7 @@ static int peer_start(proc *p, int port)
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
     char *argv[] = { (char *)getenv("BENCH_NODE"), "tests/sdk/peer_server.mjs", url, NULL };
-    return argv[0] ? spawn(p, argv, NULL) : -1;
+    return argv[0] && *argv[0] ? spawn(p, argv, NULL) : -1;
 }
 
 static size_t slice_bytes(proc *p, int id)
