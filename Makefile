@@ -151,7 +151,7 @@ valgrind: all $(TEST_BIN)
 
 # make install [DESTDIR=...] [PREFIX=...]: the binary, tools.d (with the
 # redaction rules) and schemas under DATADIR, where the binary looks by
-# default, a man page, an example config and a systemd unit.
+# default, a man page, an example config, an nginx snippet and a systemd unit.
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/slicer-mcp
@@ -180,11 +180,13 @@ install: $(BUILD)/slicer-mcp $(BUILD)/slicer-mcp.service
 	for f in $(INST_DATA); do install -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	install -m 0644 src/app/slicer-mcp.8 $(DESTDIR)$(MANDIR)/man8/slicer-mcp.8
 	install -m 0644 src/app/slicer-mcp.conf.example $(DESTDIR)$(DOCDIR)/slicer-mcp.conf.example
+	install -m 0644 src/app/nginx-slicer-mcp.conf $(DESTDIR)$(DOCDIR)/nginx-slicer-mcp.conf
 	install -m 0644 $(BUILD)/slicer-mcp.service $(DESTDIR)$(UNITDIR)/slicer-mcp.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/slicer-mcp $(DESTDIR)$(MANDIR)/man8/slicer-mcp.8 \
-	    $(DESTDIR)$(DOCDIR)/slicer-mcp.conf.example $(DESTDIR)$(UNITDIR)/slicer-mcp.service \
+	    $(DESTDIR)$(DOCDIR)/slicer-mcp.conf.example $(DESTDIR)$(DOCDIR)/nginx-slicer-mcp.conf \
+	    $(DESTDIR)$(UNITDIR)/slicer-mcp.service \
 	    $(addprefix $(DESTDIR)$(DATADIR)/,$(INST_DATA))
 	-rmdir $(DESTDIR)$(DATADIR)/tools.d/redact $(DESTDIR)$(DATADIR)/tools.d $(DESTDIR)$(DATADIR)/schemas \
 	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null

@@ -9,6 +9,9 @@
  *   bench memory BUILD [N]     peak RSS idle and after N (100,000) calls
  *   bench images BUILD [N]     bytes and ms per slice, Slicer's PNG vs re-encoded;
  *                              decode + encode alone, in process
+ *   bench peer   BUILD [N]     slicer-mcp / a peer on the official TypeScript SDK
+ *                              (tests/sdk/peer_server.mjs, node from $BENCH_NODE):
+ *                              call time, CPU, memory, slice bytes, cold start
  *   bench volume BUILD SIZE [N] get_volume_statistics MB/s and peak RSS; SIZE is N^3 or
  *                              IxJxK as slicer-sim --volume-size takes it
  *   bench segment BUILD SIZE [N]  segment_region GB/s of source streamed and
@@ -417,18 +420,25 @@ static const char list_lines[] =
     "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
     "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n";
 
+/* Microseconds from t0 (before p was spawned) to p's tools/list reply;
+ * ends p.  -1 on failure. */
+static double list_reply_us(proc *p, double t0)
+{
+    write_all(p->in, list_lines);
+    char *l = await_id(p, 2, 10000);
+    double t = now_us() - t0;
+    int ok = l && strstr(l, "\"tools\":[");
+    proc_end(p);
+    return ok ? t : -1;
+}
+
 static double cold_once(const char *build, const char *tools_dir)
 {
     proc p;
     double t0 = now_us();
     if (mcp_start(&p, build, 9, tools_dir) != 0)
         return -1;
-    write_all(p.in, list_lines);
-    char *l = await_id(&p, 2, 10000);
-    double t = now_us() - t0;
-    int ok = l && strstr(l, "\"tools\":[");
-    proc_end(&p);
-    return ok ? t : -1;
+    return list_reply_us(&p, t0);
 }
 
 static double true_once(void)
@@ -548,6 +558,112 @@ static void bench_memory(const char *build, int n)
     proc_end(&sim);
 }
 
+/* ---- a peer-style server ------------------------------------------------ */
+
+/* Bytes of the (last) image block of a tools/call result, decoded. */
+static size_t image_bytes(const cJSON *res)
+{
+    size_t n = 0;
+    const cJSON *blk;
+    cJSON_ArrayForEach(blk, cJSON_GetObjectItem(res, "content"))
+        if (cJSON_IsString(cJSON_GetObjectItem(blk, "data")))
+            n = strlen(cJSON_GetObjectItem(blk, "data")->valuestring) / 4 * 3;
+    return n;
+}
+
+/* tests/sdk/peer_server.mjs on Slicer's port: node from $BENCH_NODE. */
+static int peer_start(proc *p, int port)
+{
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", port);
+    char *argv[] = { (char *)getenv("BENCH_NODE"), "tests/sdk/peer_server.mjs", url, NULL };
+    return argv[0] && *argv[0] ? spawn(p, argv, NULL) : -1;
+}
+
+static size_t slice_bytes(proc *p, int id)
+{
+    char *line = NULL;
+    if (mcp_call(p, id, "get_slice_png", "{\"view\":\"red\"}", &line) < 0 || !line)
+        return 0;
+    cJSON *j = cJSON_Parse(line);
+    size_t n = image_bytes(cJSON_GetObjectItem(j, "result"));
+    cJSON_Delete(j);
+    return n;
+}
+
+/* slicer-mcp (audit log on, as shipped) against the peer, on one
+ * slicer-sim, calls interleaved; every figure as slicer-mcp / peer. */
+static void bench_peer(const char *build, int n)
+{
+    proc sim, mcp, peer;
+    int port = sim_start(&sim, build, NULL);
+    if (port <= 0 || mcp_start(&mcp, build, port, "tools.d") != 0 || handshake(&mcp) != 0) {
+        printf("peer: could not start slicer-sim / slicer-mcp\n");
+        return;
+    }
+    if (peer_start(&peer, port) != 0 || handshake(&peer) != 0) {
+        printf("peer: skipped (no node in $BENCH_NODE, or tests/sdk has no SDK: run make test once)\n");
+        proc_end(&mcp);
+        kill(sim.pid, SIGTERM);
+        proc_end(&sim);
+        return;
+    }
+    static const char *const tools[][2] = {
+        { "get_slicer_info", "{}" }, { "list_nodes", "{}" },
+        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}" },
+    };
+    double *a = malloc(sizeof(double) * (size_t)n), *b = malloc(sizeof(double) * (size_t)n);
+    int id = 100, bad = 0;
+    printf("slicer-mcp (audit log on) vs a peer-style server (tests/sdk/peer_server.mjs: the official\n"
+           "TypeScript SDK over stdio, %s), one slicer-sim; ratio = slicer-mcp / peer\n", getenv("BENCH_NODE"));
+    printf("  %-22s %12s %12s %7s\n", "figure", "slicer-mcp", "peer", "ratio");
+    for (size_t k = 0; k < sizeof tools / sizeof tools[0]; k++) {
+        for (int i = 0; i < 100; i++, id++) {
+            mcp_call(&mcp, id, tools[k][0], tools[k][1], NULL);
+            mcp_call(&peer, id, tools[k][0], tools[k][1], NULL);
+        }
+        double ca = proc_cpu_us(mcp.pid), cb = proc_cpu_us(peer.pid);
+        for (int i = 0; i < n; i++, id++) {
+            a[i] = mcp_call(&mcp, id, tools[k][0], tools[k][1], NULL);
+            b[i] = mcp_call(&peer, id, tools[k][0], tools[k][1], NULL);
+            bad += a[i] < 0 || b[i] < 0;
+        }
+        ca = (proc_cpu_us(mcp.pid) - ca) / n;
+        cb = (proc_cpu_us(peer.pid) - cb) / n;
+        double am, ap, bm, bp;
+        summary(a, n, &am, &ap);
+        summary(b, n, &bm, &bp);
+        printf("  %-22s %9.1f us %9.1f us %7.2f   (p99 %.1f / %.1f us)\n", tools[k][0], am, bm, am / bm, ap, bp);
+        printf("  %-22s %9.1f us %9.1f us %7.2f\n", "  CPU per call", ca, cb, ca / cb);
+    }
+    size_t ia = slice_bytes(&mcp, id++), ib = slice_bytes(&peer, id++);
+    printf("  %-22s %10zu B %10zu B %7.3f\n", "slice image (red)", ia, ib, ib ? (double)ia / ib : 0);
+    long ha, ra, hb, rb;
+    rss_kb(mcp.pid, &ha, &ra);
+    rss_kb(peer.pid, &hb, &rb);
+    printf("  %-22s %9ld kB %9ld kB %7.3f\n", "memory (VmRSS)", ra, rb, rb > 0 ? (double)ra / rb : 0);
+    proc_end(&mcp);
+    proc_end(&peer);
+    int m = n / 20 < 10 ? 10 : n / 20;
+    for (int i = 0; i < m; i++) {
+        double t0 = now_us();
+        a[i] = mcp_start(&mcp, build, port, "tools.d") == 0 ? list_reply_us(&mcp, t0) : -1;
+        t0 = now_us();
+        b[i] = peer_start(&peer, port) == 0 ? list_reply_us(&peer, t0) : -1;
+        bad += a[i] < 0 || b[i] < 0;
+    }
+    double am, ap, bm, bp;
+    summary(a, m, &am, &ap);
+    summary(b, m, &bm, &bp);
+    printf("  %-22s %9.2f ms %9.2f ms %7.3f   (%d runs)\n", "cold start to tools/list", am / 1e3, bm / 1e3,
+           am / bm, m);
+    printf("%s", bad ? "  (some calls failed)\n" : "");
+    free(a);
+    free(b);
+    kill(sim.pid, SIGTERM);
+    proc_end(&sim);
+}
+
 /* ---- images -------------------------------------------------------------- */
 
 static void bench_images(const char *build, int n)
@@ -577,10 +693,7 @@ static void bench_images(const char *build, int n)
             if (i == 0 && line) {
                 cJSON *j = cJSON_Parse(line);
                 const cJSON *res = cJSON_GetObjectItem(j, "result");
-                const cJSON *blk;
-                cJSON_ArrayForEach(blk, cJSON_GetObjectItem(res, "content"))
-                    if (cJSON_IsString(cJSON_GetObjectItem(blk, "data")))
-                        after = strlen(cJSON_GetObjectItem(blk, "data")->valuestring) / 4 * 3;
+                after = image_bytes(res);
                 const cJSON *sb = cJSON_GetObjectItem(cJSON_GetObjectItem(res, "structuredContent"),
                                                       "slicer_png_bytes");
                 before = cJSON_IsNumber(sb) ? (size_t)sb->valuedouble : 0;
@@ -885,7 +998,7 @@ static void bench_fold(int size, int n)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench calls|cold|memory|images|volume|segment|fold BUILD [N|SIZE]\n");
+        fprintf(stderr, "usage: bench calls|cold|memory|images|peer|volume|segment|fold BUILD [N|SIZE]\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
@@ -909,6 +1022,8 @@ int main(int argc, char **argv)
         bench_memory(build, n ? n : 100000);
     else if (!strcmp(cmd, "images"))
         bench_images(build, n ? n : 50);
+    else if (!strcmp(cmd, "peer"))
+        bench_peer(build, n ? n : 1000);
     else if (!strcmp(cmd, "volume"))
         bench_volume(build, argc > 3 ? argv[3] : "256", argc > 4 ? atoi(argv[4]) : 9);
     else if (!strcmp(cmd, "segment"))

@@ -27,9 +27,9 @@ HTTPBIN="$TMP/bench_http"
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -pthread \
     tests/bench/bench_http.c $(pkg-config --cflags --libs libcurl) -lm -o "$HTTPBIN"
 
-CALLS=2000; LATCALLS=400; HTTPCALLS=800; COLD=50; MEMORY=100000; IMAGES=50; VOLRUNS=9
+CALLS=2000; LATCALLS=400; HTTPCALLS=800; COLD=50; MEMORY=100000; IMAGES=50; VOLRUNS=9; PEERCALLS=1000
 if [ -n "$BENCH_QUICK" ]; then
-    CALLS=300; LATCALLS=100; HTTPCALLS=200; COLD=10; MEMORY=10000; IMAGES=10; VOLRUNS=3
+    CALLS=300; LATCALLS=100; HTTPCALLS=200; COLD=10; MEMORY=10000; IMAGES=10; VOLRUNS=3; PEERCALLS=200
 fi
 
 echo "== machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
@@ -54,6 +54,12 @@ echo
 "$BIN" images "$BUILD" "$IMAGES"
 echo
 BENCH_LATENCY_MS=2:0.2 "$BIN" images "$BUILD" "$IMAGES"
+echo
+# Against a peer-style server on the official TypeScript SDK (tests/sdk's
+# pinned SDK, installed by make test; node as tests/sdk/run.sh picks it).
+BENCH_NODE=$(pwd)/tests/conformance/node_modules/.bin/node
+[ -x "$BENCH_NODE" ] || BENCH_NODE=$(command -v node || true)
+BENCH_NODE="$BENCH_NODE" "$BIN" peer "$BUILD" "$PEERCALLS"
 echo
 "$BIN" fold 256 "$VOLRUNS"
 echo

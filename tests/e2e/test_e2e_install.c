@@ -115,6 +115,7 @@ static void test_install_and_run(void)
         "share/slicer-mcp/schemas/volume_list.schema.json",
         "share/man/man8/slicer-mcp.8",
         "share/doc/slicer-mcp/slicer-mcp.conf.example",
+        "share/doc/slicer-mcp/nginx-slicer-mcp.conf",
         "lib/systemd/system/slicer-mcp.service",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
