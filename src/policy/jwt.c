@@ -378,6 +378,13 @@ static jwt_status check_claims(const cJSON *p, const jwt_expect *x, double now, 
         err_set(e, ERR_DENIED, "the token is not for this resource (aud does not name %s)", x->audience);
         return JWT_BAD_AUDIENCE;
     }
+    const char *sub = jstr(p, "sub");
+    if (sub && strlen(sub) >= JWT_CLAIM_MAX) {
+        /* Kept cut short, two subjects could look like one: the session
+         * binding and the audit log need the whole name. */
+        err_set(e, ERR_INVALID, "the token's sub is longer than %d bytes", JWT_CLAIM_MAX - 1);
+        return JWT_MALFORMED;
+    }
     return JWT_OK;
 }
 

@@ -19,7 +19,7 @@
 
 #define JWT_MAX_TOKEN  8192          /* bytes of a compact token */
 #define JWT_MAX_KEYS   32            /* keys kept from one key set */
-#define JWT_CLAIM_MAX  256           /* bytes kept of sub, client_id, jti, kid */
+#define JWT_CLAIM_MAX  256           /* bytes kept of sub (a longer one is refused), client_id, jti, kid */
 #define JWT_SCOPE_MAX  1024          /* bytes kept of the granted scopes */
 
 typedef struct jwt_keys jwt_keys;
