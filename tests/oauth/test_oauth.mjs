@@ -8,12 +8,18 @@
 //     Metadata, the provider's OpenID configuration, an authorization code
 //     with PKCE (the provider redirects at once: no login page), the token,
 //     then the call;
-//   - a token from the same provider without this resource as audience: 401.
+//   - a token from the same provider without this resource as audience: 401;
+//   - mcp-remote over stdio, as a desktop client runs it: the same
+//     discovery, dynamic client registration, the authorization code with
+//     PKCE through a stand-in browser (fake_browser.mjs), the token, then
+//     tools/list and a tools/call checked against slicer-sim's own answer.
 //
 //   node tests/oauth/test_oauth.mjs [BUILD]     (from the repository root)
 //
 // The provider does no RFC 8707 of its own: a hook gives each token the
 // audience and scope its request asked for, as a real provider would.
+// Nor does it do dynamic client registration (RFC 7591): a route added
+// here registers public clients, and its OpenID configuration names it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -24,6 +30,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { report, startSim, tally, waitForFile } from '../lib/harness.mjs';
+import { startMcpRemote } from './mcp_remote.mjs';
 
 // What tools.d itself says, from its files, not from the gateway: tools
 // without a policy, and of those the ones annotated readOnlyHint: true.
@@ -62,6 +69,20 @@ async function startProvider() {
     token.payload.client_id = req.body.client_id || 'cc-client';
     if (!token.payload.sub) token.payload.sub = 'service-account';
   });
+  server.registered = [];
+  server.service.addRoute('POST', '/register', (req, res) => {
+    const meta = req.body || {};
+    const ok = Array.isArray(meta.redirect_uris) && meta.redirect_uris.length > 0;
+    const client = ok ? { ...meta, client_id: `dcr-${server.registered.length + 1}`,
+                          client_id_issued_at: Math.floor(Date.now() / 1000), token_endpoint_auth_method: 'none' }
+                      : { error: 'invalid_redirect_uri' };
+    if (ok) server.registered.push(client);
+    res.writeHead(ok ? 201 : 400, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(client));
+  });
+  server.service.on(Events.BeforeWellKnownOpenIdConfiguration, (doc) => {
+    doc.body.registration_endpoint = `${server.issuer.url}/register`;
+  });
   await server.start(0, '127.0.0.1');
   return server;
 }
@@ -82,6 +103,53 @@ async function connectWith(url, opts) {
   const transport = new StreamableHTTPClientTransport(new URL(url), opts);
   await client.connect(transport);
   return { client, transport };
+}
+
+// mcp-remote given only the gateway's URL: a 401 sends it to the Protected
+// Resource Metadata, then the provider's configuration; it registers a
+// client, opens the "browser" on the authorization URL (PKCE S256), takes
+// the code at its callback, trades it for a token, and only then answers
+// initialize.  A problem list, empty when all of it held.
+async function mcpRemoteFlow(mcpUrl, simUrl, provider) {
+  const problems = [];
+  const remote = startMcpRemote({ url: mcpUrl, callbackPort: await freePort(), tmp: TMP, children });
+  try {
+    const init = await remote.request('initialize', {
+      protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'oauth-e2e-mcp-remote', version: '1.0.0' },
+    }, 60000);
+    if (!init.result || !init.result.serverInfo) throw new Error(`initialize: ${JSON.stringify(init)}`);
+    remote.notify('notifications/initialized');
+    const opened = existsSync(remote.browserLog) ? readFileSync(remote.browserLog, 'utf8').trim().split('\n') : [];
+    const auth = opened.length === 1 && opened[0].startsWith('http') ? new URL(opened[0]) : null;
+    if (!auth) throw new Error(`the browser was asked for: ${JSON.stringify(opened)}`);
+    if (auth.origin !== new URL(provider.issuer.url).origin || auth.pathname !== '/authorize')
+      problems.push(`authorization at ${auth.origin}${auth.pathname}`);
+    if (auth.searchParams.get('code_challenge_method') !== 'S256' || !auth.searchParams.get('code_challenge'))
+      problems.push('no PKCE S256 challenge');
+    if (auth.searchParams.get('resource') !== mcpUrl) problems.push(`resource ${auth.searchParams.get('resource')}`);
+    if (provider.registered.length !== 1 || auth.searchParams.get('client_id') !== provider.registered[0].client_id)
+      problems.push(`registered clients: ${JSON.stringify(provider.registered)}`);
+    // It asks for what the metadata offers, so the token holds both scopes.
+    const scope = (auth.searchParams.get('scope') || '').split(' ');
+    const wantAll = scope.includes('slicer:read') && scope.includes('slicer:write');
+    const list = await remote.request('tools/list', {}, 20000);
+    const names = (list.result?.tools || []).map((t) => t.name);
+    if (names.length !== (wantAll ? SHIPPED_ALL : SHIPPED_READ) || !names.includes('get_slicer_info'))
+      problems.push(`scope '${scope.join(' ')}' lists ${names.length} tools`);
+    // The call's answer, against what slicer-sim itself says.
+    const call = await remote.request('tools/call', { name: 'get_slicer_info', arguments: {} }, 20000);
+    const direct = await (await fetch(`${simUrl}/slicer/system/version`, { signal: AbortSignal.timeout(5000) })).json();
+    const got = call.result?.structuredContent;
+    if (!got || call.result.isError || got.applicationVersion !== direct.applicationVersion ||
+        got.revision !== direct.revision || got.os !== direct.os)
+      problems.push(`get_slicer_info ${JSON.stringify(call)} vs slicer-sim ${JSON.stringify(direct)}`);
+  } catch (e) {
+    problems.push(String(e.stack || e));
+  } finally {
+    await remote.close();
+  }
+  if (problems.length) console.error(remote.stderr().slice(-4000));
+  return problems;
 }
 
 async function main() {
@@ -183,13 +251,18 @@ async function main() {
     report('oauth_other_audience_401', problems);
   }
 
-  // 4. Who did what: the audit lines name the provider's subjects and clients.
+  // 4. mcp-remote, started with nothing but the gateway's URL.
+  report('oauth_mcp_remote_full_flow', await mcpRemoteFlow(mcpUrl, simUrl, provider));
+
+  // 5. Who did what: the audit lines name the provider's subjects and clients.
   {
     const problems = [];
     const log = existsSync(AUDIT) ? readFileSync(AUDIT, 'utf8') : '';
     if (!log.includes('"sub":"service-account","client_id":"cc-client"')) problems.push('client-credentials caller not audited');
     if (!log.includes('"sub":"johndoe","client_id":"preregistered-viewer"')) problems.push('code-flow caller not audited');
     if (!/"tool":"set_layout"[^\n]*"outcome":"refused"[^\n]*insufficient_scope/.test(log)) problems.push('scope refusal not audited');
+    if (!/"sub":"johndoe","client_id":"dcr-1"[^\n]*"tool":"get_slicer_info"[^\n]*"outcome":"ok"/.test(log))
+      problems.push('the mcp-remote call is not audited under its registered client');
     report('oauth_audit_names_callers', problems);
   }
 
@@ -197,6 +270,17 @@ async function main() {
   await provider.stop();
   if (tally.failed) console.error(gwErr.slice(-3000));
 }
+
+// Whatever hangs (a provider, the gateway, mcp-remote waiting for a
+// browser), the suite ends: every child is killed and the run fails.
+const WATCHDOG_MS = 240000 * (Number(process.env.SLICER_MCP_TIME_SCALE) || 1);
+setTimeout(() => {
+  report('oauth_watchdog', [`the suite did not finish within ${WATCHDOG_MS} ms`]);
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(TMP, { recursive: true, force: true });
+  console.log(`${tally.passed} passed, ${tally.failed} failed`);
+  process.exit(1);
+}, WATCHDOG_MS).unref();
 
 try {
   await main();
