@@ -127,8 +127,9 @@ int http_oauth_precheck(http_oauth *h, struct MHD_Connection *c, const char *url
         snprintf(why, sizeof why, "access token %s: %s", jwt_status_name(st), e.msg);
         log_msg(LOG_WARNING, "http: %s refused: %s (kid '%.64s')", peer, why, claims->kid);
         mcp_audit_refused(h->m, &io, "unauthorized", why);
-        *r = unauthorized(h, c, 1, st == JWT_NO_KEYS ? "the issuer's keys are unavailable"
+        *r = unauthorized(h, c, 1, st == JWT_NO_KEYS ? "the identity provider cannot be reached to check the token"
                                  : st == JWT_EXPIRED ? "the access token expired"
+                                 : st == JWT_INACTIVE ? "the access token is not active"
                                  : "the access token is not valid for this resource");
         return 1;
     }

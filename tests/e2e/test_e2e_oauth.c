@@ -524,6 +524,38 @@ static void test_exclusive_with_token_file(void)
     t_mcp_free(g.proc);
 }
 
+/* Introspection's options: each refused combination says why, at start. */
+static void test_introspection_options(void)
+{
+    char cf[512];
+    snprintf(cf, sizeof cf, "%s/introspection-client", t_tmpdir());
+    t_write_file(cf, "gw\nsecret\n", 10);
+    static const struct { const char *a[5]; const char *why; } cases[] = {
+        { { "--oauth-introspection-url", "http://127.0.0.1:1/introspect", NULL }, "go together" },
+        { { "--oauth-client-file", "(cf)", NULL }, "go together" },
+        { { "--oauth-introspection-url", "http://127.0.0.1:1/introspect", "--oauth-client-file", "(cf)", NULL },
+          "exclusive" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *extra[8];
+        size_t n = 0;
+        for (; cases[i].a[n]; n++)
+            extra[n] = strcmp(cases[i].a[n], "(cf)") ? cases[i].a[n] : cf;
+        if (i == 2) {   /* with a key set URL as well */
+            extra[n++] = "--oauth-jwks-uri";
+            extra[n++] = "http://127.0.0.1:1/jwks";
+        }
+        extra[n] = NULL;
+        gw g;
+        T_CHECK(gw_start(&g, extra) != 0, "case %zu refused to start", i);
+        T_CHECK(t_mcp_wait(g.proc, t_mcp_bound(5000)) == 2, "case %zu: exit status 2", i);
+        char *err = t_read_file(t_mcp_stderr_path(g.proc), NULL);
+        T_CHECK(err && strstr(err, cases[i].why), "case %zu says why: %s", i, err ? err : "");
+        free(err);
+        t_mcp_free(g.proc);
+    }
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -549,6 +581,7 @@ int main(void)
     t_run("oauth_idp_down_at_start", test_idp_down_at_start);
     t_run("oauth_audit_redacts_user_ids", test_audit_redacts_user_ids);
     t_run("oauth_exclusive_with_token_file", test_exclusive_with_token_file);
+    t_run("oauth_introspection_options", test_introspection_options);
     idp.stop = 1;
     pthread_join(idp.th, NULL);
     close(idp.fd);

@@ -20,8 +20,13 @@
 // audience and scope its request asked for, as a real provider would.
 // Nor does it do dynamic client registration (RFC 7591): a route added
 // here registers public clients, and its OpenID configuration names it.
+// Its own /introspect answers "active" to anything without reading the
+// request, so it is moved aside and a route here does RFC 7662 for the
+// access tokens the provider issued: the gateway's client credentials
+// (client_secret_basic) are checked, and the answer carries the token's
+// claims, or "active": false.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,8 +59,10 @@ async function freePort() {
 
 // The provider: the audience and scope a token request asked for (RFC
 // 8707 "resource"; for a code, what the authorization request asked).
+const INTROSPECTION_CLIENT = { id: 'slicer-gateway', secret: 'introspection s3cret:1' };
+
 async function startProvider() {
-  const server = new OAuth2Server();
+  const server = new OAuth2Server(undefined, undefined, { endpoints: { introspect: '/introspect-unchecked' } });
   await server.issuer.keys.generate('RS256');
   const byCode = new Map();
   server.service.on(Events.BeforeAuthorizeRedirect, (redirect, req) => {
@@ -68,6 +75,22 @@ async function startProvider() {
     if (asked.scope) token.payload.scope = asked.scope;
     token.payload.client_id = req.body.client_id || 'cc-client';
     if (!token.payload.sub) token.payload.sub = 'service-account';
+  });
+  server.issued = new Map();         // access token -> its claims
+  server.introspections = [];        // { token, basic } per request to /introspect
+  server.service.on(Events.BeforeResponse, (resp) => {
+    const t = resp.body && resp.body.access_token;
+    if (t) server.issued.set(t, JSON.parse(Buffer.from(t.split('.')[1], 'base64url').toString()));
+  });
+  server.service.addRoute('POST', '/introspect', (req, res) => {
+    const basic = Buffer.from((req.headers.authorization || '').replace(/^Basic /, ''), 'base64').toString();
+    const [id, secret] = basic.split(':').map(decodeURIComponent);
+    const token = (req.body || {}).token;
+    server.introspections.push({ token, basic });
+    const known = id === INTROSPECTION_CLIENT.id && secret === INTROSPECTION_CLIENT.secret;
+    const claims = server.issued.get(token);
+    res.writeHead(known ? 200 : 401, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(!known ? { error: 'invalid_client' } : claims ? { active: true, ...claims } : { active: false }));
   });
   server.registered = [];
   server.service.addRoute('POST', '/register', (req, res) => {
@@ -149,6 +172,69 @@ async function mcpRemoteFlow(mcpUrl, simUrl, provider) {
     await remote.close();
   }
   if (problems.length) console.error(remote.stderr().slice(-4000));
+  return problems;
+}
+
+// A second gateway that asks the provider about each token (RFC 7662)
+// rather than checking JWTs: tokens of this resource work, with their
+// scopes, and are asked about once while cached; a token for another
+// resource and a token the provider never issued are refused.
+async function introspectionGateway(issuer, simUrl, provider) {
+  const problems = [];
+  const clientFile = join(TMP, 'introspection-client');
+  writeFileSync(clientFile, `${INTROSPECTION_CLIENT.id}\n${INTROSPECTION_CLIENT.secret}\n`, { mode: 0o600 });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const portFile = join(TMP, 'gw-introspect.port');
+  const gw = spawn(join(BUILD, 'slicer-mcp'),
+                   ['--http', `127.0.0.1:${port}`, '--http-port-file', portFile, '--slicer-url', simUrl,
+                    '--tools-dir', 'tools.d', '--watch', 'false', '--audit-log', AUDIT,
+                    '--oauth-issuer', issuer, '--oauth-audience', url,
+                    '--oauth-introspection-url', `${issuer}/introspect`, '--oauth-client-file', clientFile],
+                   { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(gw);
+  let err = '';
+  gw.stderr.on('data', (d) => { err += d; });
+  try {
+    await waitForFile(portFile, 10000);
+    const token = await clientCredentials(issuer, { scope: 'slicer:read', resource: url });
+    const before = provider.introspections.length;
+    const { client } = await connectWith(url, { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    if (names.length !== SHIPPED_READ) problems.push(`read scope lists ${names.length} tools`);
+    const info = await client.callTool({ name: 'get_slicer_info', arguments: {} });
+    if (info.isError) problems.push(`get_slicer_info: ${JSON.stringify(info)}`);
+    await client.close();
+    const asked = provider.introspections.slice(before);
+    if (asked.length !== 1 || asked[0].token !== token)
+      problems.push(`the provider was asked ${asked.length} times for one token over several requests`);
+    if (asked[0] && asked[0].basic !== 'slicer-gateway:introspection%20s3cret%3A1')
+      problems.push(`client credentials sent: '${asked[0].basic}'`);
+    const refusedWith = async (bearer) => {
+      const r = await fetch(url, {
+        method: 'POST', signal: AbortSignal.timeout(10000),
+        headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json',
+                   Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2026-07-28',
+                   'Mcp-Method': 'tools/list' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } }),
+      });
+      return `${r.status} ${r.headers.get('www-authenticate') || ''}`;
+    };
+    const other = await clientCredentials(issuer, { scope: 'slicer:read', resource: 'https://other.example.test/mcp' });
+    for (const [what, bearer] of [['another resource', other], ['never issued', 'opaque-made-up-token']]) {
+      const got = await refusedWith(bearer);
+      if (!got.startsWith('401 ') || !got.includes('invalid_token')) problems.push(`${what}: ${got}`);
+    }
+    const log = existsSync(AUDIT) ? readFileSync(AUDIT, 'utf8') : '';
+    if (!/"sub":"service-account","client_id":"cc-client"[^\n]*"tool":"get_slicer_info"[^\n]*"outcome":"ok"/.test(log) ||
+        !log.includes('access token inactive'))
+      problems.push('the introspected caller or the inactive token is not in the audit log');
+  } catch (e) {
+    problems.push(String(e.stack || e));
+  }
+  gw.kill('SIGTERM');
+  if (problems.length) console.error(err.slice(-3000));
   return problems;
 }
 
@@ -254,7 +340,10 @@ async function main() {
   // 4. mcp-remote, started with nothing but the gateway's URL.
   report('oauth_mcp_remote_full_flow', await mcpRemoteFlow(mcpUrl, simUrl, provider));
 
-  // 5. Who did what: the audit lines name the provider's subjects and clients.
+  // 5. Token introspection (RFC 7662) instead of JWT validation.
+  report('oauth_introspection', await introspectionGateway(issuer, simUrl, provider));
+
+  // 6. Who did what: the audit lines name the provider's subjects and clients.
   {
     const problems = [];
     const log = existsSync(AUDIT) ? readFileSync(AUDIT, 'utf8') : '';

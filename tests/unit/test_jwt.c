@@ -17,7 +17,7 @@
 
 static t_key *rsa, *ec, *ed, *ec384;
 static jwt_keys *keys;
-static const jwt_expect want_claims = { ISS, AUD, 60 };
+static const jwt_expect want_claims = { .issuer = ISS, .audience = AUD, .skew_s = 60 };
 
 /* A token from key k with alg and kid, and these claims after iss. */
 static char *mint(const t_key *k, const char *alg, const char *kid, const char *claims)
