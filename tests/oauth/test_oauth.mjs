@@ -12,7 +12,11 @@
 //   - mcp-remote over stdio, as a desktop client runs it: the same
 //     discovery, dynamic client registration, the authorization code with
 //     PKCE through a stand-in browser (fake_browser.mjs), the token, then
-//     tools/list and a tools/call checked against slicer-sim's own answer.
+//     tools/list and a tools/call checked against slicer-sim's own answer;
+//   - the official conformance suite's server scenarios (the versions
+//     tests/conformance pins) against the gateway in OAuth mode, through a
+//     loopback proxy that adds a valid token (the suite cannot send one);
+//   - token introspection (RFC 7662) instead of JWT validation.
 //
 //   node tests/oauth/test_oauth.mjs [BUILD]     (from the repository root)
 //
@@ -26,6 +30,7 @@
 // (client_secret_basic) are checked, and the answer carries the token's
 // claims, or "active": false.
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -172,6 +177,68 @@ async function mcpRemoteFlow(mcpUrl, simUrl, provider) {
     await remote.close();
   }
   if (problems.length) console.error(remote.stderr().slice(-4000));
+  return problems;
+}
+
+// A loopback proxy in front of target that adds "Authorization: Bearer
+// token" to every request and streams the answers back (SSE too).
+async function bearerProxy(target, token) {
+  const t = new URL(target);
+  const server = createHttpServer((req, res) => {
+    const up = httpRequest({ host: t.hostname, port: t.port, method: req.method, path: req.url,
+                             headers: { ...req.headers, authorization: `Bearer ${token}` }, timeout: 60000 },
+                           (r) => { res.writeHead(r.statusCode, r.headers); r.pipe(res); });
+    up.on('timeout', () => up.destroy(new Error('upstream time-out')));
+    up.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end(); });
+    req.pipe(up);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+// The server scenarios tests/conformance/run.sh runs without OAuth (minus
+// dns-rebinding-protection, whose Host headers the proxy would carry
+// anyway), here with every request carrying a read+write token of this
+// resource; same pinned packages, same baseline.
+async function conformanceWithToken(issuer, mcpUrl) {
+  const problems = [];
+  const dir = join('tests', 'conformance');
+  const legacy = join(dir, 'node_modules', 'conformance-legacy', 'dist', 'index.js');
+  const modern = join(dir, 'node_modules', 'conformance-modern', 'dist', 'index.js');
+  const baseline = join(dir, 'expected-failures-2026-07-28.yml');
+  const token = await clientCredentials(issuer, { scope: 'slicer:read slicer:write', resource: mcpUrl });
+  const proxy = await bearerProxy(mcpUrl, token);
+  const url = `http://127.0.0.1:${proxy.address().port}/mcp`;
+  const runs = [
+    ...['server-initialize', 'ping', 'logging-set-level', 'tools-list'].map((sc) => [sc, legacy, []]),
+    ['server-session-lifecycle', modern, ['--spec-version', '2025-11-25']],
+    ...['server-stateless', 'caching', 'http-header-validation', 'tools-list'].map(
+      (sc) => [`${sc}-2026-07-28`, modern, ['--spec-version', '2026-07-28', '--expected-failures', baseline]]),
+  ];
+  try {
+    for (const [name, suite, extra] of runs) {
+      const scenario = name.replace(/-2026-07-28$/, '');
+      const child = spawn(process.execPath, [suite, 'server', '--url', url, '--scenario', scenario, ...extra],
+                          { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { out += d; });
+      let timer;
+      const code = await Promise.race([
+        new Promise((resolve) => child.on('exit', (c) => resolve(c))),
+        new Promise((resolve) => { timer = setTimeout(() => { child.kill('SIGKILL'); resolve('timed out'); }, 180000); }),
+      ]);
+      clearTimeout(timer);
+      if (code !== 0) {
+        const failures = out.replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /FAILURE|Error/.test(l)).slice(0, 5);
+        problems.push(`${name}: exit ${code} ${failures.join(' | ')}`);
+      }
+    }
+  } finally {
+    proxy.close();
+    proxy.closeAllConnections();
+  }
   return problems;
 }
 
@@ -340,10 +407,13 @@ async function main() {
   // 4. mcp-remote, started with nothing but the gateway's URL.
   report('oauth_mcp_remote_full_flow', await mcpRemoteFlow(mcpUrl, simUrl, provider));
 
-  // 5. Token introspection (RFC 7662) instead of JWT validation.
+  // 5. The conformance suite's server scenarios, in OAuth mode.
+  report('oauth_conformance_scenarios', await conformanceWithToken(issuer, mcpUrl));
+
+  // 6. Token introspection (RFC 7662) instead of JWT validation.
   report('oauth_introspection', await introspectionGateway(issuer, simUrl, provider));
 
-  // 6. Who did what: the audit lines name the provider's subjects and clients.
+  // 7. Who did what: the audit lines name the provider's subjects and clients.
   {
     const problems = [];
     const log = existsSync(AUDIT) ? readFileSync(AUDIT, 'utf8') : '';
