@@ -250,20 +250,10 @@ async function introspectionGateway(issuer, simUrl, provider) {
   const problems = [];
   const clientFile = join(TMP, 'introspection-client');
   writeFileSync(clientFile, `${INTROSPECTION_CLIENT.id}\n${INTROSPECTION_CLIENT.secret}\n`, { mode: 0o600 });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}/mcp`;
-  const portFile = join(TMP, 'gw-introspect.port');
-  const gw = spawn(join(BUILD, 'slicer-mcp'),
-                   ['--http', `127.0.0.1:${port}`, '--http-port-file', portFile, '--slicer-url', simUrl,
-                    '--tools-dir', 'tools.d', '--watch', 'false', '--audit-log', AUDIT,
-                    '--oauth-issuer', issuer, '--oauth-audience', url,
-                    '--oauth-introspection-url', `${issuer}/introspect`, '--oauth-client-file', clientFile],
-                   { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(gw);
-  let err = '';
-  gw.stderr.on('data', (d) => { err += d; });
+  const gw = await startGateway(simUrl, issuer, 'gw-introspect',
+                                ['--oauth-introspection-url', `${issuer}/introspect`, '--oauth-client-file', clientFile]);
+  const url = gw.url;
   try {
-    await waitForFile(portFile, 10000);
     const token = await clientCredentials(issuer, { scope: 'slicer:read', resource: url });
     const before = provider.introspections.length;
     const { client } = await connectWith(url, { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
@@ -300,27 +290,36 @@ async function introspectionGateway(issuer, simUrl, provider) {
   } catch (e) {
     problems.push(String(e.stack || e));
   }
-  gw.kill('SIGTERM');
-  if (problems.length) console.error(err.slice(-3000));
+  gw.child.kill('SIGTERM');
+  if (problems.length) console.error(gw.stderr().slice(-3000));
   return problems;
+}
+
+// slicer-mcp --http on a free loopback port, protected by issuer, with
+// extra options; { child, url, stderr() } once it listens.
+async function startGateway(simUrl, issuer, name, extra) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const portFile = join(TMP, `${name}.port`);
+  const child = spawn(join(BUILD, 'slicer-mcp'),
+                      ['--http', `127.0.0.1:${port}`, '--http-port-file', portFile, '--slicer-url', simUrl,
+                       '--tools-dir', 'tools.d', '--watch', 'false', '--audit-log', AUDIT,
+                       '--oauth-issuer', issuer, '--oauth-audience', url, ...extra],
+                      { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  await waitForFile(portFile, 10000);
+  return { child, url, stderr: () => err };
 }
 
 async function main() {
   const simUrl = await startSim(BUILD, TMP, children);
   const provider = await startProvider();
   const issuer = provider.issuer.url;
-  const port = await freePort();
-  const mcpUrl = `http://127.0.0.1:${port}/mcp`;
-  const portFile = join(TMP, 'gw.port');
-  const gw = spawn(join(BUILD, 'slicer-mcp'),
-                   ['--http', `127.0.0.1:${port}`, '--http-port-file', portFile, '--slicer-url', simUrl,
-                    '--tools-dir', 'tools.d', '--watch', 'false', '--audit-log', AUDIT,
-                    '--oauth-issuer', issuer, '--oauth-audience', mcpUrl],
-                   { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(gw);
-  let gwErr = '';
-  gw.stderr.on('data', (d) => { gwErr += d; });
-  await waitForFile(portFile, 10000);
+  const gw = await startGateway(simUrl, issuer, 'gw', []);
+  const mcpUrl = gw.url;
+  const port = new URL(mcpUrl).port;
 
   // 1. Client credentials, read scope only.
   {
@@ -425,9 +424,9 @@ async function main() {
     report('oauth_audit_names_callers', problems);
   }
 
-  gw.kill('SIGTERM');
+  gw.child.kill('SIGTERM');
   await provider.stop();
-  if (tally.failed) console.error(gwErr.slice(-3000));
+  if (tally.failed) console.error(gw.stderr().slice(-3000));
 }
 
 // Whatever hangs (a provider, the gateway, mcp-remote waiting for a
