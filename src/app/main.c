@@ -102,6 +102,44 @@ static int fetch_url(void *ud, const char *url, long timeout_ms, buf *out, err *
     return backend_fetch_url(url, timeout_ms, out, e);
 }
 
+static int post_form(void *ud, const char *url, const char *form, const char *header, long timeout_ms, buf *out,
+                     err *e)
+{
+    (void)ud;
+    return backend_post_form(url, form, header, timeout_ms, out, e);
+}
+
+/* The access-token check: against the issuer's keys, or by introspection
+ * with the gateway's client credentials.  NULL after saying why. */
+static oauth *make_oauth(const settings *s)
+{
+    err e = { 0 };
+    char *id = NULL, *secret = NULL;
+    if (s->oauth_client_file && backend_load(&e) != 0) {   /* introspection runs on connection threads */
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+        return NULL;
+    }
+    if (s->oauth_client_file && introspect_load_client(s->oauth_client_file, &id, &secret, &e) != 0) {
+        fprintf(stderr, "slicer-mcp: --oauth-client-file %s: %s\n", s->oauth_client_file, e.msg);
+        return NULL;
+    }
+    oauth_cfg oc = { .issuer = s->oauth_issuer, .audience = s->oauth_audience, .jwks_uri = s->oauth_jwks_uri,
+                     .fetch = fetch_url, .introspection_url = s->oauth_introspection_url, .client_id = id,
+                     .client_secret = secret, .post = post_form };
+    oauth *o = oauth_new(&oc, &e);
+    if (secret)
+        memset(secret, 0, strlen(secret));
+    free(id);
+    free(secret);
+    if (!o) {
+        fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+        return NULL;
+    }
+    /* Before any thread: the first fetch loads libcurl (backend.h). */
+    oauth_prefetch(o);
+    return o;
+}
+
 static int serve_http(const settings *s, mcp *m, serve_state *st)
 {
     http_opts ho = {
@@ -125,16 +163,8 @@ static int serve_http(const settings *s, mcp *m, serve_state *st)
         .idle_ud = st,
     };
     err e = { 0 };
-    if (s->oauth_issuer) {
-        oauth_cfg oc = { .issuer = s->oauth_issuer, .audience = s->oauth_audience,
-                         .jwks_uri = s->oauth_jwks_uri, .fetch = fetch_url };
-        if (!(ho.oauth = oauth_new(&oc, &e))) {
-            fprintf(stderr, "slicer-mcp: %s\n", e.msg);
-            return EXIT_CONFIG;
-        }
-        /* Before any thread: the first fetch loads libcurl (backend.h). */
-        oauth_prefetch(ho.oauth);
-    }
+    if (s->oauth_issuer && !(ho.oauth = make_oauth(s)))
+        return EXIT_CONFIG;
     int rc = http_run(m, &ho, &e) == 0 ? EXIT_OK : EXIT_CONFIG;
     if (rc != EXIT_OK)
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);   /* it could not start */

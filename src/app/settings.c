@@ -78,6 +78,11 @@ void settings_usage(FILE *out)
 "                           https://gw.example.org/mcp: tokens' aud must name it\n"
 "  --oauth-jwks-uri URL     the issuer's key set (default: jwks_uri of\n"
 "                           ISSUER/.well-known/openid-configuration)\n"
+"  --oauth-introspection-url URL  check tokens by asking the issuer's token\n"
+"                           introspection endpoint (RFC 7662) instead of as JWTs;\n"
+"                           an answer is trusted up to the token's exp, at most 60 s\n"
+"  --oauth-client-file FILE the gateway's own client id (first line) and secret\n"
+"                           (second line) for introspection; mode 0600\n"
 "  --allow-host H           Host header values accepted (repeatable; default\n"
 "                           localhost, 127.0.0.1, [::1], any port; '*' any)\n"
 "  --allow-origin O         Origin header values accepted (repeatable; default\n"
@@ -205,6 +210,8 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "oauth-issuer")) return set_url(&s->oauth_issuer, val, key, e);
     if (!strcmp(key, "oauth-audience")) return set_url(&s->oauth_audience, val, key, e);
     if (!strcmp(key, "oauth-jwks-uri")) return set_url(&s->oauth_jwks_uri, val, key, e);
+    if (!strcmp(key, "oauth-introspection-url")) return set_url(&s->oauth_introspection_url, val, key, e);
+    if (!strcmp(key, "oauth-client-file")) return set_str(&s->oauth_client_file, val);
     if (!strcmp(key, "allow-host")) return add_allow(s->allow_hosts, key, val, e);
     if (!strcmp(key, "allow-origin")) return add_allow(s->allow_origins, key, val, e);
     if (!strcmp(key, "http-max-body")) return set_long(&s->http_max_body, val, 1024, 1L << 30, key, e);
@@ -460,6 +467,15 @@ int settings_parse(settings *s, int argc, char **argv, err *e)
     if (!s->oauth_issuer != !s->oauth_audience)
         return err_set(e, ERR_INVALID, "--oauth-issuer and --oauth-audience go together (the audience is this "
                        "gateway's MCP URL, e.g. https://gw.example.org/mcp)");
+    if ((s->oauth_introspection_url || s->oauth_client_file) && !s->oauth_issuer)
+        return err_set(e, ERR_INVALID, "--oauth-introspection-url and --oauth-client-file need --oauth-issuer and "
+                       "--oauth-audience");
+    if (!s->oauth_introspection_url != !s->oauth_client_file)
+        return err_set(e, ERR_INVALID, "--oauth-introspection-url and --oauth-client-file go together (the "
+                       "gateway authenticates to the introspection endpoint as a client)");
+    if (s->oauth_introspection_url && s->oauth_jwks_uri)
+        return err_set(e, ERR_INVALID, "--oauth-introspection-url and --oauth-jwks-uri are exclusive: tokens are "
+                       "checked either by the issuer or as JWTs against its keys");
     if (!s->tools_dir || !s->schemas_dir || !s->slicer_url)
         return err_set(e, ERR_INTERNAL, "out of memory");
     return 0;
@@ -485,6 +501,8 @@ void settings_free(settings *s)
     free(s->oauth_issuer);
     free(s->oauth_audience);
     free(s->oauth_jwks_uri);
+    free(s->oauth_introspection_url);
+    free(s->oauth_client_file);
     for (int i = 0; s->allow_hosts[i]; i++)
         free(s->allow_hosts[i]);
     for (int i = 0; s->allow_origins[i]; i++)

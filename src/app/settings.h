@@ -40,6 +40,8 @@ typedef struct {
     char  *oauth_issuer;     /* OAuth access tokens for HTTP instead (exclusive) */
     char  *oauth_audience;   /* this resource's URL: tokens' aud */
     char  *oauth_jwks_uri;   /* NULL: from the issuer's OpenID configuration */
+    char  *oauth_introspection_url;   /* RFC 7662 instead of JWTs; NULL: JWTs */
+    char  *oauth_client_file;         /* the gateway's client id and secret for it */
     char  *allow_hosts[SETTINGS_MAX_ALLOW + 1];     /* NULL-terminated, owned */
     char  *allow_origins[SETTINGS_MAX_ALLOW + 1];   /* NULL-terminated, owned */
     long   http_max_body, http_max_sessions, http_max_connections;

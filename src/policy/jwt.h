@@ -15,11 +15,12 @@
 #define JWT_H
 
 #include <stddef.h>
+#include <cjson/cJSON.h>
 #include "util/err.h"
 
 #define JWT_MAX_TOKEN  8192          /* bytes of a compact token */
 #define JWT_MAX_KEYS   32            /* keys kept from one key set */
-#define JWT_CLAIM_MAX  256           /* bytes kept of sub, client_id, jti, kid */
+#define JWT_CLAIM_MAX  256           /* bytes kept of sub (a longer one is refused), client_id, jti, kid */
 #define JWT_SCOPE_MAX  1024          /* bytes kept of the granted scopes */
 
 typedef struct jwt_keys jwt_keys;
@@ -42,6 +43,7 @@ typedef struct {
     const char *issuer;      /* "iss" must equal this */
     const char *audience;    /* "aud" (string or array) must hold this (RFC 8707) */
     long        skew_s;      /* allowed clock difference for exp and nbf */
+    int introspected;        /* an RFC 7662 answer: exp and iss may be absent */
 } jwt_expect;
 
 /* What a valid token says about its caller ("" when absent). */
@@ -64,7 +66,9 @@ typedef enum {
     JWT_NOT_YET_VALID,   /* nbf in the future (beyond skew) */
     JWT_BAD_ISSUER,
     JWT_BAD_AUDIENCE,
-    JWT_NO_KEYS          /* the validator has no key set (JWKS unreachable) */
+    JWT_NO_KEYS,         /* the validator has no key set (JWKS unreachable), or
+                          * the introspection endpoint did not answer */
+    JWT_INACTIVE         /* the introspection endpoint says the token is not active */
 } jwt_status;
 
 /* A short name for logs and the audit log ("expired", "bad_audience"). */
@@ -75,6 +79,11 @@ const char *jwt_status_name(jwt_status s);
  * e says why in words. */
 jwt_status jwt_verify(const jwt_keys *k, const char *token, const jwt_expect *x, double now,
                       jwt_claims *out, err *e);
+
+/* The claim checks of jwt_verify on claims already vouched for (the
+ * payload of a verified token, or an introspection answer): exp, nbf,
+ * iss, aud, the length of sub; out gets the identity and scopes. */
+jwt_status jwt_check_claims(const cJSON *claims, const jwt_expect *x, double now, jwt_claims *out, err *e);
 
 /* 1 if the space-separated list granted holds scope. */
 int jwt_scope_has(const char *granted, const char *scope);

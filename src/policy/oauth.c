@@ -17,6 +17,7 @@ struct oauth {
     oauth_fetch_fn fetch;
     void *fetch_ud;
     double (*now)(void);
+    introspect *ix;            /* RFC 7662 instead of JWTs; NULL: JWTs */
     jwt_keys *keys;            /* NULL until a fetch succeeds */
     double keys_at;            /* when keys were fetched */
     double tried_at;           /* when a fetch was last started */
@@ -36,7 +37,7 @@ oauth *oauth_new(const oauth_cfg *c, err *e)
         err_set(e, ERR_INVALID, "OAuth needs an issuer and an audience (--oauth-issuer, --oauth-audience)");
         return NULL;
     }
-    if (jwt_load(e) != 0)
+    if (!c->introspection_url && jwt_load(e) != 0)
         return NULL;
     oauth *o = calloc(1, sizeof *o);
     if (!o || !(o->issuer = strdup(c->issuer)) || !(o->audience = strdup(c->audience)) ||
@@ -46,6 +47,15 @@ oauth *oauth_new(const oauth_cfg *c, err *e)
         return NULL;
     }
     pthread_mutex_init(&o->mu, NULL);
+    if (c->introspection_url) {
+        introspect_cfg ic = { .url = c->introspection_url, .client_id = c->client_id,
+                              .client_secret = c->client_secret, .issuer = c->issuer, .audience = c->audience,
+                              .skew_s = c->skew_s, .post = c->post, .post_ud = c->post_ud, .now = c->now };
+        if (!(o->ix = introspect_new(&ic, e))) {
+            oauth_free(o);
+            return NULL;
+        }
+    }
     o->skew_s = c->skew_s ? c->skew_s : OAUTH_DEFAULT_SKEW_S;
     o->min_refresh_s = c->min_refresh_s ? c->min_refresh_s : OAUTH_DEFAULT_MIN_REFRESH_S;
     o->refresh_s = c->refresh_s ? c->refresh_s : OAUTH_DEFAULT_REFRESH_S;
@@ -62,6 +72,7 @@ void oauth_free(oauth *o)
         return;
     if (o->issuer)   /* fully made: the mutex was initialised */
         pthread_mutex_destroy(&o->mu);
+    introspect_free(o->ix);
     jwt_keys_free(o->keys);
     free(o->issuer);
     free(o->audience);
@@ -139,6 +150,8 @@ static void refresh(oauth *o, const char *why)
 
 jwt_status oauth_check(oauth *o, const char *token, jwt_claims *out, err *e)
 {
+    if (o->ix)
+        return introspect_check(o->ix, token, out, e);
     jwt_expect x = { .issuer = o->issuer, .audience = o->audience, .skew_s = o->skew_s };
     pthread_mutex_lock(&o->mu);
     if (!o->keys)
@@ -169,6 +182,8 @@ jwt_status oauth_check(oauth *o, const char *token, jwt_claims *out, err *e)
 
 void oauth_prefetch(oauth *o)
 {
+    if (o->ix)
+        return;   /* nothing to fetch ahead: each new token is asked about */
     pthread_mutex_lock(&o->mu);
     refresh(o, "start-up");
     pthread_mutex_unlock(&o->mu);

@@ -14,11 +14,15 @@
  * already held keep working, until they are stale_s old.
  *
  * Thread-safe: one mutex, held during a check and during a fetch (the
- * fetch is bounded by the callback's time limit, and rare). */
+ * fetch is bounded by the callback's time limit, and rare).
+ *
+ * With an introspection URL, tokens are checked by the authorization
+ * server instead (policy/introspect.h) and no key set is fetched. */
 #ifndef OAUTH_H
 #define OAUTH_H
 
 #include <stddef.h>
+#include "policy/introspect.h"
 #include "policy/jwt.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -42,12 +46,17 @@ typedef struct {
     oauth_fetch_fn fetch;
     void *fetch_ud;
     double (*now)(void);       /* wall clock in seconds; NULL: the system's */
+    /* RFC 7662 instead of JWTs, when introspection_url is set: */
+    const char *introspection_url;
+    const char *client_id, *client_secret;
+    introspect_post_fn post;
+    void *post_ud;
 } oauth_cfg;
 
 typedef struct oauth oauth;
 
-/* Copies what it needs from cfg and loads GnuTLS (jwt_load: call it on
- * the main thread); fetches nothing yet. */
+/* Copies what it needs from cfg and, for JWTs, loads GnuTLS (jwt_load:
+ * call it on the main thread); fetches nothing yet. */
 oauth *oauth_new(const oauth_cfg *cfg, err *e);
 void   oauth_free(oauth *o);
 const char *oauth_issuer(const oauth *o);

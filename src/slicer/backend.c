@@ -603,16 +603,29 @@ static size_t on_fetch_data(char *p, size_t sz, size_t nm, void *ud)
     return buf_append(ud, p, sz * nm) == 0 ? sz * nm : 0;
 }
 
-int backend_fetch_url(const char *url, long timeout_ms, buf *out, err *e)
+/* A GET, or with form a POST of that urlencoded body; header, when
+ * given, is one more request header line. */
+static int fetch(const char *url, const char *form, const char *header, long timeout_ms, buf *out, err *e)
 {
     if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
         return err_set(e, ERR_INVALID, "%s: must start with http:// or https://", url);
     if (load_curl(e) != 0)
         return -1;
     CURL *c = api.easy_init();
+    struct curl_slist *hl = NULL;
+    if (c && header && !(hl = api.slist_append(NULL, header))) {
+        api.easy_cleanup(c);
+        c = NULL;
+    }
     if (!c)
         return err_set(e, ERR_INTERNAL, "out of memory");
     char errbuf[CURL_ERROR_SIZE] = "";
+    if (form) {
+        api.easy_setopt(c, CURLOPT_POSTFIELDS, form);
+        api.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(form));
+    }
+    if (hl)
+        api.easy_setopt(c, CURLOPT_HTTPHEADER, hl);
     api.easy_setopt(c, CURLOPT_URL, url);
     api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -627,6 +640,7 @@ int backend_fetch_url(const char *url, long timeout_ms, buf *out, err *e)
     long status = 0;
     api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     api.easy_cleanup(c);
+    api.slist_free_all(hl);
     if (rc == CURLE_FILESIZE_EXCEEDED || rc == CURLE_WRITE_ERROR)
         return err_set(e, ERR_LIMIT, "%s: answer larger than %zu bytes", url, out->cap);
     if (rc != CURLE_OK)
@@ -634,4 +648,19 @@ int backend_fetch_url(const char *url, long timeout_ms, buf *out, err *e)
     if (status != 200)
         return err_set(e, ERR_UPSTREAM, "%s: HTTP status %ld", url, status);
     return 0;
+}
+
+int backend_load(err *e)
+{
+    return load_curl(e);
+}
+
+int backend_fetch_url(const char *url, long timeout_ms, buf *out, err *e)
+{
+    return fetch(url, NULL, NULL, timeout_ms, out, e);
+}
+
+int backend_post_form(const char *url, const char *form, const char *header, long timeout_ms, buf *out, err *e)
+{
+    return fetch(url, form, header, timeout_ms, out, e);
 }

@@ -99,4 +99,13 @@ const backend_trace *backend_trace_at(const backend *b, size_t i);
  * REST call (app/ makes it at start-up). */
 int backend_fetch_url(const char *url, long timeout_ms, buf *out, err *e);
 
+/* Loads libcurl now: for a caller whose first fetch may come from any
+ * thread (loading is not thread-safe).  0, or -1 with e. */
+int backend_load(err *e);
+
+/* The same as a POST of form (application/x-www-form-urlencoded, already
+ * encoded) with one more header line (NULL: none), e.g. the
+ * "Authorization: Basic ..." of a token introspection request. */
+int backend_post_form(const char *url, const char *form, const char *header, long timeout_ms, buf *out, err *e);
+
 #endif

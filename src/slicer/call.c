@@ -14,23 +14,8 @@
 
 int call_query_add(buf *target, const char *k, const char *v)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    int rc = buf_puts(target, strchr(target->data ? target->data : "", '?') ? "&" : "?");
-    for (int part = 0; part < 2 && rc == 0; part++) {
-        const unsigned char *p = (const unsigned char *)(part ? v : k);
-        if (part)
-            rc = buf_puts(target, "=");
-        for (; *p && rc == 0; p++) {
-            if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-                rc = buf_append(target, p, 1);
-            } else {
-                char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-                rc = buf_append(target, esc, 3);
-            }
-        }
-    }
-    return rc;
+    const char *sep = strchr(target->data ? target->data : "", '?') ? "&" : "?";
+    return buf_puts(target, sep) || buf_put_pct(target, k) || buf_puts(target, "=") || buf_put_pct(target, v) ? -1 : 0;
 }
 
 int call_vec3(const cJSON *a, double v[3])

@@ -254,12 +254,12 @@ static void job_stream_free(void *cls)
 
 /* The reply of a finished call with no notification before it. */
 static enum MHD_Result plain_reply(http_srv *S, struct MHD_Connection *c, call_job *j, const cJSON *id,
-                                   int is_init)
+                                   int is_init, const char *owner)
 {
     const char *sid = NULL;
     if (is_init && j->rep.is_initialize_result) {
         const char *why;
-        http_sess *added = http_sessions_add(S->sessions, j->core, &why);
+        http_sess *added = http_sessions_add(S->sessions, j->core, owner, &why);
         if (!added) {
             /* No Retry-After: when a session frees is up to its clients. */
             log_msg(LOG_WARNING, "http: %s refused a session: %s", j->peer, why);
@@ -366,7 +366,7 @@ enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, m
     int stream = may_stream && j->n_notes && !(j->done && j->rep.http_status != 200);
     pthread_mutex_unlock(&j->mu);
     if (!stream) {
-        enum MHD_Result r = plain_reply(S, c, j, id, is_init);
+        enum MHD_Result r = plain_reply(S, c, j, id, is_init, rq->owner);
         job_release(j);
         return r;
     }

@@ -44,6 +44,7 @@ typedef struct {
     char peer[64];               /* "ip:port" for the audit log */
     int authed;                  /* claims holds an accepted OAuth token's */
     jwt_claims claims;
+    char *owner;                 /* the token's subject, for session binding; NULL without OAuth */
 } http_req;
 
 #endif

@@ -127,8 +127,9 @@ int http_oauth_precheck(http_oauth *h, struct MHD_Connection *c, const char *url
         snprintf(why, sizeof why, "access token %s: %s", jwt_status_name(st), e.msg);
         log_msg(LOG_WARNING, "http: %s refused: %s (kid '%.64s')", peer, why, claims->kid);
         mcp_audit_refused(h->m, &io, "unauthorized", why);
-        *r = unauthorized(h, c, 1, st == JWT_NO_KEYS ? "the issuer's keys are unavailable"
+        *r = unauthorized(h, c, 1, st == JWT_NO_KEYS ? "the identity provider cannot be reached to check the token"
                                  : st == JWT_EXPIRED ? "the access token expired"
+                                 : st == JWT_INACTIVE ? "the access token is not active"
                                  : "the access token is not valid for this resource");
         return 1;
     }
@@ -139,6 +140,31 @@ void http_oauth_scope_challenge(const http_oauth *h, const char *scope, char *ou
 {
     snprintf(out, n, "Bearer error=\"insufficient_scope\", scope=\"%s\", resource_metadata=\"%s\", "
              "error_description=\"the access token lacks the scope this tool needs\"", scope, h->metadata_url);
+}
+
+char *http_oauth_owner(const http_oauth *h, const jwt_claims *claims)
+{
+    /* The issuer's length first, and a different tag for each kind of
+     * name, so no two (issuer, subject) pairs make the same string. */
+    const char *iss = oauth_issuer(h->v);
+    int by_sub = claims->sub[0] != '\0';
+    const char *name = by_sub ? claims->sub : claims->client_id;
+    size_t n = strlen(iss) + strlen(name) + 32;
+    char *o = malloc(n);
+    if (o)
+        snprintf(o, n, "%zu:%s%s:%s", strlen(iss), iss, by_sub ? "sub" : "client", name);
+    return o;
+}
+
+void http_oauth_foreign_session(http_oauth *h, const char *peer, const jwt_claims *claims, const char *sid)
+{
+    char why[160];
+    snprintf(why, sizeof why, "session_owner: session %.8s... was opened by another subject", sid);
+    log_msg(LOG_WARNING, "http: %s refused: %s (sub '%.64s'); answered as an unknown session", peer, why,
+            claims->sub);
+    mcp_caller caller = http_oauth_caller(claims);
+    mcp_io io = { .transport = "http", .peer = peer, .caller = &caller };
+    mcp_audit_refused(h->m, &io, "refused", why);
 }
 
 mcp_caller http_oauth_caller(const jwt_claims *claims)

@@ -40,6 +40,16 @@ int http_oauth_precheck(http_oauth *h, struct MHD_Connection *c, const char *url
 /* The WWW-Authenticate value of a 403 for want of scope. */
 void http_oauth_scope_challenge(const http_oauth *h, const char *scope, char *out, size_t n);
 
+/* Who opened a session, for the session table's binding: the configured
+ * issuer (which every accepted token names) and the token's sub, or its
+ * client_id when it has no sub (a client acting for itself).  Malloc'd;
+ * NULL when out of memory. */
+char *http_oauth_owner(const http_oauth *h, const jwt_claims *claims);
+
+/* Logs and audits a request naming a session another subject opened
+ * (answered like an unknown session: 404). */
+void http_oauth_foreign_session(http_oauth *h, const char *peer, const jwt_claims *claims, const char *sid);
+
 /* The core's view of claims (pointers into claims). */
 mcp_caller http_oauth_caller(const jwt_claims *claims);
 

@@ -3,6 +3,7 @@
  * and hands the message to http_call. */
 #include "transport/http_post.h"
 #include "transport/http_call.h"
+#include "transport/http_oauth.h"
 #include "transport/http_reply.h"
 
 #include <stdio.h>
@@ -77,16 +78,17 @@ static int meta_is_valid(const cJSON *meta)
  * with the same machinery: an acknowledgement naming the subset agreed
  * (only toolsListChanged exists here), then tools/list_changed pushed
  * by the idle hook.  The stream holds a slot of the session table. */
-static enum MHD_Result sub_listen(http_srv *S, struct MHD_Connection *c, const char *peer,
+static enum MHD_Result sub_listen(http_srv *S, struct MHD_Connection *c, const http_req *rq,
                                   const cJSON *id, const cJSON *params)
 {
+    const char *peer = rq->peer;
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(params, "notifications");
     if (!cJSON_IsObject(want))
         return http_respond_error(c, 400, id, RPC_INVALID_PARAMS,
                                   "Invalid params: subscriptions/listen needs params.notifications (an object)", NULL);
     int tools = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(want, "toolsListChanged"));
     const char *why;
-    http_sess *s = http_sessions_add(S->sessions, NULL, &why);
+    http_sess *s = http_sessions_add(S->sessions, NULL, rq->owner, &why);
     if (!s) {
         /* No Retry-After: a stream ends when its client leaves. */
         log_msg(LOG_WARNING, "http: %s refused a subscriptions/listen stream: %s", peer, why);
@@ -124,7 +126,7 @@ static enum MHD_Result post_modern(http_srv *S, struct MHD_Connection *c, http_r
         return http_respond_error(c, 400, id, RPC_HEADER_MISMATCH, msg, NULL);
     }
     if (method && id && strcmp(method, "subscriptions/listen") == 0 && meta_is_valid(meta))
-        return sub_listen(S, c, rq->peer, id, params);
+        return sub_listen(S, c, rq, id, params);
     mcp_session *core = mcp_session_new(S->m);   /* stateless: one per request */
     if (!core)
         return http_respond_error(c, 500, id, RPC_INTERNAL_ERROR, "out of memory", NULL);
@@ -146,7 +148,10 @@ static enum MHD_Result post_legacy(http_srv *S, struct MHD_Connection *c, http_r
         return http_respond_error(c, 400, id, RPC_INVALID_REQUEST,
                                   "Bad Request: Mcp-Session-Id header is required (send initialize first, "
                                   "or use protocol version " MCP_MODERN_VERSION ")", NULL);
-    http_sess *s = http_sessions_get(S->sessions, sid);
+    int foreign = 0;
+    http_sess *s = http_sessions_get(S->sessions, sid, rq->owner, &foreign);
+    if (foreign)
+        http_oauth_foreign_session(S->oauth, rq->peer, &rq->claims, sid);
     if (!s)
         return http_respond_error(c, 404, id, -32001, "Session not found: it ended or never existed; "
                                   "initialize a new one", NULL);

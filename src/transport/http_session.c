@@ -13,6 +13,7 @@
 
 struct http_sess {
     char id[HTTP_SESSION_ID_LEN + 1];
+    char *owner;                        /* NULL: not bound to a person */
     mcp_session *core;
     unsigned refs;
     int ended;
@@ -66,6 +67,7 @@ static void sess_free(http_sess *s)
     for (unsigned i = 0; i < HTTP_SESSION_CANCELS; i++)
         cJSON_Delete(s->cancels[i]);
     mcp_session_free(s->core);
+    free(s->owner);
     free(s);
 }
 
@@ -194,15 +196,20 @@ static int make_room(http_sessions *t, int for_stream, const char **why)
     return (int)i;
 }
 
-http_sess *http_sessions_add(http_sessions *t, mcp_session *core, const char **why)
+http_sess *http_sessions_add(http_sessions *t, mcp_session *core, const char *owner, const char **why)
 {
     http_sess *s = calloc(1, sizeof *s);
     *why = "out of memory";
     if (!s)
         return NULL;
+    if (owner && !(s->owner = strdup(owner))) {
+        free(s);
+        return NULL;
+    }
     if (random_id(s->id) != 0) {
         log_msg(LOG_ERROR, "getrandom failed: %s", strerror(errno));
         *why = "no random source";
+        free(s->owner);
         free(s);
         return NULL;
     }
@@ -216,6 +223,7 @@ http_sess *http_sessions_add(http_sessions *t, mcp_session *core, const char **w
         *why = "the server is stopping";
     if (i < 0) {
         pthread_mutex_unlock(&t->mu);
+        free(s->owner);
         free(s);
         return NULL;
     }
@@ -235,11 +243,21 @@ static int find(http_sessions *t, const char *id)
     return -1;
 }
 
-http_sess *http_sessions_get(http_sessions *t, const char *id)
+static int same_owner(const char *a, const char *b)
+{
+    return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+http_sess *http_sessions_get(http_sessions *t, const char *id, const char *owner, int *foreign)
 {
     pthread_mutex_lock(&t->mu);
     int i = t->stopped ? -1 : find(t, id);
     http_sess *s = i >= 0 ? t->slot[i] : NULL;
+    if (s && !same_owner(s->owner, owner)) {
+        s = NULL;                /* not touched either: its idle clock is its owner's */
+        if (foreign)
+            *foreign = 1;
+    }
     if (s) {
         s->refs++;
         s->last_used_ms = mono_ms();

@@ -28,7 +28,15 @@ unsigned http_sessions_count(http_sessions *t);
 /* How many GET or listen streams are open. */
 unsigned http_sessions_streams(http_sessions *t);
 
-/* Registers core (ownership passes to the table; NULL for a modern
+/* Sessions are bound to their opener (MCP security best practices,
+ * "Session Hijacking": bind session ids to user-specific information):
+ * owner is a string made from the OAuth token's issuer and subject
+ * (http_oauth_owner), or NULL when the transport has no per-user
+ * identity.  A lookup finds a session only under the owner it was opened
+ * with, as if the key were "<owner>:<id>", so a session id that leaked
+ * is of no use with another person's token.
+ *
+ * Registers core (ownership passes to the table; NULL for a modern
  * subscriptions/listen stream, which takes a stream instead, with its
  * stream open) under a fresh random id and returns it referenced.  When
  * max_sessions are open, the least recently used one no request or
@@ -36,9 +44,11 @@ unsigned http_sessions_streams(http_sessions *t);
  * again, and real clients never end theirs.  NULL, with *why (static
  * text), when every session is in use, the streams are all taken, or the
  * random source failed (core is then left to the caller). */
-http_sess *http_sessions_add(http_sessions *t, mcp_session *core, const char **why);
-/* The live session with this id, referenced; NULL if unknown or ended. */
-http_sess *http_sessions_get(http_sessions *t, const char *id);
+http_sess *http_sessions_add(http_sessions *t, mcp_session *core, const char *owner, const char **why);
+/* The live session with this id and owner, referenced; NULL if unknown,
+ * ended, or opened by another owner (then *foreign is set, so the caller
+ * can audit the attempt; foreign may be NULL). */
+http_sess *http_sessions_get(http_sessions *t, const char *id, const char *owner, int *foreign);
 /* Drops a reference; an ended session is freed with its last one. */
 void http_sessions_put(http_sessions *t, http_sess *s);
 /* Ends a session (DELETE): later lookups fail, its stream ends.  -1 if

@@ -66,10 +66,13 @@ static int check_era(struct MHD_Connection *c, const char *what, enum MHD_Result
 }
 
 /* The session a GET or DELETE names; answers 400/404 itself when none. */
-static http_sess *named_session(http_srv *S, struct MHD_Connection *c, enum MHD_Result *r)
+static http_sess *named_session(http_srv *S, struct MHD_Connection *c, const http_req *rq, enum MHD_Result *r)
 {
     const char *sid = http_header(c, "Mcp-Session-Id");
-    http_sess *s = sid ? http_sessions_get(S->sessions, sid) : NULL;
+    int foreign = 0;
+    http_sess *s = sid ? http_sessions_get(S->sessions, sid, rq->owner, &foreign) : NULL;
+    if (foreign)
+        http_oauth_foreign_session(S->oauth, rq->peer, &rq->claims, sid);
     if (!sid)
         *r = http_respond_error(c, 400, NULL, RPC_INVALID_REQUEST,
                                 "Bad Request: Mcp-Session-Id header is required", NULL);
@@ -78,15 +81,16 @@ static http_sess *named_session(http_srv *S, struct MHD_Connection *c, enum MHD_
     return s;
 }
 
-static enum MHD_Result do_get(http_srv *S, struct MHD_Connection *c, const char *peer)
+static enum MHD_Result do_get(http_srv *S, struct MHD_Connection *c, const http_req *rq)
 {
+    const char *peer = rq->peer;
     enum MHD_Result r = MHD_NO;
     if (check_era(c, "uses POST only", &r) != 0)
         return r;
     if (!http_accepts(c, "text/event-stream"))
         return http_respond_error(c, 406, NULL, RPC_INVALID_REQUEST,
                                   "Not Acceptable: Accept must allow text/event-stream", NULL);
-    http_sess *s = named_session(S, c, &r);
+    http_sess *s = named_session(S, c, rq, &r);
     if (!s)
         return r;
     int open = http_sess_stream_open(S->sessions, s);
@@ -104,12 +108,12 @@ static enum MHD_Result do_get(http_srv *S, struct MHD_Connection *c, const char 
     return http_stream(S, c, s, NULL, 0, NULL);
 }
 
-static enum MHD_Result do_delete(http_srv *S, struct MHD_Connection *c)
+static enum MHD_Result do_delete(http_srv *S, struct MHD_Connection *c, const http_req *rq)
 {
     enum MHD_Result r = MHD_NO;
     if (check_era(c, "has no sessions", &r) != 0)
         return r;
-    http_sess *s = named_session(S, c, &r);
+    http_sess *s = named_session(S, c, rq, &r);
     if (!s)
         return r;
     char id[HTTP_SESSION_ID_LEN + 1];
@@ -179,6 +183,11 @@ static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, cons
         if (http_oauth_precheck(S->oauth, c, url, method, HTTP_ENDPOINT, peer, &rq->claims, r))
             return -1;
         rq->authed = 1;
+        rq->owner = http_oauth_owner(S->oauth, &rq->claims);
+        if (!rq->owner) {
+            *r = http_respond_error(c, 500, NULL, RPC_INTERNAL_ERROR, "out of memory", NULL);
+            return -1;
+        }
     } else if (!strncmp(url, "/.well-known/oauth", 18) || !strcmp(url, "/register") ||
                !strcmp(url, "/authorize") || !strcmp(url, "/token")) {
         /* A client given a wrong token (mcp-remote, the SDKs) goes looking
@@ -249,8 +258,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!strcmp(method, "POST"))
         return http_post(S, c, rq);
     if (!strcmp(method, "GET"))
-        return do_get(S, c, rq->peer);
-    return do_delete(S, c);
+        return do_get(S, c, rq);
+    return do_delete(S, c, rq);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -262,6 +271,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     http_req *rq = *con_cls;
     if (rq) {
         buf_free(&rq->body);
+        free(rq->owner);
         free(rq);
         *con_cls = NULL;
     }

@@ -52,6 +52,22 @@ int buf_puts(buf *b, const char *s)
     return buf_append(b, s, strlen(s));
 }
 
+int buf_put_pct(buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    int rc = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && rc == 0; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+            (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+            rc = buf_append(b, p, 1);
+        } else {
+            char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+            rc = buf_append(b, esc, 3);
+        }
+    }
+    return rc;
+}
+
 int buf_printf(buf *b, const char *fmt, ...)
 {
     char small[512];

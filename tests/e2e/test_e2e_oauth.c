@@ -189,15 +189,21 @@ static cJSON *body_json(const char *resp)
 
 static t_key *g_key;
 
-static char *token(const char *kid, const char *alg, const char *iss, const char *aud, long exp_in_s,
-                   const char *scope)
+static char *token_as(const char *sub, const char *kid, const char *alg, const char *iss, const char *aud,
+                      long exp_in_s, const char *scope)
 {
     char h[160], p[1024];
     snprintf(h, sizeof h, "{\"alg\":\"%s\",\"typ\":\"at+jwt\",\"kid\":\"%s\"}", alg, kid);
-    snprintf(p, sizeof p, "{\"iss\":\"%s\",\"aud\":\"%s\",\"exp\":%ld,\"iat\":%ld,\"sub\":\"dr-who\","
+    snprintf(p, sizeof p, "{\"iss\":\"%s\",\"aud\":\"%s\",\"exp\":%ld,\"iat\":%ld,\"sub\":\"%s\","
              "\"client_id\":\"viewer-app\",\"jti\":\"jti-%ld\",\"scope\":\"%s\"}",
-             iss, aud, (long)time(NULL) + exp_in_s, (long)time(NULL), (long)exp_in_s, scope);
+             iss, aud, (long)time(NULL) + exp_in_s, (long)time(NULL), sub, (long)exp_in_s, scope);
     return t_jwt(g_key, alg, h, p);
+}
+
+static char *token(const char *kid, const char *alg, const char *iss, const char *aud, long exp_in_s,
+                   const char *scope)
+{
+    return token_as("dr-who", kid, alg, iss, aud, exp_in_s, scope);
 }
 
 static char *good(const char *scope) { return token("k1", "RS256", idp.iss, AUD, 3600, scope); }
@@ -401,6 +407,71 @@ static void test_keys_kept_while_idp_down(void)
     idp.down = 0;
 }
 
+/* A handshake-era (2025-11-25) request in session sid ("" for none). */
+static int legacy_post(const gw *g, const char *bearer, const char *sid, const char *body, char **out)
+{
+    char hdr[256];
+    snprintf(hdr, sizeof hdr, "MCP-Protocol-Version: 2025-11-25\r\n%s%s%s", sid[0] ? "Mcp-Session-Id: " : "", sid,
+             sid[0] ? "\r\n" : "");
+    return http(g, "POST", "/mcp", bearer, hdr, body, out);
+}
+
+/* MCP security best practices, "Session Hijacking": a session id that
+ * leaked is of no use with another subject's token.  The gateway answers
+ * as for an unknown session (404: the spec's key is "<user_id>:<session_id>",
+ * so for anyone else it does not exist; a 403 would confirm that it does),
+ * audits the attempt, and leaves the session to its owner. */
+static void test_session_bound_to_subject(void)
+{
+    char *owner = token_as("dr-who", "k1", "RS256", idp.iss, AUD, 3600, "slicer:read");
+    char *owner2 = token_as("dr-who", "k1", "RS256", idp.iss, AUD, 1800, "slicer:read");   /* a fresh token */
+    char *other = token_as("mallory", "k1", "RS256", idp.iss, AUD, 3600, "slicer:read slicer:write");
+    char *out;
+    int st = legacy_post(&g_gw, owner, "", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                         "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                         "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}", &out);
+    char sid[64] = "";
+    const char *h = out ? strstr(out, "Mcp-Session-Id: ") : NULL;
+    if (h)
+        sscanf(h + 16, "%63[0-9a-f]", sid);
+    T_ASSERT(st == 200 && sid[0], "initialize as dr-who: %d %s", st, out ? out : "");
+    free(out);
+    static const char call[] = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                               "{\"name\":\"get_slicer_info\",\"arguments\":{}}}";
+    st = legacy_post(&g_gw, other, sid, call, &out);
+    T_CHECK(st == 404 && !strstr(out, "\"result\""), "another subject's call in the session: %d %s", st, out);
+    free(out);
+    char hdr[128];
+    snprintf(hdr, sizeof hdr, "Mcp-Session-Id: %s\r\n", sid);
+    st = http(&g_gw, "GET", "/mcp", other, hdr, NULL, &out);
+    T_CHECK(st == 404, "another subject's GET stream: %d %s", st, out ? out : "");
+    free(out);
+    st = http(&g_gw, "DELETE", "/mcp", other, hdr, NULL, &out);
+    T_CHECK(st == 404, "another subject's DELETE: %d %s", st, out ? out : "");
+    free(out);
+    st = legacy_post(&g_gw, owner2, sid, call, &out);
+    T_CHECK(st == 200 && strstr(out, "\"result\""), "the owner, with a new token, still has the session: %d %s", st,
+            out ? out : "");
+    free(out);
+    st = http(&g_gw, "DELETE", "/mcp", owner, hdr, NULL, &out);
+    T_CHECK(st == 200, "the owner ends it: %d", st);
+    free(out);
+    char *log = NULL;
+    for (long t = 0; t < t_mcp_bound(2000) && t_count(log ? log : "", "session_owner") < 3; t += 20) {
+        free(log);
+        t_sleep_ms(20);
+        log = t_read_file(g_audit, NULL);
+    }
+    T_CHECK(log && t_count(log, "\"sub\":\"mallory\"") == 3 && t_count(log, "session_owner") == 3,
+            "the three attempts are audited with the intruder's subject: %s", log ? log : "(none)");
+    T_CHECK(log && !strstr(log, "\"sub\":\"mallory\",\"client_id\":\"viewer-app\",\"jti\":\"jti-3600\","
+                            "\"tool\":\"get_slicer_info\""), "no call ran as mallory");
+    free(log);
+    free(owner);
+    free(owner2);
+    free(other);
+}
+
 static void test_idp_down_at_start(void)
 {
     idp.down = 1;
@@ -453,6 +524,38 @@ static void test_exclusive_with_token_file(void)
     t_mcp_free(g.proc);
 }
 
+/* Introspection's options: each refused combination says why, at start. */
+static void test_introspection_options(void)
+{
+    char cf[512];
+    snprintf(cf, sizeof cf, "%s/introspection-client", t_tmpdir());
+    t_write_file(cf, "gw\nsecret\n", 10);
+    static const struct { const char *a[5]; const char *why; } cases[] = {
+        { { "--oauth-introspection-url", "http://127.0.0.1:1/introspect", NULL }, "go together" },
+        { { "--oauth-client-file", "(cf)", NULL }, "go together" },
+        { { "--oauth-introspection-url", "http://127.0.0.1:1/introspect", "--oauth-client-file", "(cf)", NULL },
+          "exclusive" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *extra[8];
+        size_t n = 0;
+        for (; cases[i].a[n]; n++)
+            extra[n] = strcmp(cases[i].a[n], "(cf)") ? cases[i].a[n] : cf;
+        if (i == 2) {   /* with a key set URL as well */
+            extra[n++] = "--oauth-jwks-uri";
+            extra[n++] = "http://127.0.0.1:1/jwks";
+        }
+        extra[n] = NULL;
+        gw g;
+        T_CHECK(gw_start(&g, extra) != 0, "case %zu refused to start", i);
+        T_CHECK(t_mcp_wait(g.proc, t_mcp_bound(5000)) == 2, "case %zu: exit status 2", i);
+        char *err = t_read_file(t_mcp_stderr_path(g.proc), NULL);
+        T_CHECK(err && strstr(err, cases[i].why), "case %zu says why: %s", i, err ? err : "");
+        free(err);
+        t_mcp_free(g.proc);
+    }
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -473,10 +576,12 @@ int main(void)
     t_run("oauth_audit_who", test_audit_who);
     t_run("oauth_unknown_kid_one_fetch", test_unknown_kid_one_fetch);
     t_run("oauth_keys_kept_while_idp_down", test_keys_kept_while_idp_down);
+    t_run("oauth_session_bound_to_subject", test_session_bound_to_subject);
     gw_stop(&g_gw);
     t_run("oauth_idp_down_at_start", test_idp_down_at_start);
     t_run("oauth_audit_redacts_user_ids", test_audit_redacts_user_ids);
     t_run("oauth_exclusive_with_token_file", test_exclusive_with_token_file);
+    t_run("oauth_introspection_options", test_introspection_options);
     idp.stop = 1;
     pthread_join(idp.th, NULL);
     close(idp.fd);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs test_oauth.mjs (slicer-mcp behind oauth2-mock-server, with the SDK
-# client) with the packages package-lock.json pins, installed first when
+# client and with mcp-remote over stdio, whose browser step fake_browser.mjs
+# plays) with the packages package-lock.json pins, installed first when
 # needed, on the pinned Node 22 of tests/conformance (oauth2-mock-server
 # needs 22.12 or later).
 #
@@ -13,7 +14,7 @@ setup_failed() {
     echo "0 passed, 1 failed"
     exit 1
 }
-[ -d tests/oauth/node_modules/oauth2-mock-server ] ||
+[ -d tests/oauth/node_modules/oauth2-mock-server ] && [ -d tests/oauth/node_modules/mcp-remote ] ||
     (cd tests/oauth && npm ci --no-audit --no-fund) >tests/out/oauth-npm-ci.log 2>&1 ||
     setup_failed "npm ci failed; see tests/out/oauth-npm-ci.log"
 NODE=tests/conformance/node_modules/.bin/node

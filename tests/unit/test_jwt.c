@@ -17,7 +17,7 @@
 
 static t_key *rsa, *ec, *ed, *ec384;
 static jwt_keys *keys;
-static const jwt_expect want_claims = { ISS, AUD, 60 };
+static const jwt_expect want_claims = { .issuer = ISS, .audience = AUD, .skew_s = 60 };
 
 /* A token from key k with alg and kid, and these claims after iss. */
 static char *mint(const t_key *k, const char *alg, const char *kid, const char *claims)
@@ -87,6 +87,18 @@ static void test_identity_claims(void)
     T_CHECK(!strcmp(c.scope, "slicer:write slicer:read"), "scp list '%s'", c.scope);
     T_CHECK(!c.sub[0] && !c.jti[0], "absent claims are empty");
     free(tok);
+    /* A subject is kept whole or refused: cut short, two could look alike. */
+    char claims[1024], sub[JWT_CLAIM_MAX + 1];
+    for (int n = JWT_CLAIM_MAX - 1; n <= JWT_CLAIM_MAX; n++) {
+        memset(sub, 'u', (size_t)n);
+        sub[n] = '\0';
+        snprintf(claims, sizeof claims, ",\"aud\":\"" AUD "\",\"exp\":1900003600,\"sub\":\"%s\"", sub);
+        tok = mint(rsa, "RS256", "rsa-1", claims);
+        jwt_status st = check(tok, &c);
+        T_CHECK(n < JWT_CLAIM_MAX ? st == JWT_OK && strlen(c.sub) == (size_t)n : st == JWT_MALFORMED,
+                "a sub of %d bytes: %s", n, jwt_status_name(st));
+        free(tok);
+    }
 }
 
 static void test_alg_none_refused(void)
