@@ -206,7 +206,7 @@ static cJSON *call_result(const rpc_req *r, call_ctx *c)
         cJSON *sc = !r->m->cfg.redact && c->structured_item
                     ? cJSON_CreateRaw(c->structured_item->valuestring) : NULL;
         if (sc)
-            call_spend(r->spent, c->structured);
+            cJSON_Delete(c->structured);
         cJSON_AddItemToObject(o, "structuredContent", sc ? sc : c->structured);
         c->structured = NULL;
     }
@@ -549,8 +549,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     backend_set_tick(m->b, on_tick, &ts);
     backend_trace_reset(m->b);
     call_ctx c = { .b = m->b, .t = t, .args = args, .spool = m->cfg.spool,
-                   .policy_enabled = policy_cb, .policy_ud = m, .quote_text = !m->cfg.redact,
-                   .spent = r->spent };
+                   .policy_enabled = policy_cb, .policy_ud = m, .quote_text = !m->cfg.redact };
     int rc = adapter_run(&c, &e);
     backend_set_tick(m->b, NULL, NULL);
     if (rc != 0) {
@@ -569,15 +568,9 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(first, "text");
     const char *err_text = c.is_error && cJSON_IsString(text) ? text->valuestring : NULL;
     const char *outcome = r->cancelled ? "cancelled" : c.denied ? "refused" : c.is_error ? "tool_error" : "ok";
-    /* Written once the reply is out (mcp_reply_free). */
-    char logline[2048];
-    long tenths = lround((mono_ms() - t0) * 10);    /* %.1f takes printf's slow path */
-    size_t len = log_line(LOG_INFO, logline, sizeof logline, "tools/call %s: %s (%zu REST call%s, %ld.%ld ms)%s%s",
-                          t->name, outcome, backend_trace_count(m->b),
-                          backend_trace_count(m->b) == 1 ? "" : "s", tenths / 10, tenths % 10,
-                          err_text ? ": " : "", err_text ? err_text : "");
-    if (len)
-        buf_append(r->log, logline, len);
+    log_msg(LOG_INFO, "tools/call %s: %s (%zu REST call%s, %.1f ms)%s%s", t->name, outcome,
+            backend_trace_count(m->b), backend_trace_count(m->b) == 1 ? "" : "s", mono_ms() - t0,
+            err_text ? ": " : "", err_text ? err_text : "");
     for (size_t i = 0; note_wanted(r, LOG_DEBUG) && i < backend_trace_count(m->b); i++) {
         const backend_trace *bt = backend_trace_at(m->b, i);
         char line[400], *own;

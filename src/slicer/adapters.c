@@ -98,8 +98,8 @@ static int ad_node_list(call_ctx *c, err *e)
 out:
     buf_free(&tids);
     buf_free(&tnames);
-    call_spend(c->spent, ids);
-    call_spend(c->spent, names);
+    cJSON_Delete(ids);
+    cJSON_Delete(names);
     if (rc != 0)
         err_set(e, ERR_INTERNAL, "out of memory");
     return rc;
@@ -291,7 +291,7 @@ static int ad_volume_info(call_ctx *c, err *e)
     }
 out:
     cJSON_Delete(vols);
-    call_spend(c->spent, props);
+    cJSON_Delete(props);
     free(id);
     buf_free(&t);
     return rc;

@@ -257,7 +257,7 @@ static int load_labelmap(call_ctx *c, const char *path, const char *name, char *
     const cJSON *nid = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "loadedNodeIDs"), 0);
     if (rc == 0 && cJSON_IsString(nid))
         *id = strdup(nid->valuestring);
-    call_spend(c->spent, j);
+    cJSON_Delete(j);
     if (rc != 0)
         return call_fail(c, ce.msg) == 0 ? 1 : -1;
     if (!*id)

@@ -180,14 +180,6 @@ int call_add_text(call_ctx *c, const char *text)
     return add_text_block(c, text) ? 0 : -1;
 }
 
-void call_spend(cJSON *spent, cJSON *tree)
-{
-    if (spent && tree)
-        cJSON_AddItemToArray(spent, tree);
-    else
-        cJSON_Delete(tree);
-}
-
 static void forget_structured(call_ctx *c)
 {
     cJSON_Delete(c->structured);
