@@ -1,6 +1,5 @@
 /* jsonrpc: envelopes and bounded parsing of JSON-RPC 2.0 messages. */
 #include "mcp/jsonrpc.h"
-#include "util/jsonr.h"
 #include "util/jsonw.h"
 
 #include <math.h>
@@ -103,7 +102,7 @@ cJSON *rpc_parse(const char *s, size_t len, size_t max_bytes, int max_depth,
     if (prescan((const unsigned char *)s, len, max_depth, er) != 0)
         return NULL;
     const char *end = NULL;
-    cJSON *j = jsonr_parse(s, len, &end);
+    cJSON *j = cJSON_ParseWithLengthOpts(s, len, &end, 0);
     if (j) {
         /* Only white space may follow the value. */
         for (const char *p = end; p < s + len; p++) {

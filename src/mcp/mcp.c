@@ -8,7 +8,6 @@
 #include "slicer/call.h"
 #include "util/log.h"
 #include "mcp/mcp_internal.h"
-#include "util/jsonr.h"
 #include "util/jsonw.h"
 #include "util/utf8.h"
 
@@ -383,7 +382,7 @@ int mcp_is_cancel_for(const char *line, size_t len, const cJSON *id)
 {
     if (!id || len > 65536 || !contains(line, len, "notifications/cancelled"))
         return 0;
-    cJSON *j = jsonr_parse(line, len, NULL);
+    cJSON *j = cJSON_ParseWithLengthOpts(line, len, NULL, 0);
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(j, "method");
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(j, "params");
     const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");

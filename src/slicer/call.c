@@ -10,7 +10,6 @@
 #include "policy/guard.h"
 #include "slicer/img.h"
 #include "slicer/imgfit.h"
-#include "util/jsonr.h"
 #include "util/jsonw.h"
 
 #define CALL_MAX_TARGET 8192
@@ -78,7 +77,7 @@ static void slicer_error(const backend_resp *r, const char *method,
                 method, target);
         return;
     }
-    cJSON *j = r->body.len ? jsonr_parse(r->body.data, r->body.len, NULL) : NULL;
+    cJSON *j = r->body.len ? cJSON_ParseWithLengthOpts(r->body.data, r->body.len, NULL, 0) : NULL;
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
     if (cJSON_IsString(msg)) {
         const char *m = msg->valuestring;
@@ -139,7 +138,7 @@ int call_slicer_stream(call_ctx *c, const char *method, const char *target,
 /* Slicer's POST /volume answers the Python repr {'status': 'success'}. */
 static cJSON *parse_slicer_json(const char *s, size_t n)
 {
-    cJSON *j = jsonr_parse(s, n, NULL);
+    cJSON *j = cJSON_ParseWithLengthOpts(s, n, NULL, 0);
     if (!j && n == 21 && memcmp(s, "{'status': 'success'}", 21) == 0) {
         j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "status", "success");
