@@ -163,18 +163,8 @@ int rpc_parse_request(const cJSON *msg, const cJSON **id, const char **method,
 
 cJSON *rpc_id_dup(const cJSON *id)
 {
-    /* cJSON prints numbers with 15 significant digits when that reads back
-     * "close enough", so 9007199254740991 would go out as
-     * 9.00719925474099e+15: a different id.  Whole numbers from 1e15 up
-     * are written exactly instead (below, jsonw prints every digit), and
-     * -0 as 0. */
-    if (cJSON_IsNumber(id) && isfinite(id->valuedouble) &&
-        (fabs(id->valuedouble) >= 1e15 || id->valuedouble == 0) &&
-        id->valuedouble == floor(id->valuedouble) && fabs(id->valuedouble) <= 9007199254740992.0) {
-        char num[32];
-        snprintf(num, sizeof num, "%.0f", id->valuedouble == 0 ? 0.0 : id->valuedouble);
-        return cJSON_CreateRaw(num);
-    }
+    /* jsonw prints whole numbers below 1e16 digit for digit, so every id
+     * valid_id lets through (|id| < 2^53) goes back as it came. */
     return id ? cJSON_Duplicate(id, 0) : cJSON_CreateNull();
 }
 

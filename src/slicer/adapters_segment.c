@@ -227,7 +227,7 @@ static cJSON *result_json(const seg_run *s, const char *id, const char *name, ui
     cJSON_AddStringToObject(o, "source_id", s->node_id);
     cJSON_AddNumberToObject(o, "label_value", s->label);
     labelstat_json(&s->st, &s->g, 0, o);
-    cJSON_AddNumberToObject(o, "voxel_mm3", labelstat_round7(s->g.voxel_mm3));
+    cJSON_AddNumberToObject(o, "voxel_mm3", s->g.voxel_mm3);
     cJSON_AddNumberToObject(o, "bytes_read", (double)bytes);
     cJSON_AddNumberToObject(o, "passes", passes);
     return o;

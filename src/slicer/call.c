@@ -51,17 +51,13 @@ int call_vec3(const cJSON *a, double v[3])
 char *call_arg_string(const cJSON *args, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
-    char tmp[64];
+    char tmp[JSONW_NUMBER_MAX];
     if (cJSON_IsString(v))
         return strdup(v->valuestring);
     if (cJSON_IsBool(v))
         return strdup(cJSON_IsTrue(v) ? "true" : "false");
     if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
-        double d = v->valuedouble;
-        if (d == floor(d) && fabs(d) < 9007199254740992.0)
-            snprintf(tmp, sizeof tmp, "%.0f", d);
-        else
-            snprintf(tmp, sizeof tmp, "%.17g", d);
+        jsonw_number(v->valuedouble, tmp);
         return strdup(tmp);
     }
     return NULL;
@@ -184,8 +180,6 @@ static void forget_structured(call_ctx *c)
     cJSON_Delete(c->structured);
     c->structured = NULL;
     c->structured_item = NULL;
-    free(c->structured_quoted);
-    c->structured_quoted = NULL;
 }
 
 int call_fail(call_ctx *c, const char *msg)
@@ -199,15 +193,13 @@ int call_fail(call_ctx *c, const char *msg)
 
 int call_set_structured(call_ctx *c, cJSON *obj)
 {
-    char *quoted = NULL;
-    char *txt = c->quote_text ? jsonw_print_quoted(obj, NULL, &quoted, NULL) : jsonw_print(obj, NULL);
+    char *txt = jsonw_print(obj, NULL);
     if (!txt) {
         cJSON_Delete(obj);
         return -1;
     }
     forget_structured(c);
     c->structured = obj;
-    c->structured_quoted = quoted;
     c->structured_item = add_text_block(c, txt);
     free(txt);
     return c->structured_item ? 0 : -1;

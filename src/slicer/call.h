@@ -21,12 +21,10 @@ typedef struct {
     spool       *spool;           /* files for Slicer to load; may be NULL */
     int (*policy_enabled)(const void *ud, const char *policy);
     const void  *policy_ud;
-    int quote_text;               /* make structured_quoted (nothing redacts the text) */
     /* outputs (owned by the ctx until call_ctx_clear) */
     cJSON *content;               /* array of content blocks */
     cJSON *structured;            /* object or NULL */
     cJSON *structured_item;       /* its JSON: the "text" item of a block in content */
-    char  *structured_quoted;     /* the text as a quoted JSON string, or NULL */
     int    is_error;
     int    denied;                /* the guard refused a request */
 } call_ctx;
