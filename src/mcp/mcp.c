@@ -11,9 +11,6 @@
 #include "util/jsonw.h"
 #include "util/utf8.h"
 
-/* Log lines one message may hold back until its reply is out (a batch of
- * calls); past it they are dropped. */
-
 static const char *const legacy_versions[] = {
     "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", NULL
 };

@@ -365,8 +365,12 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
         if (args)
             shorten(args);
         redact_json(rd, args);
+    } else if (cJSON_IsObject(f->args)) {      /* the request's own tree, not a copy */
+        args = cJSON_CreateObjectReference(f->args->child);
+    } else if (cJSON_IsArray(f->args)) {       /* a refused call's arguments can be anything */
+        args = cJSON_CreateArrayReference(f->args->child);
     } else {
-        args = f->args ? cJSON_CreateObjectReference(f->args->child) : cJSON_CreateNull();
+        args = f->args ? cJSON_Duplicate(f->args, 0) : cJSON_CreateNull();
     }
     cJSON_AddItemToObject(o, "arguments", args);
     cJSON_AddStringToObject(o, "outcome", f->outcome);
