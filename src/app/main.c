@@ -11,7 +11,6 @@
 #include "transport/http_transport.h"
 #include "mcp/jsonrpc.h"
 #include "util/log.h"
-#include "util/nodecache.h"
 #include "mcp/mcp.h"
 #include "policy/redact.h"
 #include "app/reload.h"
@@ -257,13 +256,11 @@ static int serve(const settings *s, toolset **ts_inout)
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    nodecache_install();
     settings s;
     err e = { 0 };
     if (settings_parse(&s, argc, argv, &e) != 0) {
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
         settings_free(&s);
-        nodecache_release();
         return EXIT_CONFIG;
     }
     if (s.cmd == CMD_HELP || s.cmd == CMD_VERSION) {
@@ -272,7 +269,6 @@ int main(int argc, char **argv)
         else
             printf("slicer-mcp %s\n", SLICER_MCP_VERSION);
         settings_free(&s);
-        nodecache_release();
         return EXIT_OK;
     }
     if (s.log_level)
@@ -293,6 +289,5 @@ int main(int argc, char **argv)
     }
     tools_free(ts);
     settings_free(&s);
-    nodecache_release();
     return rc;
 }

@@ -1,6 +1,5 @@
 /* jsonrpc: envelopes and bounded parsing of JSON-RPC 2.0 messages. */
 #include "mcp/jsonrpc.h"
-#include "util/jsonr.h"
 #include "util/jsonw.h"
 
 #include <math.h>
@@ -103,7 +102,7 @@ cJSON *rpc_parse(const char *s, size_t len, size_t max_bytes, int max_depth,
     if (prescan((const unsigned char *)s, len, max_depth, er) != 0)
         return NULL;
     const char *end = NULL;
-    cJSON *j = jsonr_parse(s, len, &end);
+    cJSON *j = cJSON_ParseWithLengthOpts(s, len, &end, 0);
     if (j) {
         /* Only white space may follow the value. */
         for (const char *p = end; p < s + len; p++) {
@@ -164,18 +163,8 @@ int rpc_parse_request(const cJSON *msg, const cJSON **id, const char **method,
 
 cJSON *rpc_id_dup(const cJSON *id)
 {
-    /* cJSON prints numbers with 15 significant digits when that reads back
-     * "close enough", so 9007199254740991 would go out as
-     * 9.00719925474099e+15: a different id.  Whole numbers from 1e15 up
-     * are written exactly instead (below, jsonw prints every digit), and
-     * -0 as 0. */
-    if (cJSON_IsNumber(id) && isfinite(id->valuedouble) &&
-        (fabs(id->valuedouble) >= 1e15 || id->valuedouble == 0) &&
-        id->valuedouble == floor(id->valuedouble) && fabs(id->valuedouble) <= 9007199254740992.0) {
-        char num[32];
-        snprintf(num, sizeof num, "%.0f", id->valuedouble == 0 ? 0.0 : id->valuedouble);
-        return cJSON_CreateRaw(num);
-    }
+    /* jsonw prints whole numbers below 1e16 digit for digit, so every id
+     * valid_id lets through (|id| < 2^53) goes back as it came. */
     return id ? cJSON_Duplicate(id, 0) : cJSON_CreateNull();
 }
 

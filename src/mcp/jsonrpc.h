@@ -48,9 +48,8 @@ int  rpc_parse_request(const cJSON *msg, const cJSON **id, const char **method,
  * NULL (becomes null). */
 cJSON *rpc_result_reply(const cJSON *id, cJSON *result);
 cJSON *rpc_error_reply(const cJSON *id, rpc_error *er);
-/* A copy of a request id (or progress token) to send back: a whole
- * number is written with all its digits (as a raw cJSON item), anything
- * else duplicated; NULL becomes null.  Caller owns the result. */
+/* A copy of a request id (or progress token) to send back; NULL becomes
+ * null.  Caller owns the result. */
 cJSON *rpc_id_dup(const cJSON *id);
 /* A notification envelope; takes ownership of params. */
 char  *rpc_notification(const char *method, cJSON *params);

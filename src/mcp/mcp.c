@@ -8,13 +8,8 @@
 #include "slicer/call.h"
 #include "util/log.h"
 #include "mcp/mcp_internal.h"
-#include "util/jsonr.h"
 #include "util/jsonw.h"
 #include "util/utf8.h"
-
-/* Log lines one message may hold back until its reply is out (a batch of
- * calls); past it they are dropped. */
-#define MCP_MAX_LOG (1u << 20)
 
 static const char *const legacy_versions[] = {
     "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", NULL
@@ -274,8 +269,7 @@ static cJSON *dispatch(rpc_req *r, rpc_error *er)
 static void handle_one(mcp *m, mcp_session *s, cJSON *msg, const mcp_io *io,
                        mcp_reply *out, cJSON **reply, int *http_status, int *init)
 {
-    rpc_req r = { .m = m, .s = s, .io = io, .log_level = -1, .spent = out->spent, .log = &out->log,
-                  .need_scope = out->need_scope };
+    rpc_req r = { .m = m, .s = s, .io = io, .log_level = -1, .need_scope = out->need_scope };
     rpc_error er = { 0 };
     *reply = NULL;
     if (rpc_parse_request(msg, &r.id, &r.method, &r.params, &er) != 0) {
@@ -320,10 +314,6 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
                 const mcp_io *io, mcp_reply *out)
 {
     memset(out, 0, sizeof *out);
-    /* Freeing the trees and writing the log lines wait until the reply is
-     * sent: the client gets its answer that much sooner. */
-    out->spent = cJSON_CreateArray();
-    buf_init(&out->log, MCP_MAX_LOG);
     rpc_error er = { 0 };
     cJSON *root = rpc_parse(msg, len, MCP_MAX_MESSAGE, MCP_MAX_DEPTH, &er);
     cJSON *reply = NULL;
@@ -357,14 +347,14 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
     } else {
         handle_one(m, s, root, io, out, &reply, &out->http_status, &out->is_initialize_result);
     }
-    call_spend(out->spent, root);
     if (reply) {
         /* The one place a reply's strings are redacted, whatever put them
          * there: results, errors, their keys. */
         redact_json_except(m->cfg.redact, reply, media_data);
         out->json = jsonw_print(reply, NULL);
-        call_spend(out->spent, reply);
+        cJSON_Delete(reply);
     }
+    cJSON_Delete(root);
 }
 
 void mcp_reply_free(mcp_reply *r)
@@ -372,11 +362,6 @@ void mcp_reply_free(mcp_reply *r)
     if (r) {
         free(r->json);
         r->json = NULL;
-        cJSON_Delete(r->spent);
-        r->spent = NULL;
-        if (r->log.len)
-            log_write(r->log.data, r->log.len);
-        buf_free(&r->log);
     }
 }
 
@@ -394,7 +379,7 @@ int mcp_is_cancel_for(const char *line, size_t len, const cJSON *id)
 {
     if (!id || len > 65536 || !contains(line, len, "notifications/cancelled"))
         return 0;
-    cJSON *j = jsonr_parse(line, len, NULL);
+    cJSON *j = cJSON_ParseWithLengthOpts(line, len, NULL, 0);
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(j, "method");
     const cJSON *params = cJSON_GetObjectItemCaseSensitive(j, "params");
     const cJSON *rid = cJSON_GetObjectItemCaseSensitive(params, "requestId");

@@ -72,8 +72,6 @@ typedef struct {
     char *json;        /* malloc'd compact JSON, or NULL: send nothing */
     int   http_status; /* what an HTTP transport should answer */
     int   is_initialize_result;  /* a legacy session was just set up */
-    cJSON *spent;      /* the request's trees: freed with the reply, after it is sent */
-    buf    log;        /* the calls' log lines: written then, too */
     /* A tools/call refused for want of this OAuth scope (http_status is
      * then 403, and the transport names it in WWW-Authenticate); "" else. */
     char   need_scope[136];
@@ -104,8 +102,7 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
  * touches no call state. */
 void mcp_audit_refused(mcp *m, const mcp_io *io, const char *outcome, const char *reason);
 
-/* Once the reply is sent (or dropped): writes the log lines that waited
- * for it and frees it all. */
+/* Frees the reply once it is sent (or dropped). */
 void mcp_reply_free(mcp_reply *r);
 
 /* For transports that read ahead while a call runs: 1 if line is a

@@ -36,8 +36,6 @@ typedef struct {
     const char *client_name;
     int is_initialize;
     int cancelled;          /* the client cancelled: send no reply */
-    cJSON *spent;           /* mcp_reply.spent */
-    buf *log;               /* mcp_reply.log */
     char *need_scope;       /* mcp_reply.need_scope */
 } rpc_req;
 

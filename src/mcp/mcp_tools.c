@@ -206,27 +206,13 @@ static cJSON *call_result(const rpc_req *r, call_ctx *c)
         cJSON *sc = !r->m->cfg.redact && c->structured_item
                     ? cJSON_CreateRaw(c->structured_item->valuestring) : NULL;
         if (sc)
-            call_spend(r->spent, c->structured);
+            cJSON_Delete(c->structured);
         cJSON_AddItemToObject(o, "structuredContent", sc ? sc : c->structured);
         c->structured = NULL;
     }
     if (c->is_error)
         cJSON_AddBoolToObject(o, "isError", 1);
     return o;
-}
-
-/* A structured result's text block goes out as the quoted text made in
- * the same pass as the JSON (jsonw_print_quoted) rather than escaped again
- * when the reply is printed.  Done last: the audit reads it as a string. */
-static void send_quoted(cJSON *item, char *quoted)
-{
-    if (!item || !quoted) {
-        free(quoted);
-        return;
-    }
-    free(item->valuestring);
-    item->valuestring = quoted;
-    item->type = cJSON_Raw;
 }
 
 static cJSON *error_result(const char *msg)
@@ -254,24 +240,18 @@ static double content_bytes(const cJSON *res)
     return n;
 }
 
-/* Milliseconds to the microsecond: what a clock read is worth, and a
- * number that prints short (a full double takes printf and strtod). */
+/* Milliseconds to the microsecond: what a clock read is worth. */
 static double ms_rounded(double ms)
 {
     return round(ms * 1e3) / 1e3;
 }
 
-/* The audit line's strings: each passes through redaction here, once. */
-static void put_redacted(jsonw_out *o, const redact *rd, const char *s)
+/* An audit string that passes through redaction here, once. */
+static cJSON *redacted(const redact *rd, const char *s)
 {
-    if (!rd) {
-        jsonw_string(o, s);
-        return;
-    }
-    cJSON *v = cJSON_CreateString(s);
+    cJSON *v = cJSON_CreateString(s ? s : "");
     redact_json(rd, v);
-    jsonw_value(o, v);
-    cJSON_Delete(v);
+    return v;
 }
 
 /* A REST target as it may be shown: its names decoded for the patterns
@@ -339,8 +319,6 @@ static void shorten(cJSON *node)
     }
 }
 
-#define PUT_KEY(o, k) jsonw_raw(o, k, sizeof k - 1)
-
 /* What one audit line says, taken once: a line written again without its
  * arguments keeps the same time and numbers. */
 typedef struct {
@@ -351,30 +329,21 @@ typedef struct {
     int traced;             /* the backend's trace is this call's */
 } audit_facts;
 
-/* The audit line's text, written directly: building a cJSON record and
- * printing it cost more than the rest of the line (callgrind: 27,000
- * instructions a call).  Without the arguments when they are too big. */
+/* The audit line (with its newline); without the arguments when they are
+ * too big. */
 static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, size_t *len)
 {
     const redact *rd = r->m->cfg.redact;
-    jsonw_out o;
-    jsonw_begin(&o, 1024);
-    PUT_KEY(&o, "{\"time\":");
-    jsonw_string(&o, f->when);
-    PUT_KEY(&o, ",\"transport\":");
-    jsonw_string(&o, r->io && r->io->transport ? r->io->transport : "stdio");
-    if (r->io && r->io->peer) {
-        PUT_KEY(&o, ",\"peer\":");
-        jsonw_string(&o, r->io->peer);
-    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "time", f->when);
+    cJSON_AddStringToObject(o, "transport", r->io && r->io->transport ? r->io->transport : "stdio");
+    if (r->io && r->io->peer)
+        cJSON_AddStringToObject(o, "peer", r->io->peer);
     const mcp_caller *who = r->io ? r->io->caller : NULL;
     if (who) {      /* through redaction: a site may treat user ids as PHI */
-        PUT_KEY(&o, ",\"sub\":");
-        put_redacted(&o, rd, who->sub);
-        PUT_KEY(&o, ",\"client_id\":");
-        put_redacted(&o, rd, who->client_id);
-        PUT_KEY(&o, ",\"jti\":");
-        put_redacted(&o, rd, who->jti);
+        cJSON_AddItemToObject(o, "sub", redacted(rd, who->sub));
+        cJSON_AddItemToObject(o, "client_id", redacted(rd, who->client_id));
+        cJSON_AddItemToObject(o, "jti", redacted(rd, who->jti));
     }
     /* A modern client names itself in every request: as long as a session's. */
     const char *client = r->client_name ? r->client_name : r->s->client_name;
@@ -382,66 +351,56 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
     size_t clen = utf8_prefix(client, strlen(client), sizeof cut - 1);
     memcpy(cut, client, clen);
     cut[clen] = '\0';
-    PUT_KEY(&o, ",\"client\":");
-    put_redacted(&o, rd, cut);
-    PUT_KEY(&o, ",\"protocol\":");
-    jsonw_string(&o, r->modern ? MCP_MODERN_VERSION : r->s->version);
-    PUT_KEY(&o, ",\"request_id\":");
-    cJSON *id = rpc_id_dup(r->id);
-    jsonw_value(&o, id);
-    cJSON_Delete(id);
-    PUT_KEY(&o, ",\"tool\":");
+    cJSON_AddItemToObject(o, "client", redacted(rd, cut));
+    cJSON_AddStringToObject(o, "protocol", r->modern ? MCP_MODERN_VERSION : r->s->version);
+    cJSON_AddItemToObject(o, "request_id", rpc_id_dup(r->id));
     char *tool_digest = digest_of(f->tool);     /* an unknown tool's name is the client's */
-    put_redacted(&o, rd, tool_digest ? tool_digest : f->tool);
+    cJSON_AddItemToObject(o, "tool", redacted(rd, tool_digest ? tool_digest : f->tool));
     free(tool_digest);
-    PUT_KEY(&o, ",\"arguments\":");
+    cJSON *args;
     if (!with_args) {
-        jsonw_string(&o, "(omitted: too large)");
+        args = cJSON_CreateString("(omitted: too large)");
     } else if (f->args && (rd || has_long(f->args))) {
-        cJSON *ac = cJSON_Duplicate(f->args, 1);
-        if (ac)
-            shorten(ac);
-        redact_json(rd, ac);
-        jsonw_value(&o, ac);
-        cJSON_Delete(ac);
-    } else if (f->args) {
-        jsonw_value(&o, f->args);
+        args = cJSON_Duplicate(f->args, 1);
+        if (args)
+            shorten(args);
+        redact_json(rd, args);
+    } else if (cJSON_IsObject(f->args)) {      /* the request's own tree, not a copy */
+        args = cJSON_CreateObjectReference(f->args->child);
+    } else if (cJSON_IsArray(f->args)) {       /* a refused call's arguments can be anything */
+        args = cJSON_CreateArrayReference(f->args->child);
     } else {
-        PUT_KEY(&o, "null");
+        args = f->args ? cJSON_Duplicate(f->args, 0) : cJSON_CreateNull();
     }
-    PUT_KEY(&o, ",\"outcome\":");
-    jsonw_string(&o, f->outcome);
-    if (f->reason) {
-        PUT_KEY(&o, ",\"reason\":");
-        put_redacted(&o, rd, f->reason);
-    }
-    PUT_KEY(&o, ",\"slicer_calls\":[");
+    cJSON_AddItemToObject(o, "arguments", args);
+    cJSON_AddStringToObject(o, "outcome", f->outcome);
+    if (f->reason)
+        cJSON_AddItemToObject(o, "reason", redacted(rd, f->reason));
+    cJSON *calls = cJSON_AddArrayToObject(o, "slicer_calls");
     for (size_t i = 0; f->traced && i < backend_trace_count(r->m->b); i++) {
         const backend_trace *bt = backend_trace_at(r->m->b, i);
-        if (i)
-            PUT_KEY(&o, ",");
-        PUT_KEY(&o, "{\"method\":");
-        jsonw_string(&o, bt->method);
-        PUT_KEY(&o, ",\"target\":");
+        cJSON *one = cJSON_CreateObject();
+        cJSON_AddItemToArray(calls, one);
+        cJSON_AddStringToObject(one, "method", bt->method);
         char *own;
-        jsonw_string(&o, shown_target(rd, bt->target, &own));
+        cJSON_AddStringToObject(one, "target", shown_target(rd, bt->target, &own));
         free(own);
-        PUT_KEY(&o, ",\"status\":");
-        jsonw_number(&o, bt->status);
-        PUT_KEY(&o, ",\"bytes\":");
-        jsonw_number(&o, (double)bt->bytes);
-        PUT_KEY(&o, ",\"ms\":");
-        jsonw_number(&o, ms_rounded(bt->ms));
-        PUT_KEY(&o, ",\"first_byte_ms\":");
-        jsonw_number(&o, ms_rounded(bt->first_byte_ms));
-        PUT_KEY(&o, "}");
+        cJSON_AddNumberToObject(one, "status", bt->status);
+        cJSON_AddNumberToObject(one, "bytes", (double)bt->bytes);
+        cJSON_AddNumberToObject(one, "ms", ms_rounded(bt->ms));
+        cJSON_AddNumberToObject(one, "first_byte_ms", ms_rounded(bt->first_byte_ms));
     }
-    PUT_KEY(&o, "],\"bytes_returned\":");
-    jsonw_number(&o, f->bytes_returned);
-    PUT_KEY(&o, ",\"latency_ms\":");
-    jsonw_number(&o, f->latency_ms);
-    PUT_KEY(&o, "}\n");
-    return jsonw_end(&o, len);
+    cJSON_AddNumberToObject(o, "bytes_returned", f->bytes_returned);
+    cJSON_AddNumberToObject(o, "latency_ms", f->latency_ms);
+    char *s = jsonw_print(o, len), *nl = s ? realloc(s, *len + 2) : NULL;
+    cJSON_Delete(o);
+    if (!nl) {
+        free(s);
+        return NULL;
+    }
+    memcpy(nl + *len, "\n", 2);
+    ++*len;
+    return nl;
 }
 
 static void audit_emit(const rpc_req *r, audit_facts *f)
@@ -549,8 +508,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     backend_set_tick(m->b, on_tick, &ts);
     backend_trace_reset(m->b);
     call_ctx c = { .b = m->b, .t = t, .args = args, .spool = m->cfg.spool,
-                   .policy_enabled = policy_cb, .policy_ud = m, .quote_text = !m->cfg.redact,
-                   .spent = r->spent };
+                   .policy_enabled = policy_cb, .policy_ud = m };
     int rc = adapter_run(&c, &e);
     backend_set_tick(m->b, NULL, NULL);
     if (rc != 0) {
@@ -569,15 +527,9 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(first, "text");
     const char *err_text = c.is_error && cJSON_IsString(text) ? text->valuestring : NULL;
     const char *outcome = r->cancelled ? "cancelled" : c.denied ? "refused" : c.is_error ? "tool_error" : "ok";
-    /* Written once the reply is out (mcp_reply_free). */
-    char logline[2048];
-    long tenths = lround((mono_ms() - t0) * 10);    /* %.1f takes printf's slow path */
-    size_t len = log_line(LOG_INFO, logline, sizeof logline, "tools/call %s: %s (%zu REST call%s, %ld.%ld ms)%s%s",
-                          t->name, outcome, backend_trace_count(m->b),
-                          backend_trace_count(m->b) == 1 ? "" : "s", tenths / 10, tenths % 10,
-                          err_text ? ": " : "", err_text ? err_text : "");
-    if (len)
-        buf_append(r->log, logline, len);
+    log_msg(LOG_INFO, "tools/call %s: %s (%zu REST call%s, %.1f ms)%s%s", t->name, outcome,
+            backend_trace_count(m->b), backend_trace_count(m->b) == 1 ? "" : "s", mono_ms() - t0,
+            err_text ? ": " : "", err_text ? err_text : "");
     for (size_t i = 0; note_wanted(r, LOG_DEBUG) && i < backend_trace_count(m->b); i++) {
         const backend_trace *bt = backend_trace_at(m->b, i);
         char line[400], *own;
@@ -589,13 +541,9 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     if (err_text)
         log_note(r, LOG_WARNING, t->name, err_text);
     char *reason = err_text ? strdup(err_text) : NULL;
-    cJSON *item = c.structured_item;
-    char *quoted = c.structured_quoted;
-    c.structured_quoted = NULL;
     *res = call_result(r, &c);
     call_ctx_clear(&c);
     audit_call(r, name, args, outcome, reason, *res, t0);
-    send_quoted(item, quoted);
     free(reason);
     cJSON_Delete(empty);
     return 0;

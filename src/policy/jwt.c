@@ -1,6 +1,7 @@
 /* jwt: JWKS parsing and JWS verification through GnuTLS. */
 #include "policy/jwt.h"
 
+#include <cjson/cJSON.h>
 #include <dlfcn.h>
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
@@ -12,7 +13,6 @@
 #include <string.h>
 
 #include "util/base64.h"
-#include "util/jsonr.h"
 
 /* ---- GnuTLS, loaded on first use ---- */
 
@@ -229,7 +229,7 @@ jwt_keys *jwt_keys_parse(const char *json, size_t len, err *e)
 {
     if (jwt_load(e) != 0)
         return NULL;
-    cJSON *root = jsonr_parse(json, len, NULL);
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len, NULL, 0);
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "keys");
     if (!cJSON_IsArray(arr)) {
         cJSON_Delete(root);
@@ -298,7 +298,7 @@ static cJSON *segment_json(const char *s, size_t n)
 {
     size_t len = 0;
     unsigned char *d = b64url_decode(s, n, &len);
-    cJSON *j = d ? jsonr_parse((const char *)d, len, NULL) : NULL;
+    cJSON *j = d ? cJSON_ParseWithLengthOpts((const char *)d, len, NULL, 0) : NULL;
     free(d);
     if (j && !cJSON_IsObject(j)) {
         cJSON_Delete(j);

@@ -1,12 +1,12 @@
 /* oauth: token checks against a cached, rate-limited JWKS. */
 #include "policy/oauth.h"
 
+#include <cjson/cJSON.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "util/jsonr.h"
 #include "util/log.h"
 
 struct oauth {
@@ -106,7 +106,7 @@ static int discover(oauth *o, err *e)
     strcpy(url + n, "/.well-known/openid-configuration");
     buf b;
     int rc = get(o, url, &b, e), got = rc == 0;
-    cJSON *j = got ? jsonr_parse(b.data, b.len, NULL) : NULL;
+    cJSON *j = got ? cJSON_ParseWithLengthOpts(b.data, b.len, NULL, 0) : NULL;
     const cJSON *iss = cJSON_GetObjectItemCaseSensitive(j, "issuer");
     const cJSON *uri = cJSON_GetObjectItemCaseSensitive(j, "jwks_uri");
     if (rc == 0 && (!cJSON_IsString(iss) || strcmp(iss->valuestring, o->issuer)))

@@ -8,7 +8,6 @@
 #include "util/buf.h"
 #include "util/rx.h"
 #include "util/yamljson.h"
-#include "util/jsonr.h"
 #include "util/jsonw.h"
 
 typedef struct {
@@ -312,7 +311,7 @@ int redact_json_except(const redact *r, cJSON *node, redact_skip skip)
     const char *s = node->valuestring;
     int hits = 0;
     if (s[0] == '{' || s[0] == '[') {
-        cJSON *inner = jsonr_parse(s, strlen(s) + 1, NULL);   /* as cJSON_Parse */
+        cJSON *inner = cJSON_Parse(s);
         if (inner && (hits = redact_node(r, inner, NULL)) > 0) {
             char *re = jsonw_print(inner, NULL);
             cJSON_Delete(inner);

@@ -14,6 +14,7 @@
 #include "slicer/adapters_voxels.h"
 #include "slicer/props.h"
 #include "slicer/volgeom.h"
+#include "util/jsonw.h"
 
 /* A node id is its class name plus a number or singleton tag
  * ("vtkMRMLScalarVolumeNode1", "vtkMRMLSliceNodeRed",
@@ -98,8 +99,8 @@ static int ad_node_list(call_ctx *c, err *e)
 out:
     buf_free(&tids);
     buf_free(&tnames);
-    call_spend(c->spent, ids);
-    call_spend(c->spent, names);
+    cJSON_Delete(ids);
+    cJSON_Delete(names);
     if (rc != 0)
         err_set(e, ERR_INTERNAL, "out of memory");
     return rc;
@@ -291,7 +292,7 @@ static int ad_volume_info(call_ctx *c, err *e)
     }
 out:
     cJSON_Delete(vols);
-    call_spend(c->spent, props);
+    cJSON_Delete(props);
     free(id);
     buf_free(&t);
     return rc;
@@ -301,11 +302,6 @@ out:
  * zero is sent as a value far below any voxel size. */
 #define ZERO_OFFSET_MM   1e-4
 #define ZERO_POSITION    1e-6
-
-static void fmt_num(char *out, size_t n, double v)
-{
-    snprintf(out, n, "%.10g", v);
-}
 
 /* Sends the slice requests; *png gets the final image. */
 static int slice_requests(call_ctx *c, const char *view, backend_resp *png, err *e)
@@ -328,16 +324,16 @@ static int slice_requests(call_ctx *c, const char *view, backend_resp *png, err 
         buf_reset(&t);
     }
     if (rc == 0) {
-        char num[64];
+        char num[JSONW_NUMBER_MAX];
         buf_puts(&t, "/slicer/slice");
         call_query_add(&t, "view", view);
         if (orient && !(off || pos))
             call_query_add(&t, "orientation", orient);
         if (cJSON_IsNumber(off)) {
-            fmt_num(num, sizeof num, off->valuedouble == 0 ? ZERO_OFFSET_MM : off->valuedouble);
+            jsonw_number(off->valuedouble == 0 ? ZERO_OFFSET_MM : off->valuedouble, num);
             call_query_add(&t, "offset", num);
         } else if (cJSON_IsNumber(pos)) {
-            fmt_num(num, sizeof num, pos->valuedouble == 0 ? ZERO_POSITION : pos->valuedouble);
+            jsonw_number(pos->valuedouble == 0 ? ZERO_POSITION : pos->valuedouble, num);
             call_query_add(&t, "scrollTo", num);
         }
         rc = call_slicer(c, "GET", t.data, NULL, 0, png, e);

@@ -142,7 +142,7 @@ static cJSON *result_json(const lab_run *s, uint64_t bytes)
     cJSON_AddStringToObject(o, "node_id", s->label_id);
     if (s->source_id)
         cJSON_AddStringToObject(o, "source_id", s->source_id);
-    cJSON_AddNumberToObject(o, "voxel_mm3", labelstat_round7(s->g.voxel_mm3));
+    cJSON_AddNumberToObject(o, "voxel_mm3", s->g.voxel_mm3);
     cJSON_AddNumberToObject(o, "label_count", s->nlabels);
     cJSON *arr = cJSON_AddArrayToObject(o, "labels");
     /* by label value: walk the value table, which is in order */

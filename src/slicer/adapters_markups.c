@@ -1,13 +1,13 @@
 /* adapters_markups: place_markups and get_markups. */
 #include "slicer/adapters_markups.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "slicer/props.h"
-#include "util/jsonr.h"
 #include "util/jsonw.h"
 
 #define MARKUPS_SCHEMA "https://raw.githubusercontent.com/slicer/slicer/master/Modules/" \
@@ -119,7 +119,7 @@ int adapter_markups_place(call_ctx *c, err *e)
     buf_free(&t);
     if (rc != 0)
         return call_fail(c, ce.msg);
-    cJSON *j = jsonr_parse(r.body.data ? r.body.data : "", r.body.len, NULL);
+    cJSON *j = cJSON_ParseWithLengthOpts(r.body.data ? r.body.data : "", r.body.len, NULL, 0);
     backend_resp_free(&r);
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(j, "loadedNodeIDs");
     const cJSON *id = cJSON_GetArrayItem(ids, 0);

@@ -227,7 +227,7 @@ static cJSON *result_json(const seg_run *s, const char *id, const char *name, ui
     cJSON_AddStringToObject(o, "source_id", s->node_id);
     cJSON_AddNumberToObject(o, "label_value", s->label);
     labelstat_json(&s->st, &s->g, 0, o);
-    cJSON_AddNumberToObject(o, "voxel_mm3", labelstat_round7(s->g.voxel_mm3));
+    cJSON_AddNumberToObject(o, "voxel_mm3", s->g.voxel_mm3);
     cJSON_AddNumberToObject(o, "bytes_read", (double)bytes);
     cJSON_AddNumberToObject(o, "passes", passes);
     return o;
@@ -257,7 +257,7 @@ static int load_labelmap(call_ctx *c, const char *path, const char *name, char *
     const cJSON *nid = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "loadedNodeIDs"), 0);
     if (rc == 0 && cJSON_IsString(nid))
         *id = strdup(nid->valuestring);
-    call_spend(c->spent, j);
+    cJSON_Delete(j);
     if (rc != 0)
         return call_fail(c, ce.msg) == 0 ? 1 : -1;
     if (!*id)

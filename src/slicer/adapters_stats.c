@@ -129,8 +129,6 @@ static cJSON *region_json(const stats_run *s, const long lo[3], const long hi[3]
     if (s->has_grid) {
         double b[6];
         voxgrid_ras_bounds(&s->g, lo, hi, b);
-        for (int i = 0; i < 6; i++)
-            b[i] = labelstat_round7(b[i]);
         cJSON_AddItemToObject(o, "ras_bounds", num_array(b, 6));
     }
     if (s->region.shape == VOLSTATS_SPHERE) {
@@ -158,13 +156,13 @@ static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
     if (r.count > 0) {
         cJSON_AddNumberToObject(o, "min", r.min);
         cJSON_AddNumberToObject(o, "max", r.max);
-        cJSON_AddNumberToObject(o, "mean", labelstat_round7(r.mean));
-        cJSON_AddNumberToObject(o, "std", labelstat_round7(r.std));
+        cJSON_AddNumberToObject(o, "mean", r.mean);
+        cJSON_AddNumberToObject(o, "std", r.std);
         cJSON *p = cJSON_AddObjectToObject(o, "percentiles");
         for (int i = 0; i < VOLSTATS_NPCT; i++) {
             char k[24];
             snprintf(k, sizeof k, "p%d", (int)volstats_pct[i]);
-            cJSON_AddNumberToObject(p, k, labelstat_round7(r.pct[i]));
+            cJSON_AddNumberToObject(p, k, r.pct[i]);
         }
     }
     cJSON_AddBoolToObject(o, "percentiles_exact", r.exact);
@@ -176,7 +174,7 @@ static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
             cJSON *je = cJSON_AddArrayToObject(hj, "edges");
             cJSON *jc = cJSON_AddArrayToObject(hj, "counts");
             for (int b = 0; b <= bins; b++)
-                cJSON_AddItemToArray(je, cJSON_CreateNumber(labelstat_round7(edges[b])));
+                cJSON_AddItemToArray(je, cJSON_CreateNumber(edges[b]));
             for (int b = 0; b < bins; b++)
                 cJSON_AddItemToArray(jc, cJSON_CreateNumber((double)counts[b]));
         }

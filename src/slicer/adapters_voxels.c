@@ -280,7 +280,7 @@ static double point_value(const vox_run *s, const vox_point *p)
     double v = 0;
     for (int c = 0; c < 8; c++)
         v += p->w[c] * s->vals[p->slot + (uint32_t)c];
-    return labelstat_round7(v);
+    return v;
 }
 
 static cJSON *geometry_json(const vox_run *s)
@@ -289,7 +289,7 @@ static cJSON *geometry_json(const vox_run *s)
     for (int r = 0; r < 3; r++) {
         double row[4];
         for (int c = 0; c < 4; c++)
-            row[c] = labelstat_round7(s->g.m[r][c]);
+            row[c] = s->g.m[r][c];
         cJSON_AddItemToArray(m, cJSON_CreateDoubleArray(row, 4));
     }
     return m;
@@ -322,8 +322,8 @@ static cJSON *result_json(const vox_run *s, uint64_t bytes)
         if (s->mode == MODE_LINE) {
             double len = sqrt(pow(s->to[0] - s->from[0], 2) + pow(s->to[1] - s->from[1], 2) +
                               pow(s->to[2] - s->from[2], 2));
-            cJSON_AddNumberToObject(o, "length_mm", labelstat_round7(len));
-            cJSON_AddNumberToObject(o, "step_mm", labelstat_round7(len / (s->npts - 1)));
+            cJSON_AddNumberToObject(o, "length_mm", len);
+            cJSON_AddNumberToObject(o, "step_mm", len / (s->npts - 1));
         }
         cJSON *v = cJSON_AddArrayToObject(o, "values");
         cJSON *out = NULL;

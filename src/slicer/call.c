@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "policy/guard.h"
-#include "util/jsonr.h"
 #include "util/jsonw.h"
 
 #define CALL_MAX_TARGET 8192
@@ -34,17 +33,13 @@ int call_vec3(const cJSON *a, double v[3])
 char *call_arg_string(const cJSON *args, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(args, name);
-    char tmp[64];
+    char tmp[JSONW_NUMBER_MAX];
     if (cJSON_IsString(v))
         return strdup(v->valuestring);
     if (cJSON_IsBool(v))
         return strdup(cJSON_IsTrue(v) ? "true" : "false");
     if (cJSON_IsNumber(v) && isfinite(v->valuedouble)) {
-        double d = v->valuedouble;
-        if (d == floor(d) && fabs(d) < 9007199254740992.0)
-            snprintf(tmp, sizeof tmp, "%.0f", d);
-        else
-            snprintf(tmp, sizeof tmp, "%.17g", d);
+        jsonw_number(v->valuedouble, tmp);
         return strdup(tmp);
     }
     return NULL;
@@ -60,7 +55,7 @@ static void slicer_error(const backend_resp *r, const char *method,
                 method, target);
         return;
     }
-    cJSON *j = r->body.len ? jsonr_parse(r->body.data, r->body.len, NULL) : NULL;
+    cJSON *j = r->body.len ? cJSON_ParseWithLengthOpts(r->body.data, r->body.len, NULL, 0) : NULL;
     const cJSON *msg = cJSON_GetObjectItemCaseSensitive(j, "message");
     if (cJSON_IsString(msg)) {
         const char *m = msg->valuestring;
@@ -121,7 +116,7 @@ int call_slicer_stream(call_ctx *c, const char *method, const char *target,
 /* Slicer's POST /volume answers the Python repr {'status': 'success'}. */
 static cJSON *parse_slicer_json(const char *s, size_t n)
 {
-    cJSON *j = jsonr_parse(s, n, NULL);
+    cJSON *j = cJSON_ParseWithLengthOpts(s, n, NULL, 0);
     if (!j && n == 21 && memcmp(s, "{'status': 'success'}", 21) == 0) {
         j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "status", "success");
@@ -162,21 +157,11 @@ int call_add_text(call_ctx *c, const char *text)
     return add_text_block(c, text) ? 0 : -1;
 }
 
-void call_spend(cJSON *spent, cJSON *tree)
-{
-    if (spent && tree)
-        cJSON_AddItemToArray(spent, tree);
-    else
-        cJSON_Delete(tree);
-}
-
 static void forget_structured(call_ctx *c)
 {
     cJSON_Delete(c->structured);
     c->structured = NULL;
     c->structured_item = NULL;
-    free(c->structured_quoted);
-    c->structured_quoted = NULL;
 }
 
 int call_fail(call_ctx *c, const char *msg)
@@ -190,15 +175,13 @@ int call_fail(call_ctx *c, const char *msg)
 
 int call_set_structured(call_ctx *c, cJSON *obj)
 {
-    char *quoted = NULL;
-    char *txt = c->quote_text ? jsonw_print_quoted(obj, NULL, &quoted, NULL) : jsonw_print(obj, NULL);
+    char *txt = jsonw_print(obj, NULL);
     if (!txt) {
         cJSON_Delete(obj);
         return -1;
     }
     forget_structured(c);
     c->structured = obj;
-    c->structured_quoted = quoted;
     c->structured_item = add_text_block(c, txt);
     free(txt);
     return c->structured_item ? 0 : -1;

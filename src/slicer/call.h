@@ -22,13 +22,10 @@ typedef struct {
     spool       *spool;           /* files for Slicer to load; may be NULL */
     int (*policy_enabled)(const void *ud, const char *policy);
     const void  *policy_ud;
-    int quote_text;               /* make structured_quoted (nothing redacts the text) */
-    cJSON *spent;                 /* where finished trees wait for the reply to go out */
     /* outputs (owned by the ctx until call_ctx_clear) */
     cJSON *content;               /* array of content blocks */
     cJSON *structured;            /* object or NULL */
     cJSON *structured_item;       /* its JSON: the "text" item of a block in content */
-    char  *structured_quoted;     /* the text as a quoted JSON string, or NULL */
     int    is_error;
     int    denied;                /* the guard refused a request */
 } call_ctx;
@@ -43,9 +40,6 @@ int  call_ctx_start(call_ctx *c, err *e);
  * failed (out of memory), with e.  The outputs must be started. */
 int  call_generic(call_ctx *c, err *e);
 void call_ctx_clear(call_ctx *c);
-/* A finished tree (Slicer's parsed answer, a result no longer needed):
- * into spent, freed once the reply is sent; freed now without one. */
-void call_spend(cJSON *spent, cJSON *tree);
 
 /* --- helpers for adapters --- */
 

@@ -2,6 +2,7 @@
  * functions do the compression: the caller writes the header as plain
  * text first, then gzdopen continues on the same open file. */
 #include "slicer/labelnrrd.h"
+#include "util/jsonw.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,9 +22,23 @@ struct labelnrrd {
     uint64_t want, written;
 };
 
+/* "(x,y,z)", each number as the gateway writes every number (jsonw). */
+static void vec3(const double v[3], char out[3 * JSONW_NUMBER_MAX + 4])
+{
+    char *p = out;
+    for (int i = 0; i < 3; i++) {
+        *p++ = i ? ',' : '(';
+        p += jsonw_number(v[i], p);
+    }
+    memcpy(p, ")", 2);
+}
+
 int labelnrrd_header(const nrrd_header *h, char *out, size_t n)
 {
-    const double (*d)[3] = h->dirs;
+    char d[3][3 * JSONW_NUMBER_MAX + 4], o[3 * JSONW_NUMBER_MAX + 4];
+    for (int i = 0; i < 3; i++)
+        vec3(h->dirs[i], d[i]);
+    vec3(h->origin, o);
     int len = snprintf(out, n,
         "NRRD0004\n"
         "# Complete NRRD file format specification at:\n"
@@ -32,15 +47,14 @@ int labelnrrd_header(const nrrd_header *h, char *out, size_t n)
         "dimension: 3\n"
         "space: %s\n"
         "sizes: %zu %zu %zu\n"
-        "space directions: (%.17g,%.17g,%.17g) (%.17g,%.17g,%.17g) (%.17g,%.17g,%.17g)\n"
+        "space directions: %s %s %s\n"
         "kinds: domain domain domain\n"
         "endian: little\n"
         "encoding: gzip\n"
-        "space origin: (%.17g,%.17g,%.17g)\n\n",
+        "space origin: %s\n\n",
         h->space_lps ? "left-posterior-superior" : "right-anterior-superior",
         h->sizes[0], h->sizes[1], h->sizes[2],
-        d[0][0], d[0][1], d[0][2], d[1][0], d[1][1], d[1][2], d[2][0], d[2][1], d[2][2],
-        h->origin[0], h->origin[1], h->origin[2]);
+        d[0], d[1], d[2], o);
     return h->has_geometry && len > 0 && (size_t)len < n ? len : -1;
 }
 

@@ -1,7 +1,7 @@
 /* labelnrrd: writes a labelmap as a gzip NRRD (unsigned char) on the
  * exact grid of a source volume's NRRD header (the same space, space
- * directions and origin, printed to 17 significant digits so that they
- * read back bit for bit), the voxels handed in as they are made.  Slicer
+ * directions and origin, each in the shortest form that reads back bit
+ * for bit), the voxels handed in as they are made.  Slicer
  * reads it with its ITK NRRD reader (filetype=VolumeFile). */
 #ifndef LABELNRRD_H
 #define LABELNRRD_H

@@ -26,42 +26,28 @@ void labelstat_value(labelstat *s, double v)
     s->m2 += d * (v - s->mean);
 }
 
-double labelstat_round7(double x)
-{
-    char t[32];
-    snprintf(t, sizeof t, "%.7g", x);
-    return strtod(t, NULL) + 0.0;
-}
-
-static cJSON *vec_json(const double *v, int n)
-{
-    double t[6];
-    for (int i = 0; i < n; i++)
-        t[i] = labelstat_round7(v[i]);
-    return cJSON_CreateDoubleArray(t, n);
-}
 
 void labelstat_json(const labelstat *s, const voxgrid *g, int with_std, cJSON *o)
 {
     cJSON_AddNumberToObject(o, "voxel_count", (double)s->count);
     double mm3 = (double)s->count * g->voxel_mm3;
-    cJSON_AddNumberToObject(o, "volume_mm3", labelstat_round7(mm3));
-    cJSON_AddNumberToObject(o, "volume_ml", labelstat_round7(mm3 / 1000));
+    cJSON_AddNumberToObject(o, "volume_mm3", mm3);
+    cJSON_AddNumberToObject(o, "volume_ml", mm3 / 1000);
     if (s->count == 0)
         return;
     double mean_ijk[3], c[3], b[6];
     for (int a = 0; a < 3; a++)
         mean_ijk[a] = s->sum[a] / (double)s->count;
     voxgrid_to_ras(g, mean_ijk, c);
-    cJSON_AddItemToObject(o, "centroid_ras", vec_json(c, 3));
+    cJSON_AddItemToObject(o, "centroid_ras", cJSON_CreateDoubleArray(c, 3));
     voxgrid_ras_bounds(g, s->lo, s->hi, b);
-    cJSON_AddItemToObject(o, "bbox_ras", vec_json(b, 6));
+    cJSON_AddItemToObject(o, "bbox_ras", cJSON_CreateDoubleArray(b, 6));
     if (s->nval == 0)
         return;
     cJSON *in = cJSON_AddObjectToObject(o, "intensity");
     cJSON_AddNumberToObject(in, "min", s->vmin);
     cJSON_AddNumberToObject(in, "max", s->vmax);
-    cJSON_AddNumberToObject(in, "mean", labelstat_round7(s->mean));
+    cJSON_AddNumberToObject(in, "mean", s->mean);
     if (with_std)
-        cJSON_AddNumberToObject(in, "std", labelstat_round7(sqrt(s->m2 / (double)s->nval)));
+        cJSON_AddNumberToObject(in, "std", sqrt(s->m2 / (double)s->nval));
 }

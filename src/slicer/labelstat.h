@@ -22,8 +22,5 @@ void labelstat_value(labelstat *s, double v);
 /* Adds voxel_count, volume_mm3, volume_ml, centroid_ras, bbox_ras (voxel
  * centres) and, with values, intensity {min, max, mean[, std]} to o. */
 void labelstat_json(const labelstat *s, const voxgrid *g, int with_std, cJSON *o);
-/* x to seven significant digits (no "-0"): beyond an image's precision,
- * and the model pays for every byte. */
-double labelstat_round7(double x);
 
 #endif

@@ -3,13 +3,13 @@
  * (the legacy GET stream and the 2026-07-28 subscriptions/listen). */
 #include "transport/http_reply.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "mcp/jsonrpc.h"
-#include "util/jsonr.h"
 #include "util/jsonw.h"
 
 #define HTTP_KEEPALIVE_MS      15000   /* SSE comment on a quiet GET stream */
@@ -90,7 +90,7 @@ typedef struct {
  * nothing is to be sent. */
 static int listen_event(stream_ctx *st, const char *msg)
 {
-    cJSON *j = jsonr_parse(msg, strlen(msg) + 1, NULL);   /* as cJSON_Parse */
+    cJSON *j = cJSON_Parse(msg);
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(j, "method");
     int send = st->want_tools && cJSON_IsString(method) &&
                strcmp(method->valuestring, "notifications/tools/list_changed") == 0;

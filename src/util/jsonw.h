@@ -1,49 +1,39 @@
-/* jsonw: cJSON trees to compact JSON text.
+/* jsonw: cJSON trees to compact JSON text, every number in one style:
+ * the shortest decimal that reads back as the same double.
  *
- * Byte for byte what cJSON_PrintUnformatted (1.7.15) writes, so nothing
- * downstream can tell, but several times faster: cJSON formats every
- * number with sprintf("%1.15g") and reads it back with sscanf, and copies
- * strings a byte at a time through a buffer that starts at 256 bytes.  On
- * a JSON tool call that printing was the gateway's largest user-space
- * cost (tests/bench, callgrind). */
+ * Why not cJSON_PrintUnformatted: its number format cannot be changed and
+ * is not exact.  It writes "%1.15g" whenever that reads back within a
+ * relative DBL_EPSILON of the value (so a 16- or 17-digit value can come
+ * back one step off), else "%1.17g" (0.6666666666666666 goes out as
+ * 0.66666666666666663).  Converting a tree's numbers to raw text before
+ * printing would edit trees that are shared (tools/list holds references
+ * to the catalogue's schemas, read by other threads), so this prints a
+ * const tree itself, escaping strings as cJSON does.  tests/unit/
+ * test_jsonw.c checks numbers against Python's repr and the text against
+ * cJSON's parser; tests/fuzz/fuzz_json.c parses, prints and parses again. */
 #ifndef JSONW_H
 #define JSONW_H
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+/* Room for any jsonw_number text and its NUL. */
+#define JSONW_NUMBER_MAX 32
+
+/* d as JSON into out; its length.  Whole numbers below 1e16 in plain
+ * digits; otherwise the first of %.15g, %.16g, %.17g that strtod reads
+ * back as d.  That is the shortest such decimal, the one Python's repr()
+ * writes: 15 decimal digits are spaced wider than a double's rounding
+ * interval, so a decimal of up to 15 digits that reads back as d is the
+ * one %.15g writes, trailing zeros dropped; 17 always read back.  (A
+ * subnormal has fewer bits and starts from 1 digit.)  From 1e16 up the
+ * exponent form, like Python.  -0 is written 0, and NaN and the
+ * infinities null, as cJSON does. */
+size_t jsonw_number(double d, char out[JSONW_NUMBER_MAX]);
+
 /* A NUL-terminated string the caller frees, its length in *len when len
  * is not NULL; NULL for an invalid item (cJSON_Invalid, a raw item
  * without text) or when memory runs out. */
 char *jsonw_print(const cJSON *item, size_t *len);
-
-/* jsonw_print, and in *quoted (its length in *qlen) that text as a JSON
- * string, quotes included: what jsonw_string would write for it.  Both
- * come from one pass, for a tool's structured result, which goes out as
- * structuredContent and again inside a text block.  NULL for both (and
- * nothing to free) on failure. */
-char *jsonw_print_quoted(const cJSON *item, size_t *len, char **quoted, size_t *qlen);
-
-/* Writing a text piece by piece, in jsonw_print's style, where building a
- * cJSON tree first would cost more than the text (the audit line):
- *   jsonw_out o;  jsonw_begin(&o, 512);
- *   jsonw_raw(&o, "{\"a\":", 5);  jsonw_number(&o, 1);  jsonw_raw(&o, "}", 1);
- *   char *s = jsonw_end(&o, &len);     NULL when memory ran out
- * The fields are the writer's; callers only pass the struct around. */
-typedef struct jsonw_out {
-    char *p;
-    size_t len, cap;
-    int failed;
-    struct jsonw_out *twin;
-} jsonw_out;
-
-void  jsonw_begin(jsonw_out *o, size_t cap);
-void  jsonw_raw(jsonw_out *o, const char *s, size_t n);   /* as it is */
-void  jsonw_string(jsonw_out *o, const char *s);          /* quoted; NULL is "" */
-void  jsonw_number(jsonw_out *o, double d);
-void  jsonw_value(jsonw_out *o, const cJSON *item);       /* an invalid item fails the text */
-/* The NUL-terminated text (caller frees) and its length; NULL (and
- * nothing to free) if anything failed. */
-char *jsonw_end(jsonw_out *o, size_t *len);
 
 #endif

@@ -164,21 +164,6 @@ static size_t vline(log_level l, char *out, size_t n, const char *fmt, va_list a
     return k;
 }
 
-size_t log_line(log_level l, char *out, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t len = vline(l, out, n, fmt, ap);
-    va_end(ap);
-    return len;
-}
-
-/* One fwrite per call so concurrent writers never interleave mid-line. */
-void log_write(const char *lines, size_t n)
-{
-    fwrite(lines, 1, n, stderr);
-}
-
 void log_msg(log_level l, const char *fmt, ...)
 {
     char line[2048];
@@ -186,6 +171,6 @@ void log_msg(log_level l, const char *fmt, ...)
     va_start(ap, fmt);
     size_t len = vline(l, line, sizeof line, fmt, ap);
     va_end(ap);
-    if (len)
-        log_write(line, len);
+    if (len)    /* one fwrite, so concurrent writers never interleave mid-line */
+        fwrite(line, 1, len, stderr);
 }

@@ -27,10 +27,5 @@ void        log_timestamp(char *out, size_t n);
 void        log_format_time(long long secs, long nsec, char *out, size_t n);
 void        log_msg(log_level l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* log_msg's line ("\n"-terminated, cut to fit n bytes) into out, to be
- * written later with log_write; its length, 0 when the level is off. */
-size_t      log_line(log_level l, char *out, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-void        log_write(const char *lines, size_t n);
 
 #endif

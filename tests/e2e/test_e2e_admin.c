@@ -222,7 +222,8 @@ static void test_audit_log(void)
     cJSON_Delete(t_mcp_call(x.mcp, "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", 5000));
     cJSON_Delete(t_mcp_call(x.mcp, "get_slice_png", "{\"view\":\"teal\"}", 5000));
     cJSON_Delete(t_mcp_call(x.mcp, "execute_python_code", "{\"code\":\"1\"}", 5000));
-    cJSON_Delete(t_mcp_call(x.mcp, "no_such_tool", "{}", 5000));
+    /* A refused call's arguments are recorded whatever their type. */
+    cJSON_Delete(t_mcp_call(x.mcp, "no_such_tool", "[1,\"a\",{\"k\":0.5}]", 5000));
     /* Arguments past the 1 MiB line cap go; the line stays whole. */
     size_t big = 1536 * 1024;
     char *huge = malloc(big + 16);
@@ -259,6 +260,9 @@ static void test_audit_log(void)
                 strstr(get(rf, "reason")->valuestring, reasons[i - 1]) &&
                 cJSON_GetArraySize(get(rf, "slicer_calls")) == 0, "refusal %d logged with its reason", i);
     }
+    const cJSON *arr = get(cJSON_GetArrayItem(recs, 3), "arguments");
+    T_CHECK(cJSON_IsArray(arr) && cJSON_GetArraySize(arr) == 3 &&
+            cJSON_GetNumberValue(get(cJSON_GetArrayItem(arr, 2), "k")) == 0.5, "array arguments kept as an array");
     const cJSON *cut = cJSON_GetArrayItem(recs, 4);
     T_CHECK(cut && st.st_size < (1 << 20) + 4096 && !strcmp(get(cut, "tool")->valuestring, "list_nodes") &&
             !strcmp(get(cut, "outcome")->valuestring, "refused") &&

@@ -310,6 +310,88 @@ static void test_slice_non_square(void)
     e2e_stop(&y);
 }
 
+/* Every number token of a JSON text (strings skipped): its start and
+ * length into tok, at most max; the count. */
+static size_t number_tokens(const char *s, const char **tok, size_t *len, size_t max)
+{
+    size_t n = 0;
+    for (const char *p = s; *p;) {
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            p += *p == '"';
+        } else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+            const char *b = p;
+            while (*p && strchr("+-.eE0123456789", *p))
+                p++;
+            if (n < max) {
+                tok[n] = b;
+                len[n++] = (size_t)(p - b);
+            }
+        } else {
+            p++;
+        }
+    }
+    return n;
+}
+
+/* Issue 17: numbers went out as 0.66666666666666663 (cJSON's 17-digit
+ * fallback) and 122.6562 (rounded to 7 digits).  Every number in these
+ * tools' text must be what Python's repr() writes for the double it reads
+ * as (the shortest form that reads back exactly), and 256 mm over 384
+ * pixels must print as repr(256 / 384) does. */
+static void test_numbers_shortest(void)
+{
+    static const char *const sim_args[] = { "--view-size", "384x384", NULL };
+    static const char *const calls[][2] = {
+        { "get_slice_png", "{\"view\":\"red\"}" },
+        { "get_slice_png", "{\"view\":\"yellow\",\"offset_mm\":-12.345678901234567}" },
+        { "get_volume_statistics", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}" },
+        { "get_volume_statistics", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"region\":"
+          "{\"center_ras\":[25,10,20],\"radius_mm\":8}}" },
+        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}" },
+        { "list_volumes", "{}" },
+    };
+    e2e y;
+    T_ASSERT(e2e_start(&y, sim_args, NULL) == 0, "a stand-in with 384x384 views");
+    int checked = 0, differ = 0;
+    for (size_t c = 0; c < sizeof calls / sizeof calls[0]; c++) {
+        cJSON *r = t_mcp_call(y.mcp, calls[c][0], calls[c][1], 20000);
+        const char *text = NULL;
+        const cJSON *blk;
+        cJSON_ArrayForEach(blk, get(get(r, "result"), "content"))
+            if (!strcmp(str(blk, "type"), "text"))
+                text = str(blk, "text");
+        T_CHECK(r && !t_mcp_is_error(r) && text, "%s works: %.300s", calls[c][0], text ? text : "");
+        if (c == 0) {
+            const cJSON *fov = get(e2e_structured(r), "field_of_view_mm");
+            double px = at(fov, 0) / 384;
+            char **want = t_py_numbers(&px, 1), needle[128] = "";
+            T_ASSERT(want, "python3 runs");
+            snprintf(needle, sizeof needle, "\"pixel_size_mm\":[%s,", want[0]);
+            T_CHECK(at(fov, 0) == 256 && strstr(text, needle), "%s in %.300s", needle, text);
+            T_CHECK(!strstr(text, "0.66666666666666663"), "not cJSON's 17 digits");
+            t_py_free(want, 1);
+        }
+        const char *tok[512];
+        size_t len[512];
+        double v[512];
+        size_t n = text ? number_tokens(text, tok, len, 512) : 0;
+        for (size_t i = 0; i < n; i++)
+            v[i] = strtod(tok[i], NULL);
+        char **want = t_py_numbers(v, n);
+        T_ASSERT(want, "python3 runs");
+        for (size_t i = 0; i < n; i++, checked++)
+            if ((strlen(want[i]) != len[i] || strncmp(want[i], tok[i], len[i])) && differ++ < 5)
+                T_CHECK(0, "%s: %.*s, Python's repr %s", calls[c][0], (int)len[i], tok[i], want[i]);
+        t_py_free(want, n);
+        cJSON_Delete(r);
+    }
+    T_CHECK(differ == 0 && checked > 60, "%d of %d numbers not in the shortest form", differ, checked);
+    e2e_stop(&y);
+}
+
 static void test_slice_quirks(void)
 {
     cJSON *r = t_mcp_call(X.mcp, "get_slice_png", "{\"view\":\"yellow\",\"offset_mm\":0}", 10000);
@@ -542,6 +624,7 @@ int main(void)
     t_run("tool_get_slice_png", test_slice_png);
     t_run("tool_get_slice_png_quirks", test_slice_quirks);
     t_run("tool_get_slice_png_non_square", test_slice_non_square);
+    t_run("numbers_shortest_form", test_numbers_shortest);
     t_run("tool_set_slice_offset", test_set_slice_offset);
     t_run("tool_place_and_get_markups", test_markups);
     t_run("tool_get_markups_pages", test_markups_pages);

@@ -156,9 +156,12 @@ put("slicer_response", b"\x00HTTP/1.1 302 Found\r\nLocation: http://example.com/
 put("slicer_response", b"\x00HTTP/1.0 200 OK\r\n\r\n{}")
 put("slicer_response", b"\x00")
 
-# --- jsonr: any bytes, compared with cJSON ---
+# --- json: any bytes, parsed, printed by jsonw, parsed again ---
 for t in ['{"applicationName": "Slicer", "majorVersion": 5, "ok": true, "x": null}',
-          '["vtkMRMLScalarVolumeNode1", "vtkMRMLSliceNodeRed"]', props, '[1.5e-3, -0, 1e400, 12345678901234567890]',
-          '"\\u00e9\\uD83D\\uDE00\\u0000\\uZZZZ\\b\\/"', '\xef\xbb\xbf {"a" : [ [], {} ]} trailing',
+          '["vtkMRMLScalarVolumeNode1", "vtkMRMLSliceNodeRed"]', props,
+          '[1.5e-3, -0, 1e400, 12345678901234567890, 0.6666666666666666, 122.65625, 9007199254740993]',
+          '[5e-324, 1.7976931348623157e308, 1e16, 12345678901234568, 0.1, 1e-5, 1e21]',
+          '"\\u00e9\\uD83D\\uDE00\\u0000\\u001f\\b\\/\\"\\\\"', '\xef\xbb\xbf {"a" : [ [], {} ]} trailing',
           '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_nodes","arguments":{}}}']:
-    put("jsonr", t)
+    put("json", t)
+

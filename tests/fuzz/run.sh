@@ -14,7 +14,7 @@ OUT=${FUZZ_BUILD:-build-fuzz}
 JOBS=${FUZZ_JOBS:-1}
 CC_FUZZ=${FUZZ_CC:-clang}
 PKGS="libcurl libcjson yaml-0.1 libpng libmicrohttpd zlib nettle"
-HARNESSES=${*:-"jsonrpc jsonr tools_doc schema_validate schema_compile png nrrd slicer_response"}
+HARNESSES=${*:-"jsonrpc json tools_doc schema_validate schema_compile png nrrd slicer_response"}
 
 if ! echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; return 0; }' |
      $CC_FUZZ -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then

@@ -367,3 +367,51 @@ unsigned long long t_rand(unsigned long long *state)
     *state ^= *state << 17;
     return *state;
 }
+
+char **t_py_numbers(const double *v, size_t n)
+{
+    char in[4096];
+    snprintf(in, sizeof in, "%s/py-numbers-%d.txt", t_tmpdir(), (int)getpid());
+    FILE *f = fopen(in, "w");
+    if (!f)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned long long bits;
+        memcpy(&bits, &v[i], sizeof bits);
+        fprintf(f, "%016llx\n", bits);
+    }
+    fclose(f);
+    static const char py[] =
+        "import math, struct, sys\n"
+        "for line in open(sys.argv[1]):\n"
+        "    d = struct.unpack('>d', bytes.fromhex(line.strip()))[0]\n"
+        "    r = repr(d)\n"
+        "    if not math.isfinite(d): r = 'null'\n"
+        "    elif d == 0: r = '0'\n"
+        "    elif r.endswith('.0'): r = r[:-2]\n"
+        "    print(r)\n";
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "python3 -c \"%s\" '%s'", py, in);
+    FILE *p = popen(cmd, "r");
+    char **out = p ? calloc(n ? n : 1, sizeof *out) : NULL;
+    char line[128];
+    size_t got = 0;
+    while (out && got < n && fgets(line, sizeof line, p)) {
+        line[strcspn(line, "\n")] = '\0';
+        out[got++] = strdup(line);
+    }
+    int rc = p ? pclose(p) : -1;
+    unlink(in);
+    if (rc != 0 || got != n) {
+        t_py_free(out, got);
+        return NULL;
+    }
+    return out;
+}
+
+void t_py_free(char **s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        free(s[i]);
+    free(s);
+}

@@ -79,4 +79,13 @@ const char *t_dir(const char *name, unsigned mode);
 /* Occurrences of needle in s (0 when s is NULL). */
 int   t_count(const char *s, const char *needle);
 
+/* The JSON text of each of v[0..n) as Python 3's repr() writes the same
+ * double (the shortest decimal that reads back exactly), in the gateway's
+ * number style: no ".0" on whole numbers, 0 for -0, null for NaN and the
+ * infinities.  An independent reference for number printing.  A malloc'd
+ * array of n malloc'd strings (t_py_free), or NULL when python3 cannot
+ * be run. */
+char **t_py_numbers(const double *v, size_t n);
+void   t_py_free(char **s, size_t n);
+
 #endif

@@ -82,33 +82,11 @@ static void test_now(void)
     T_CHECK(ok && strlen(b) == 24 && b[19] == '.' && b[23] == 'Z', "%s", b);
 }
 
-/* log_line: the prefix, the message, one newline; nothing below the
- * level; a long message cut to the buffer with its newline kept. */
-static void test_lines(void)
-{
-    char line[256];
-    log_set_level(LOG_INFO);
-    size_t n = log_line(LOG_WARNING, line, sizeof line, "tools/call %s: %s (%zu REST calls, %ld.%ld ms)",
-                        "list_nodes", "ok", (size_t)2, 0L, 3L);
-    const char *sp = strchr(line, ' ');
-    T_CHECK(n == strlen(line) && sp && sp - line == 24 && line[23] == 'Z', "a timestamp first: %s", line);
-    T_CHECK(sp && !strcmp(sp, " slicer-mcp warning: tools/call list_nodes: ok (2 REST calls, 0.3 ms)\n"),
-            "then the level and the message: %s", line);
-    T_CHECK(log_line(LOG_DEBUG, line, sizeof line, "hidden") == 0, "below the level: nothing");
-    char big[600];
-    memset(big, 'x', sizeof big - 1);
-    big[sizeof big - 1] = '\0';
-    n = log_line(LOG_ERROR, line, 64, "%s", big);
-    T_CHECK(n == 63 && line[62] == '\n' && line[63] == '\0' && line[61] == 'x', "cut to fit, newline kept");
-    log_set_level(LOG_INFO);
-}
-
 int main(void)
 {
     t_run("log_calendar_edges", test_calendar_edges);
     t_run("log_random_times_match_gmtime", test_random_times);
     t_run("log_before_1970_and_short_buffers", test_before_1970_and_short_buffers);
     t_run("log_timestamp_is_now", test_now);
-    t_run("log_lines", test_lines);
     return t_done();
 }
