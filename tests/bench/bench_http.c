@@ -12,6 +12,7 @@
  * Each client is a thread with its own keep-alive connection making
  * stateless (2026-07-28) get_volume_info calls, one at a time. */
 #include <curl/curl.h>
+#include <dirent.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -110,6 +111,34 @@ static void stop(pid_t pid)
     }
 }
 
+/* The gateway's threads, counted in /proc/PID/task every 5 ms while the
+ * clients run: the most seen (0 where /proc is missing). */
+typedef struct {
+    pid_t pid;
+    _Atomic int stop;
+    int most;
+} task_watch;
+
+static void *watch_tasks(void *arg)
+{
+    task_watch *w = arg;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/task", (int)w->pid);
+    while (!w->stop) {
+        DIR *d = opendir(dir);
+        if (!d)
+            break;
+        int n = 0;
+        for (struct dirent *e; (e = readdir(d));)
+            n += e->d_name[0] != '.';
+        closedir(d);
+        if (n > w->most)
+            w->most = n;
+        usleep(5000);
+    }
+    return NULL;
+}
+
 static long children_ctxsw(void)
 {
     struct rusage ru;
@@ -140,8 +169,8 @@ int main(int argc, char **argv)
            "per level after one untimed call each; the gateway with --http-queue-max 256 (the\n"
            "default 64 turns calls beyond it away with 503: that is the point of the limit)\n",
            latency, total);
-    printf("  %7s %9s %7s %9s %9s %9s %9s %9s %8s %7s\n", "clients", "calls/s", "vs 1", "p50 ms",
-           "p99 ms", "max ms", "bound ms", "max/bnd", "ctxsw/c", "errors");
+    printf("  %7s %9s %7s %9s %9s %9s %9s %9s %8s %7s %7s\n", "clients", "calls/s", "vs 1", "p50 ms",
+           "p99 ms", "max ms", "bound ms", "max/bnd", "ctxsw/c", "threads", "errors");
     double one_tput = 0, one_call_ms = 0;
     for (int a = 4; a < argc; a++) {
         int nc = atoi(argv[a]);
@@ -192,10 +221,15 @@ int main(int argc, char **argv)
         for (int i = 0; i < nc; i++)
             pthread_create(&th[i], NULL, run_client, &cs[i]);
         pthread_barrier_wait(&ready);
+        task_watch tw = { .pid = mcp };
+        pthread_t wt;
+        pthread_create(&wt, NULL, watch_tasks, &tw);
         double t0 = now_us();
         for (int i = 0; i < nc; i++)
             pthread_join(th[i], NULL);
         double wall = now_us() - t0;
+        tw.stop = 1;
+        pthread_join(wt, NULL);
         pthread_barrier_destroy(&ready);
         stop(mcp);
         stop(sim);
@@ -219,8 +253,8 @@ int main(int argc, char **argv)
         }
         /* A FIFO queue of nc clients waits at most nc calls' time. */
         double bound = nc * one_call_ms;
-        printf("  %7d %9.1f %7.3f %9.2f %9.2f %9.2f %9.2f %9.2f %8.1f %7d\n", nc, tput, tput / one_tput,
-               p50, p99, mx, bound, mx / bound, (double)ctx / n, bad);
+        printf("  %7d %9.1f %7.3f %9.2f %9.2f %9.2f %9.2f %9.2f %8.1f %7d %7d\n", nc, tput, tput / one_tput,
+               p50, p99, mx, bound, mx / bound, (double)ctx / n, tw.most, bad);
         free(all);
         free(cs);
         free(th);
@@ -228,7 +262,8 @@ int main(int argc, char **argv)
     unlink(portfile);
     printf("  (vs 1: throughput over one client's, target >= 0.95 at 128; bound: clients x the one-client\n"
            "   median call, target max/bnd <= 1.10; ctxsw/c: context switches of slicer-mcp and\n"
-           "   slicer-sim per call, from their rusage)\n");
+           "   slicer-sim per call, from their rusage; threads: the most slicer-mcp had while the\n"
+           "   clients ran, from /proc/PID/task)\n");
     curl_global_cleanup();
     return 0;
 }

@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
+#include <dirent.h>
+#include <stdatomic.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -1175,6 +1177,72 @@ static void test_queue_32_clients(void)
     T_CHECK(seen == N_CLIENTS, "slicer-sim saw %d /slicer/system/version requests", seen);
 }
 
+/* The gateway's threads while 32 clients wait for a slow Slicer: a few
+ * polling threads and the core thread serve them all (waiting requests
+ * are parked, not given a thread each).  Counted in /proc/PID/task every
+ * 5 ms; the most seen. */
+typedef struct {
+    pid_t pid;
+    atomic_int stop;
+    int most;
+} task_watch;
+
+static void *watch_tasks(void *ud)
+{
+    task_watch *w = ud;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/task", (int)w->pid);
+    while (!atomic_load(&w->stop)) {
+        DIR *d = opendir(dir);
+        if (!d)
+            break;
+        int n = 0;
+        for (struct dirent *e; (e = readdir(d));)
+            n += e->d_name[0] != '.';
+        closedir(d);
+        if (n > w->most)
+            w->most = n;
+        t_sleep_ms(5);
+    }
+    return NULL;
+}
+
+static void test_threads_bounded(void)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/task", (int)g_gw->pid);
+    DIR *probe = opendir(dir);
+    if (!probe)
+        return;   /* no /proc here: nothing to count */
+    closedir(probe);
+    t_resp tr;
+    char u[160];
+    snprintf(u, sizeof u, "%s/__sim/fault?route=/slicer/system/version&kind=delay:60", t_sim_url(g_sim));
+    t_http("POST", u, NULL, 0, 3000, &tr);
+    t_resp_free(&tr);
+    task_watch w = { .pid = g_gw->pid };
+    pthread_t wt, th[N_CLIENTS];
+    pthread_create(&wt, NULL, watch_tasks, &w);
+    client_arg a[N_CLIENTS];
+    for (int i = 0; i < N_CLIENTS; i++) {
+        a[i] = (client_arg){ .port = g_gw->port, .i = i };
+        pthread_create(&th[i], NULL, client_thread, &a[i]);
+    }
+    int answered = 0;
+    for (int i = 0; i < N_CLIENTS; i++) {
+        pthread_join(th[i], NULL);
+        answered += a[i].ok;
+    }
+    atomic_store(&w.stop, 1);
+    pthread_join(wt, NULL);
+    snprintf(u, sizeof u, "%s/__sim/fault?clear=1", t_sim_url(g_sim));
+    t_http("POST", u, NULL, 0, 3000, &tr);
+    t_resp_free(&tr);
+    T_CHECK(answered == N_CLIENTS, "%d of %d answered", answered, N_CLIENTS);
+    /* A thread per connection would be 32 or more. */
+    T_CHECK(w.most > 0 && w.most < N_CLIENTS / 2, "the gateway had at most %d threads", w.most);
+}
+
 typedef struct {
     int port;
     long delay_ms;
@@ -1459,6 +1527,7 @@ int main(void)
     t_run("http_progress_as_sse", test_progress_as_sse);
     t_run("http_progress_streams_live", test_progress_streams_live);
     t_run("http_queue_32_clients", test_queue_32_clients);
+    t_run("http_threads_bounded", test_threads_bounded);
     t_run("http_queue_full_and_timeout", test_queue_full_and_timeout);
     t_run("http_cancel_legacy", test_cancel_legacy);
     t_run("http_audit_transport_peer", test_audit_peer);
