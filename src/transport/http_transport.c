@@ -455,10 +455,11 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     /* A few polling threads serve every connection (waiting ones are
      * parked, http_park.h): no thread is started per connection or call.
      * libmicrohttpd checks its own limits before the accept policy, and
-     * silently: one more than http_conns', so those speak first.  It
-     * splits the total among its threads, each of which stops accepting at
-     * its share, so each gets the whole: http_conns counts the total
-     * exactly, under one lock. */
+     * silently, so they sit above http_conns' (which counts exactly, under
+     * one lock), allowing for what its threads are accepting at the same
+     * moment: it splits the total among its threads, so each gets the
+     * whole plus one; and it counts a connection against its address
+     * before asking the policy, so each thread may hold one more there. */
     struct MHD_Daemon *d = !S.sessions || !S.conns ? NULL : MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
         (tls.cert ? MHD_USE_TLS : 0),
@@ -467,7 +468,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_POOL_THREADS,
         MHD_OPTION_CONNECTION_LIMIT, ((unsigned)S.o.max_connections + 1) * HTTP_POOL_THREADS,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)S.o.max_per_ip + 1,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)S.o.max_per_ip + HTTP_POOL_THREADS,
         MHD_OPTION_NOTIFY_CONNECTION, http_conns_notify, S.conns,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADER_BYTES,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
