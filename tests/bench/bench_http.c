@@ -12,7 +12,6 @@
  * Each client is a thread with its own keep-alive connection making
  * stateless (2026-07-28) get_volume_info calls, one at a time. */
 #include <curl/curl.h>
-#include <dirent.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 
 #include "bench_time.h"
+#include "testlib.h"
 
 #define BODY "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":" \
     "\"get_volume_info\",\"arguments\":{\"node_id\":\"vtkMRMLScalarVolumeNode1\"},\"_meta\":{" \
@@ -111,34 +111,6 @@ static void stop(pid_t pid)
     }
 }
 
-/* The gateway's threads, counted in /proc/PID/task every 5 ms while the
- * clients run: the most seen (0 where /proc is missing). */
-typedef struct {
-    pid_t pid;
-    _Atomic int stop;
-    int most;
-} task_watch;
-
-static void *watch_tasks(void *arg)
-{
-    task_watch *w = arg;
-    char dir[64];
-    snprintf(dir, sizeof dir, "/proc/%d/task", (int)w->pid);
-    while (!w->stop) {
-        DIR *d = opendir(dir);
-        if (!d)
-            break;
-        int n = 0;
-        for (struct dirent *e; (e = readdir(d));)
-            n += e->d_name[0] != '.';
-        closedir(d);
-        if (n > w->most)
-            w->most = n;
-        usleep(5000);
-    }
-    return NULL;
-}
-
 static long children_ctxsw(void)
 {
     struct rusage ru;
@@ -221,15 +193,12 @@ int main(int argc, char **argv)
         for (int i = 0; i < nc; i++)
             pthread_create(&th[i], NULL, run_client, &cs[i]);
         pthread_barrier_wait(&ready);
-        task_watch tw = { .pid = mcp };
-        pthread_t wt;
-        pthread_create(&wt, NULL, watch_tasks, &tw);
+        t_threads *tw = t_threads_watch((int)mcp);   /* the gateway's threads */
         double t0 = now_us();
         for (int i = 0; i < nc; i++)
             pthread_join(th[i], NULL);
         double wall = now_us() - t0;
-        tw.stop = 1;
-        pthread_join(wt, NULL);
+        int threads = t_threads_most(tw);
         pthread_barrier_destroy(&ready);
         stop(mcp);
         stop(sim);
@@ -254,7 +223,7 @@ int main(int argc, char **argv)
         /* A FIFO queue of nc clients waits at most nc calls' time. */
         double bound = nc * one_call_ms;
         printf("  %7d %9.1f %7.3f %9.2f %9.2f %9.2f %9.2f %9.2f %8.1f %7d %7d\n", nc, tput, tput / one_tput,
-               p50, p99, mx, bound, mx / bound, (double)ctx / n, tw.most, bad);
+               p50, p99, mx, bound, mx / bound, (double)ctx / n, threads, bad);
         free(all);
         free(cs);
         free(th);

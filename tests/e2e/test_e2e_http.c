@@ -6,8 +6,6 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
-#include <dirent.h>
-#include <stdatomic.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -1179,50 +1177,20 @@ static void test_queue_32_clients(void)
 
 /* The gateway's threads while 32 clients wait for a slow Slicer: a few
  * polling threads and the core thread serve them all (waiting requests
- * are parked, not given a thread each).  Counted in /proc/PID/task every
- * 5 ms; the most seen. */
-typedef struct {
-    pid_t pid;
-    atomic_int stop;
-    int most;
-} task_watch;
-
-static void *watch_tasks(void *ud)
-{
-    task_watch *w = ud;
-    char dir[64];
-    snprintf(dir, sizeof dir, "/proc/%d/task", (int)w->pid);
-    while (!atomic_load(&w->stop)) {
-        DIR *d = opendir(dir);
-        if (!d)
-            break;
-        int n = 0;
-        for (struct dirent *e; (e = readdir(d));)
-            n += e->d_name[0] != '.';
-        closedir(d);
-        if (n > w->most)
-            w->most = n;
-        t_sleep_ms(5);
-    }
-    return NULL;
-}
-
+ * are parked, not given a thread each). */
 static void test_threads_bounded(void)
 {
     char dir[64];
     snprintf(dir, sizeof dir, "/proc/%d/task", (int)g_gw->pid);
-    DIR *probe = opendir(dir);
-    if (!probe)
+    if (access(dir, F_OK) != 0)
         return;   /* no /proc here: nothing to count */
-    closedir(probe);
     t_resp tr;
     char u[160];
     snprintf(u, sizeof u, "%s/__sim/fault?route=/slicer/system/version&kind=delay:60", t_sim_url(g_sim));
     t_http("POST", u, NULL, 0, 3000, &tr);
     t_resp_free(&tr);
-    task_watch w = { .pid = g_gw->pid };
-    pthread_t wt, th[N_CLIENTS];
-    pthread_create(&wt, NULL, watch_tasks, &w);
+    t_threads *w = t_threads_watch((int)g_gw->pid);
+    pthread_t th[N_CLIENTS];
     client_arg a[N_CLIENTS];
     for (int i = 0; i < N_CLIENTS; i++) {
         a[i] = (client_arg){ .port = g_gw->port, .i = i };
@@ -1233,14 +1201,13 @@ static void test_threads_bounded(void)
         pthread_join(th[i], NULL);
         answered += a[i].ok;
     }
-    atomic_store(&w.stop, 1);
-    pthread_join(wt, NULL);
+    int most = t_threads_most(w);
     snprintf(u, sizeof u, "%s/__sim/fault?clear=1", t_sim_url(g_sim));
     t_http("POST", u, NULL, 0, 3000, &tr);
     t_resp_free(&tr);
     T_CHECK(answered == N_CLIENTS, "%d of %d answered", answered, N_CLIENTS);
     /* A thread per connection would be 32 or more. */
-    T_CHECK(w.most > 0 && w.most < N_CLIENTS / 2, "the gateway had at most %d threads", w.most);
+    T_CHECK(most > 0 && most < N_CLIENTS / 2, "the gateway had at most %d threads", most);
 }
 
 typedef struct {
