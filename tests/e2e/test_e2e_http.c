@@ -44,8 +44,14 @@ typedef struct {
 
 static pid_t spawn(const char *listen, const char *const *extra, const char *port_file, const char *err_path)
 {
-    const char *argv[48];
+    const char *argv[80];
     int a = 0;
+    /* SLICER_MCP_WRAPPER="valgrind ..." runs the gateway under a tool
+     * (tests/valgrind.sh), as mcpclient.c does; split on spaces. */
+    const char *wrap = getenv("SLICER_MCP_WRAPPER");
+    char *wcopy = wrap && *wrap ? strdup(wrap) : NULL;
+    for (char *tok = wcopy ? strtok(wcopy, " ") : NULL; tok && a < 32; tok = strtok(NULL, " "))
+        argv[a++] = tok;
     argv[a++] = t_bin("slicer-mcp");
     argv[a++] = "--http";
     argv[a++] = listen;
@@ -59,19 +65,20 @@ static pid_t spawn(const char *listen, const char *const *extra, const char *por
     argv[a++] = "false";
     argv[a++] = "--http-port-file";
     argv[a++] = port_file;
-    for (int i = 0; extra && extra[i] && a < 46; i++)
+    for (int i = 0; extra && extra[i] && a < 78; i++)
         argv[a++] = extra[i];
     argv[a] = NULL;
     pid_t pid = fork();
     if (pid == 0) {
         FILE *f = freopen(err_path, "w", stderr);
         (void)f;
-        char *args[48];
+        char *args[80];
         for (int k = 0; k <= a; k++)
             args[k] = argv[k] ? strdup(argv[k]) : NULL;
-        execv(args[0], args);
+        execvp(args[0], args);
         _exit(127);
     }
+    free(wcopy);
     return pid;
 }
 
@@ -1155,11 +1162,10 @@ static int count_version_requests(void)
     return n;
 }
 
-static void test_queue_32_clients(void)
+/* Runs N_CLIENTS client_threads at once; returns how many were answered. */
+static int run_clients(client_arg *a)
 {
-    int before = count_version_requests();
     pthread_t th[N_CLIENTS];
-    client_arg a[N_CLIENTS];
     for (int i = 0; i < N_CLIENTS; i++) {
         a[i] = (client_arg){ .port = g_gw->port, .i = i };
         pthread_create(&th[i], NULL, client_thread, &a[i]);
@@ -1168,8 +1174,17 @@ static void test_queue_32_clients(void)
     for (int i = 0; i < N_CLIENTS; i++) {
         pthread_join(th[i], NULL);
         answered += a[i].ok;
-        T_CHECK(a[i].ok, "client %d: status %ld", i, a[i].status);
     }
+    return answered;
+}
+
+static void test_queue_32_clients(void)
+{
+    int before = count_version_requests();
+    client_arg a[N_CLIENTS];
+    int answered = run_clients(a);
+    for (int i = 0; i < N_CLIENTS; i++)
+        T_CHECK(a[i].ok, "client %d: status %ld", i, a[i].status);
     T_CHECK(answered == N_CLIENTS, "%d of %d answered", answered, N_CLIENTS);
     int seen = count_version_requests() - before;
     T_CHECK(seen == N_CLIENTS, "slicer-sim saw %d /slicer/system/version requests", seen);
@@ -1190,17 +1205,8 @@ static void test_threads_bounded(void)
     t_http("POST", u, NULL, 0, 3000, &tr);
     t_resp_free(&tr);
     t_threads *w = t_threads_watch((int)g_gw->pid);
-    pthread_t th[N_CLIENTS];
     client_arg a[N_CLIENTS];
-    for (int i = 0; i < N_CLIENTS; i++) {
-        a[i] = (client_arg){ .port = g_gw->port, .i = i };
-        pthread_create(&th[i], NULL, client_thread, &a[i]);
-    }
-    int answered = 0;
-    for (int i = 0; i < N_CLIENTS; i++) {
-        pthread_join(th[i], NULL);
-        answered += a[i].ok;
-    }
+    int answered = run_clients(a);
     int most = t_threads_most(w);
     snprintf(u, sizeof u, "%s/__sim/fault?clear=1", t_sim_url(g_sim));
     t_http("POST", u, NULL, 0, 3000, &tr);

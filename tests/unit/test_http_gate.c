@@ -71,17 +71,28 @@ static void release_hold(void)
     pthread_mutex_unlock(&g_mu);
 }
 
-static void test_fifo_full(void)
+/* A started gate whose core thread is busy with ticket 0 (*hold) until
+ * release_hold; 0 when it is. */
+static int start_held(http_gate *g, unsigned queue_max, gate_ticket *hold)
 {
     reset();
-    http_gate g;
-    T_ASSERT(http_gate_start(&g, 2) == 0, "start");
-    gate_ticket t[5];
+    if (http_gate_start(g, queue_max) != 0)
+        return -1;
     unsigned q;
     g_hold = 1;
-    ticket(&t[0], 0);
-    T_CHECK(http_gate_enter(&g, &t[0], 60000, &q) == GATE_OK && q == 0, "free gate");
+    ticket(hold, 0);
+    if (http_gate_enter(g, hold, 60000, &q) != GATE_OK || q != 0)
+        return -1;
     WAIT_FOR(g_holding);                        /* the core thread runs it */
+    return 0;
+}
+
+static void test_fifo_full(void)
+{
+    http_gate g;
+    gate_ticket t[5];
+    unsigned q;
+    T_ASSERT(start_held(&g, 2, &t[0]) == 0, "a free gate runs the first at once");
     ticket(&t[1], 1);
     ticket(&t[2], 2);
     T_CHECK(http_gate_enter(&g, &t[1], 60000, &q) == GATE_OK && q == 0, "first waiter");
@@ -101,15 +112,10 @@ static void test_fifo_full(void)
 
 static void test_timeout(void)
 {
-    reset();
     http_gate g;
-    T_ASSERT(http_gate_start(&g, 8) == 0, "start");
     gate_ticket hold, late, patient;
     unsigned q;
-    g_hold = 1;
-    ticket(&hold, 0);
-    T_ASSERT(http_gate_enter(&g, &hold, 60000, &q) == GATE_OK, "held");
-    WAIT_FOR(g_holding);
+    T_ASSERT(start_held(&g, 8, &hold) == 0, "held");
     ticket(&late, 1);
     ticket(&patient, 2);
     T_ASSERT(http_gate_enter(&g, &late, 50, &q) == GATE_OK, "a waiter with 50 ms");
@@ -133,17 +139,13 @@ static void *stopper(void *arg)
 
 static void test_stop(void)
 {
-    reset();
     http_gate g;
-    T_ASSERT(http_gate_start(&g, 8) == 0, "start");
     gate_ticket t[4];
     unsigned q;
-    g_hold = 1;
-    for (long i = 0; i < 4; i++) {
+    T_ASSERT(start_held(&g, 8, &t[0]) == 0, "held");
+    for (long i = 1; i < 4; i++) {
         ticket(&t[i], i);
         T_ASSERT(http_gate_enter(&g, &t[i], 60000, &q) == GATE_OK, "enter %ld", i);
-        if (i == 0)
-            WAIT_FOR(g_holding);
     }
     pthread_t th;
     pthread_create(&th, NULL, stopper, &g);
