@@ -1,14 +1,15 @@
-/* http_call: one message through the core.  The caller's thread queues
- * the call at the gate (a FIFO), and the one core thread runs mcp_handle
- * -- at once when the gate was free, else as soon as the call before it
- * has finished, without waiting for the caller's thread to wake -- while
- * the caller waits
- * for the first notification or the reply: a reply with no notification
- * before it goes out as plain JSON with the core's status; a call that
- * sends progress or log notifications gets a 200 SSE stream that carries
- * each notification as it happens, then the reply (real streaming, so a
- * client's time-out can be reset by progress).  The job is reference
- * counted because the stream may outlive the request or the reverse. */
+/* http_call: one message through the core.  The request queues the call
+ * at the gate (a FIFO served by the one core thread) and parks its
+ * connection; the core thread runs mcp_handle and wakes the connection at
+ * the first notification or the reply, and libmicrohttpd calls the
+ * handler again, which answers: a reply with no notification before it
+ * goes out as plain JSON with the core's status; a call that sends
+ * progress or log notifications gets a 200 SSE stream that carries each
+ * notification as it happens, then the reply (real streaming, so a
+ * client's time-out can be reset by progress).  Nothing blocks a
+ * libmicrohttpd thread: the stream parks too when it has nothing to send.
+ * The job is reference counted because the stream may outlive the
+ * request or the reverse. */
 #include "transport/http_call.h"
 #include "transport/http_oauth.h"
 #include "transport/http_reply.h"
@@ -16,41 +17,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
 
 #include "mcp/jsonrpc.h"
 #include "util/log.h"
 #include "util/mono.h"
 
 #define HTTP_MAX_NOTES_BYTES (1u << 20)   /* notifications not yet sent to the client */
-#define HTTP_CALL_POLL_MS    500          /* how often a waiting stream checks for shutdown */
-#define HTTP_CALL_KEEPALIVE_MS 15000      /* SSE comment while a call is quiet */
-
 
 typedef struct {
+    gate_ticket ticket;          /* its place at the gate; ud is the job */
+    http_parked park;            /* its connection while it waits */
     http_srv *S;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    unsigned refs;               /* the core thread, and the request or its stream */
+    unsigned refs;               /* the gate or core thread, and the request or its stream */
     char *msg;                   /* the body, owned */
     size_t len;
+    cJSON *id;                   /* the request's id, a copy (NULL: none) */
+    int is_init;
+    int may_stream;              /* the client accepts text/event-stream */
     char peer[64];
     int authed;                  /* an OAuth caller: claims apply */
     jwt_claims claims;
     mcp_session *core;
     int owns_core;               /* free core at the end (modern, or initialize not kept) */
     http_sess *sess;             /* legacy session, referenced; NULL otherwise */
-    int fd;                      /* the client's socket, for hang-up checks */
+    double t0;                   /* when it arrived */
+    unsigned queued;             /* calls waiting ahead of it on arrival */
     buf notes;                   /* SSE events not yet handed to MHD */
     size_t sent;
     unsigned n_notes;
     mcp_reply rep;
     int done;                    /* the core thread has the reply */
+    gate_result refused;         /* never ran: GATE_TIMEOUT or GATE_STOPPED */
     int abandoned;               /* the stream ended or the client left: cancel */
     char *tail;                  /* the reply as an SSE event */
     size_t tail_len, tail_off;
-    long quiet_ms;               /* time the stream has waited without sending */
+    double quiet_since;          /* when the stream last sent something */
 } call_job;
 
 static void job_release(call_job *j)
@@ -65,9 +67,9 @@ static void job_release(call_job *j)
     http_sessions_put(j->S->sessions, j->sess);
     mcp_reply_free(&j->rep);
     buf_free(&j->notes);
+    cJSON_Delete(j->id);
     free(j->msg);
     free(j->tail);
-    pthread_cond_destroy(&j->cv);
     pthread_mutex_destroy(&j->mu);
     free(j);
 }
@@ -77,6 +79,7 @@ static void on_send(void *ud, const char *json, size_t len)
     call_job *j = ud;
     pthread_mutex_lock(&j->mu);
     size_t mark = j->notes.len;
+    int wake = 0;
     if (buf_puts(&j->notes, "event: message\ndata: ") != 0 || buf_append(&j->notes, json, len) != 0 ||
         buf_puts(&j->notes, "\n\n") != 0) {
         j->notes.len = mark;     /* the client reads too slowly: this one is dropped */
@@ -84,29 +87,33 @@ static void on_send(void *ud, const char *json, size_t len)
             j->notes.data[mark] = '\0';
     } else {
         j->n_notes++;
-        pthread_cond_broadcast(&j->cv);
+        /* Only a reader that has sent everything parks: with bytes still
+         * pending it is busy or woken already. */
+        wake = mark == 0;
     }
     pthread_mutex_unlock(&j->mu);
+    if (wake)
+        http_unpark(j->S->parking, &j->park);
 }
 
 /* Cancelled when the client said so (legacy notifications/cancelled), its
- * stream ended, or it hung up: a peek that reads end-of-file means the
- * peer closed its side (spec 2026-07-28: a disconnect is a cancel). */
+ * stream ended, or it hung up (spec 2026-07-28: a disconnect is a cancel). */
 static int on_cancelled(void *ud, const cJSON *id)
 {
     call_job *j = ud;
     pthread_mutex_lock(&j->mu);
     int gone = j->abandoned;
     pthread_mutex_unlock(&j->mu);
-    if (gone || (j->sess && http_sess_cancelled(j->S->sessions, j->sess, id)))
-        return 1;
-    char b;
-    return j->fd >= 0 && recv(j->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    return gone || (j->sess && http_sess_cancelled(j->S->sessions, j->sess, id)) || http_peer_gone(j->park.fd);
 }
 
-static void run_job(call_job *j)
+/* The gate's run: on the core thread. */
+static void run_job(gate_ticket *t)
 {
+    call_job *j = t->ud;
     http_srv *S = j->S;
+    log_msg(j->queued ? LOG_INFO : LOG_DEBUG, "http: call from %s: %u queued ahead, waited %ld ms",
+            j->peer, j->queued, (long)(mono_ms() - j->t0));
     mcp_caller caller = http_oauth_caller(&j->claims);
     mcp_io io = { .send = on_send, .cancelled = on_cancelled, .ud = j, .transport = "http", .peer = j->peer,
                   .caller = j->authed ? &caller : NULL };
@@ -114,132 +121,93 @@ static void run_job(call_job *j)
     double t0 = mono_ms();
     mcp_handle(S->m, j->core, j->msg, j->len, &io, &rep);
     long took = (long)(mono_ms() - t0), mean = S->mean_call_ms;
-    S->mean_call_ms = mean ? (mean * 7 + took) / 8 : took;   /* only the gate holder writes */
+    S->mean_call_ms = mean ? (mean * 7 + took) / 8 : took;   /* only the core thread writes */
     pthread_mutex_lock(&j->mu);
     j->rep = rep;
     j->done = 1;
     pthread_mutex_unlock(&j->mu);
-    /* After the unlock, so the woken caller does not block on j->mu at
-     * once; j lives on, this thread holds a reference. */
-    pthread_cond_broadcast(&j->cv);
-    /* While the reply is written: the core's housekeeping, still inside
-     * the gate, then the next call may start. */
+    http_unpark(S->parking, &j->park);
+    /* While the reply is written: the core's housekeeping, still on the
+     * core thread, then the next call may start. */
     mcp_idle(S->m);
     job_release(j);
 }
 
-/* One long-lived thread runs the calls: starting a thread per call cost a
- * thread start and its first scheduling on every call.  When it leaves
- * the gate to the next waiter it runs that waiter's call itself at once,
- * so Slicer is not idle while the waiter's thread wakes up. */
-static void *core_thread(void *arg)
+/* The gate's refuse: timed out in the queue, or the server stops. */
+static void refuse_job(gate_ticket *t, gate_result why)
 {
-    http_srv *S = arg;
-    for (;;) {
-        pthread_mutex_lock(&S->core_mu);
-        while (!S->core_job && !S->core_stop)
-            pthread_cond_wait(&S->core_cv, &S->core_mu);
-        call_job *j = S->core_job;
-        S->core_job = NULL;
-        pthread_mutex_unlock(&S->core_mu);
-        if (!j)
-            break;
-        while (j) {
-            run_job(j);
-            j = http_gate_leave(&S->gate);
+    call_job *j = t->ud;
+    pthread_mutex_lock(&j->mu);
+    j->refused = why;
+    pthread_mutex_unlock(&j->mu);
+    http_unpark(j->S->parking, &j->park);
+    job_release(j);
+}
+
+/* Bytes for the SSE stream of a call under j->mu: pending notifications,
+ * else the reply and the end (MHD_CONTENT_READER_END_OF_STREAM), else 0. */
+static ssize_t job_bytes(call_job *j, char *dst, size_t max)
+{
+    if (j->sent < j->notes.len) {
+        size_t n = j->notes.len - j->sent < max ? j->notes.len - j->sent : max;
+        memcpy(dst, j->notes.data + j->sent, n);
+        j->sent += n;
+        if (j->sent == j->notes.len) {
+            buf_reset(&j->notes);
+            j->sent = 0;
         }
+        return (ssize_t)n;
     }
-    return NULL;
-}
-
-void http_call_post(http_srv *S, void *job)
-{
-    pthread_mutex_lock(&S->core_mu);
-    S->core_job = job;   /* empty: the core thread is idle while anyone else holds the gate */
-    pthread_cond_signal(&S->core_cv);
-    pthread_mutex_unlock(&S->core_mu);
-}
-
-int http_call_start(http_srv *S)
-{
-    S->core_job = NULL;
-    S->core_stop = 0;
-    if (pthread_mutex_init(&S->core_mu, NULL) != 0)
-        return -1;
-    if (pthread_cond_init(&S->core_cv, NULL) != 0) {
-        pthread_mutex_destroy(&S->core_mu);
-        return -1;
+    if (!j->done)
+        return 0;
+    if (!j->tail && j->rep.json) {
+        buf t;
+        buf_init(&t, strlen(j->rep.json) + 64);
+        buf_printf(&t, "event: message\ndata: %s\n\n", j->rep.json);
+        j->tail = buf_steal(&t, &j->tail_len);
     }
-    if (pthread_create(&S->core, NULL, core_thread, S) != 0) {
-        pthread_cond_destroy(&S->core_cv);
-        pthread_mutex_destroy(&S->core_mu);
-        return -1;
+    if (j->tail_off < j->tail_len) {
+        size_t n = j->tail_len - j->tail_off < max ? j->tail_len - j->tail_off : max;
+        memcpy(dst, j->tail + j->tail_off, n);
+        j->tail_off += n;
+        return (ssize_t)n;
     }
-    return 0;
-}
-
-void http_call_stop(http_srv *S)
-{
-    pthread_mutex_lock(&S->core_mu);
-    S->core_stop = 1;
-    pthread_cond_signal(&S->core_cv);
-    pthread_mutex_unlock(&S->core_mu);
-    pthread_join(S->core, NULL);
-    pthread_cond_destroy(&S->core_cv);
-    pthread_mutex_destroy(&S->core_mu);
+    return MHD_CONTENT_READER_END_OF_STREAM;
 }
 
 /* The SSE stream of a call that sent notifications: each as it comes,
- * then the reply, then the end. */
+ * then the reply, then the end.  Never blocks: with nothing to send it
+ * parks the connection until the core thread or the keep-alive sweep
+ * wakes it. */
 static ssize_t job_read(void *cls, uint64_t pos, char *dst, size_t max)
 {
     (void)pos;
     call_job *j = cls;
-    pthread_mutex_lock(&j->mu);
     for (;;) {
-        if (j->sent < j->notes.len) {
-            size_t n = j->notes.len - j->sent < max ? j->notes.len - j->sent : max;
-            memcpy(dst, j->notes.data + j->sent, n);
-            j->sent += n;
-            j->quiet_ms = 0;
-            if (j->sent == j->notes.len) {
-                buf_reset(&j->notes);
-                j->sent = 0;
-            }
-            pthread_mutex_unlock(&j->mu);
-            return (ssize_t)n;
+        pthread_mutex_lock(&j->mu);
+        ssize_t n = job_bytes(j, dst, max);
+        double now = mono_ms();
+        if (n == 0 && now - j->quiet_since >= HTTP_SSE_KEEPALIVE_MS && max >= 16) {
+            /* A comment line keeps proxies and the connection time-out at bay. */
+            memcpy(dst, ": keep-alive\n\n", 14);
+            n = 14;
         }
-        if (j->done) {
-            if (!j->tail && j->rep.json) {
-                buf t;
-                buf_init(&t, strlen(j->rep.json) + 64);
-                buf_printf(&t, "event: message\ndata: %s\n\n", j->rep.json);
-                j->tail = buf_steal(&t, &j->tail_len);
-            }
-            if (j->tail_off < j->tail_len) {
-                size_t n = j->tail_len - j->tail_off < max ? j->tail_len - j->tail_off : max;
-                memcpy(dst, j->tail + j->tail_off, n);
-                j->tail_off += n;
-                pthread_mutex_unlock(&j->mu);
-                return (ssize_t)n;
-            }
-            pthread_mutex_unlock(&j->mu);
-            return MHD_CONTENT_READER_END_OF_STREAM;
-        }
-        if (http_gate_stopped(&j->S->gate)) {   /* shutting down: cancel the call */
+        if (n > 0)
+            j->quiet_since = now;
+        pthread_mutex_unlock(&j->mu);
+        if (n != 0)
+            return n;
+        if (http_peer_gone(j->park.fd))
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        int p = http_park(j->S->parking, &j->park);
+        if (p > 0)
+            return 0;
+        if (p < 0) {   /* shutting down: cancel the call */
+            pthread_mutex_lock(&j->mu);
             j->abandoned = 1;
             pthread_mutex_unlock(&j->mu);
             return MHD_CONTENT_READER_END_OF_STREAM;
         }
-        if ((j->quiet_ms += HTTP_CALL_POLL_MS) >= HTTP_CALL_KEEPALIVE_MS && max >= 16) {
-            /* A comment line keeps proxies and the connection time-out at bay. */
-            j->quiet_ms = 0;
-            memcpy(dst, ": keep-alive\n\n", 14);
-            pthread_mutex_unlock(&j->mu);
-            return 14;
-        }
-        struct timespec until = mono_deadline(CLOCK_MONOTONIC, HTTP_CALL_POLL_MS);
-        pthread_cond_timedwait(&j->cv, &j->mu, &until);
     }
 }
 
@@ -253,11 +221,11 @@ static void job_stream_free(void *cls)
 }
 
 /* The reply of a finished call with no notification before it. */
-static enum MHD_Result plain_reply(http_srv *S, struct MHD_Connection *c, call_job *j, const cJSON *id,
-                                   int is_init, const char *owner)
+static enum MHD_Result plain_reply(http_srv *S, struct MHD_Connection *c, call_job *j, const char *owner)
 {
+    const cJSON *id = j->id;
     const char *sid = NULL;
-    if (is_init && j->rep.is_initialize_result) {
+    if (j->is_init && j->rep.is_initialize_result) {
         const char *why;
         http_sess *added = http_sessions_add(S->sessions, j->core, owner, &why);
         if (!added) {
@@ -288,13 +256,6 @@ static enum MHD_Result plain_reply(http_srv *S, struct MHD_Connection *c, call_j
                         j->rep.json, strlen(j->rep.json), extra);
 }
 
-static long elapsed_ms(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
-}
-
 /* Seconds until the calls queued ahead of a new one are likely done: each
  * takes the recent mean time in the core (at least 1 s, as the header
  * counts whole seconds). */
@@ -304,69 +265,54 @@ static void retry_after_s(const http_srv *S, unsigned queued, char *out, size_t 
     snprintf(out, n, "%ld", ms / 1000 + 1);
 }
 
-enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, mcp_session *core,
-                          http_sess *sess, const cJSON *id, int is_init)
+/* The answer when the gate turned the call away. */
+static enum MHD_Result refusal(http_srv *S, struct MHD_Connection *c, const char *peer, const cJSON *id,
+                               gate_result g, unsigned queued)
 {
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    call_job *j = calloc(1, sizeof *j);
-    if (!j) {
-        if (!sess)
-            mcp_session_free(core);
-        http_sessions_put(S->sessions, sess);
-        return http_respond_error(c, 500, id, RPC_INTERNAL_ERROR, "out of memory", NULL);
+    char msg[160], secs[24];
+    retry_after_s(S, queued, secs, sizeof secs);
+    const char *const retry_after[] = { "Retry-After", secs, NULL };
+    if (g == GATE_FULL) {
+        log_msg(LOG_WARNING, "http: %s refused: %u calls already queued for Slicer", peer, queued);
+        snprintf(msg, sizeof msg, "Server busy: %u calls are queued for Slicer; retry later", queued);
+        return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, msg, retry_after);
     }
-    *j = (call_job){ .S = S, .refs = 2, .core = core, .owns_core = !sess, .sess = sess, .fd = -1 };
-    pthread_mutex_init(&j->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&j->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    buf_init(&j->notes, HTTP_MAX_NOTES_BYTES);
-    j->msg = buf_steal(&rq->body, &j->len);
-    snprintf(j->peer, sizeof j->peer, "%s", rq->peer);
-    j->authed = rq->authed;
-    j->claims = rq->claims;
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (ci)
-        j->fd = ci->connect_fd;
+    if (g == GATE_TIMEOUT) {
+        log_msg(LOG_WARNING, "http: %s gave up after waiting %ld ms for Slicer", peer, S->o.queue_timeout_ms);
+        snprintf(msg, sizeof msg, "Timed out after %ld ms waiting for Slicer; retry later", S->o.queue_timeout_ms);
+        return http_respond_error(c, 504, id, RPC_INTERNAL_ERROR, msg, retry_after);
+    }
+    return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, "Server is shutting down", NULL);
+}
 
-    unsigned queued;
-    int handed;
-    gate_result g = http_gate_enter(&S->gate, S->o.queue_timeout_ms, &queued, j, &handed);
-    if (g != GATE_OK) {
-        j->refs = 1;             /* never ran: frees the core or puts the session back */
+enum MHD_Result http_call_resume(http_srv *S, struct MHD_Connection *c, http_req *rq)
+{
+    call_job *j = rq->call;
+    for (;;) {
+        pthread_mutex_lock(&j->mu);
+        gate_result refused = j->refused;
+        int done = j->done, notes = j->n_notes != 0;
+        pthread_mutex_unlock(&j->mu);
+        if (refused || done || (j->may_stream && notes))
+            break;
+        int p = http_park(S->parking, &j->park);
+        if (p > 0)
+            return MHD_YES;   /* libmicrohttpd calls again once woken */
+        if (p < 0)
+            return refusal(S, c, j->peer, j->id, GATE_STOPPED, 0);
+    }
+    rq->call = NULL;          /* the request's reference moves to the answer */
+    if (j->refused) {
+        enum MHD_Result r = refusal(S, c, j->peer, j->id, j->refused, j->queued);
         job_release(j);
-        char msg[160], secs[24];
-        retry_after_s(S, queued, secs, sizeof secs);
-        const char *const retry_after[] = { "Retry-After", secs, NULL };
-        if (g == GATE_FULL) {
-            log_msg(LOG_WARNING, "http: %s refused: %u calls already queued for Slicer", rq->peer, queued);
-            snprintf(msg, sizeof msg, "Server busy: %u calls are queued for Slicer; retry later", queued);
-            return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, msg, retry_after);
-        }
-        if (g == GATE_TIMEOUT) {
-            log_msg(LOG_WARNING, "http: %s gave up after waiting %ld ms for Slicer", rq->peer, S->o.queue_timeout_ms);
-            snprintf(msg, sizeof msg, "Timed out after %ld ms waiting for Slicer; retry later", S->o.queue_timeout_ms);
-            return http_respond_error(c, 504, id, RPC_INTERNAL_ERROR, msg, retry_after);
-        }
-        return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, "Server is shutting down", NULL);
+        return r;
     }
-    log_msg(queued ? LOG_INFO : LOG_DEBUG, "http: call from %s: %u queued ahead, waited %ld ms",
-            rq->peer, queued, elapsed_ms(&t0));
-    if (!handed)                 /* the gate was free: the core thread is idle */
-        http_call_post(S, j);
-
-    /* Wait for the reply, or for the first notification if it may stream. */
-    int may_stream = !is_init && http_accepts(c, "text/event-stream");
     pthread_mutex_lock(&j->mu);
-    while (!j->done && !(may_stream && j->n_notes))
-        pthread_cond_wait(&j->cv, &j->mu);
-    int stream = may_stream && j->n_notes && !(j->done && j->rep.http_status != 200);
+    int stream = j->may_stream && j->n_notes && !(j->done && j->rep.http_status != 200);
+    j->quiet_since = mono_ms();
     pthread_mutex_unlock(&j->mu);
     if (!stream) {
-        enum MHD_Result r = plain_reply(S, c, j, id, is_init, rq->owner);
+        enum MHD_Result r = plain_reply(S, c, j, rq->owner);
         job_release(j);
         return r;
     }
@@ -377,4 +323,51 @@ enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, m
         return MHD_NO;
     }
     return http_queue_sse(c, resp);
+}
+
+enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, mcp_session *core,
+                          http_sess *sess, const cJSON *id, int is_init)
+{
+    call_job *j = calloc(1, sizeof *j);
+    cJSON *idc = id ? cJSON_Duplicate(id, 1) : NULL;
+    if (!j || (id && !idc) || pthread_mutex_init(&j->mu, NULL) != 0) {
+        free(j);
+        cJSON_Delete(idc);
+        if (!sess)
+            mcp_session_free(core);
+        http_sessions_put(S->sessions, sess);
+        return http_respond_error(c, 500, id, RPC_INTERNAL_ERROR, "out of memory", NULL);
+    }
+    j->ticket = (gate_ticket){ .ud = j, .run = run_job, .refuse = refuse_job };
+    http_parked_init(&j->park, c);
+    j->S = S;
+    j->refs = 2;
+    j->id = idc;
+    j->is_init = is_init;
+    j->may_stream = !is_init && http_accepts(c, "text/event-stream");
+    j->core = core;
+    j->owns_core = !sess;
+    j->sess = sess;
+    j->t0 = mono_ms();
+    buf_init(&j->notes, HTTP_MAX_NOTES_BYTES);
+    j->msg = buf_steal(&rq->body, &j->len);
+    snprintf(j->peer, sizeof j->peer, "%s", rq->peer);
+    j->authed = rq->authed;
+    j->claims = rq->claims;
+    gate_result g = http_gate_enter(&S->gate, &j->ticket, S->o.queue_timeout_ms, &j->queued);
+    if (g != GATE_OK) {
+        j->refs = 1;             /* never queued: frees the core or puts the session back */
+        enum MHD_Result r = refusal(S, c, rq->peer, id, g, j->queued);
+        job_release(j);
+        return r;
+    }
+    rq->call = j;
+    return http_call_resume(S, c, rq);
+}
+
+void http_call_release(http_req *rq)
+{
+    if (rq->call)
+        job_release(rq->call);
+    rq->call = NULL;
 }

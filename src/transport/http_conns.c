@@ -17,7 +17,13 @@ typedef struct conn {
     char host[INET6_ADDRSTRLEN];
     double since_ms;        /* when the clock started; < 0: stopped */
     int shut;               /* shut by the sweep, awaiting close */
+    int reserved;           /* admitted, not yet started: counted already */
 } conn;
+
+/* An admitted connection that never starts (libmicrohttpd failed to set
+ * it up) gives its place back after this long; a start follows the
+ * admission within microseconds on the same thread. */
+#define HTTP_CONNS_RESERVE_MS 2000
 
 struct http_conns {
     pthread_mutex_t mu;     /* the list; held while a socket is shut, so a
@@ -64,18 +70,53 @@ static void host_of(const struct sockaddr *a, char *out, size_t n)
         snprintf(out, n, "?");
 }
 
+/* Under t->mu. */
+static void link_conn(http_conns *t, conn *c)
+{
+    c->prev = NULL;
+    c->next = t->head;
+    if (t->head)
+        t->head->prev = c;
+    t->head = c;
+    t->n++;
+}
+
+static void unlink_conn(http_conns *t, conn *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        t->head = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    t->n--;
+}
+
 enum MHD_Result http_conns_accept(void *cls, const struct sockaddr *addr, socklen_t len)
 {
     (void)len;
     http_conns *t = cls;
     char host[INET6_ADDRSTRLEN];
     host_of(addr, host, sizeof host);
+    /* Counted and admitted under one lock: libmicrohttpd's polling
+     * threads accept at the same time, and two of them must not both take
+     * the last place. */
+    conn *r = calloc(1, sizeof *r);
     pthread_mutex_lock(&t->mu);
     unsigned same = 0;
     for (const conn *c = t->head; c; c = c->next)
         same += strcmp(c->host, host) == 0;
     unsigned total = t->n;
+    int admit = r && total < t->max && same < t->per_ip;
+    if (admit) {
+        *r = (conn){ .fd = -1, .reserved = 1, .since_ms = mono_ms() };
+        snprintf(r->host, sizeof r->host, "%s", host);
+        link_conn(t, r);
+    }
     pthread_mutex_unlock(&t->mu);
+    if (admit)
+        return MHD_YES;
+    free(r);
     if (total >= t->max) {
         log_msg(LOG_WARNING, "http: connection from %s refused: %u connections open, the limit "
                 "(--http-max-connections)", host, total);
@@ -86,7 +127,7 @@ enum MHD_Result http_conns_accept(void *cls, const struct sockaddr *addr, sockle
                 "address, the limit (--http-max-connections-per-ip)", host, same);
         return MHD_NO;
     }
-    return MHD_YES;
+    return MHD_NO;   /* out of memory */
 }
 
 void http_conns_notify(void *cls, struct MHD_Connection *mc, void **socket_context,
@@ -94,35 +135,28 @@ void http_conns_notify(void *cls, struct MHD_Connection *mc, void **socket_conte
 {
     http_conns *t = cls;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        conn *c = calloc(1, sizeof *c);
-        *socket_context = c;
-        if (!c)
-            return;   /* not watched; the total limit still holds in libmicrohttpd */
         const union MHD_ConnectionInfo *fi = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
         const union MHD_ConnectionInfo *ai = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        c->fd = fi ? fi->connect_fd : -1;
-        host_of(ai ? ai->client_addr : NULL, c->host, sizeof c->host);
-        c->since_ms = mono_ms();
+        char host[INET6_ADDRSTRLEN];
+        host_of(ai ? ai->client_addr : NULL, host, sizeof host);
         pthread_mutex_lock(&t->mu);
-        c->next = t->head;
-        if (t->head)
-            t->head->prev = c;
-        t->head = c;
-        t->n++;
+        conn *c = t->head;   /* the place its admission reserved */
+        while (c && !(c->reserved && strcmp(c->host, host) == 0))
+            c = c->next;
+        if (c) {
+            c->reserved = 0;
+            c->fd = fi ? fi->connect_fd : -1;
+            c->since_ms = mono_ms();
+        }
         pthread_mutex_unlock(&t->mu);
+        *socket_context = c;   /* NULL: not watched; libmicrohttpd's own limits still hold */
         return;
     }
     conn *c = *socket_context;
     if (!c)
         return;
     pthread_mutex_lock(&t->mu);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        t->head = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    t->n--;
+    unlink_conn(t, c);
     pthread_mutex_unlock(&t->mu);
     free(c);
     *socket_context = NULL;
@@ -159,7 +193,13 @@ unsigned http_conns_sweep(http_conns *t)
     unsigned n = 0;
     double now = mono_ms();
     pthread_mutex_lock(&t->mu);
-    for (conn *c = t->head; c; c = c->next) {
+    for (conn *c = t->head, *next; c; c = next) {
+        next = c->next;
+        if (c->reserved && now - c->since_ms > HTTP_CONNS_RESERVE_MS) {
+            unlink_conn(t, c);
+            free(c);
+            continue;
+        }
         if (c->shut || c->since_ms < 0 || now - c->since_ms <= t->deadline_ms || c->fd < 0)
             continue;
         /* The connection's own thread sees end-of-file and closes it. */

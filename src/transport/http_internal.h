@@ -2,7 +2,9 @@
  * state and one request's state.  Types only.  The files, top down:
  * http_transport.c owns the daemon, the access checks, GET and DELETE;
  * http_post.c POST (both eras); http_call.c the calls into the core;
- * http_reply.c the responses and SSE streams they all queue. */
+ * http_reply.c the responses and SSE streams they all queue; below them
+ * http_gate.c (the core thread and its queue) and http_park.c (requests
+ * and streams suspended while they wait). */
 #ifndef HTTP_INTERNAL_H
 #define HTTP_INTERNAL_H
 
@@ -12,9 +14,12 @@
 #include "util/buf.h"
 #include "transport/http_conns.h"
 #include "transport/http_gate.h"
+#include "transport/http_park.h"
 #include "policy/jwt.h"
 #include "transport/http_session.h"
 #include "transport/http_opts.h"
+
+#define HTTP_SSE_KEEPALIVE_MS 15000   /* an SSE comment after this long quiet */
 
 /* http_oauth.c owns it; declared here so that file can include this one. */
 typedef struct http_oauth http_oauth;
@@ -24,17 +29,13 @@ typedef struct {
     http_opts o;                 /* with defaults filled in */
     char *token;                 /* NULL: no bearer token required */
     http_oauth *oauth;           /* NULL: no OAuth access tokens (http_oauth.c) */
-    http_gate gate;              /* the core, one caller at a time */
+    http_gate gate;              /* the core thread, one call at a time */
+    http_parking *parking;       /* connections suspended while they wait */
     http_sessions *sessions;
-    /* The core thread (http_call.c): runs each call's mcp_handle, one at
-     * a time, handed over by the gate holder through core_job. */
-    pthread_t       core;
-    pthread_mutex_t core_mu;
-    pthread_cond_t  core_cv;
-    void           *core_job;    /* the call to run next, or NULL */
-    int             core_stop;
     http_conns *conns;           /* open connections: limits and deadlines */
     _Atomic long mean_call_ms;   /* moving average of a call's time in the core */
+    gate_ticket idle;            /* the housekeeping's turn at the core */
+    _Atomic int idle_queued;     /* idle is in the gate's queue or running */
 } http_srv;
 
 /* One request, from its first callback to MHD's "completed". */
@@ -45,6 +46,8 @@ typedef struct {
     int authed;                  /* claims holds an accepted OAuth token's */
     jwt_claims claims;
     char *owner;                 /* the token's subject, for session binding; NULL without OAuth */
+    void *call;                  /* http_call.c's job while the request waits
+                                  * for it (referenced), else NULL */
 } http_req;
 
 #endif

@@ -40,6 +40,8 @@ int http_mhd_load(err *e)
     RESOLVE(create_response_from_buffer, "MHD_create_response_from_buffer");
     RESOLVE(get_connection_values, "MHD_get_connection_values");
     RESOLVE(is_feature_supported, "MHD_is_feature_supported");
+    RESOLVE(suspend_connection, "MHD_suspend_connection");
+    RESOLVE(resume_connection, "MHD_resume_connection");
     http_mhd = api;
     return 0;
 missing:

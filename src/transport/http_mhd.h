@@ -23,6 +23,8 @@ typedef struct {
     __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
     __typeof__(MHD_get_connection_values) *get_connection_values;
     __typeof__(MHD_is_feature_supported) *is_feature_supported;
+    __typeof__(MHD_suspend_connection) *suspend_connection;
+    __typeof__(MHD_resume_connection) *resume_connection;
 } http_mhd_api;
 
 extern http_mhd_api http_mhd;
@@ -41,5 +43,7 @@ int http_mhd_load(err *e);
 #define MHD_create_response_from_buffer (*http_mhd.create_response_from_buffer)
 #define MHD_get_connection_values       (*http_mhd.get_connection_values)
 #define MHD_is_feature_supported        (*http_mhd.is_feature_supported)
+#define MHD_suspend_connection          (*http_mhd.suspend_connection)
+#define MHD_resume_connection           (*http_mhd.resume_connection)
 
 #endif

@@ -11,9 +11,7 @@
 
 #include "mcp/jsonrpc.h"
 #include "util/jsonw.h"
-
-#define HTTP_KEEPALIVE_MS      15000   /* SSE comment on a quiet GET stream */
-#define HTTP_STREAM_POLL_MS    500     /* how often a GET stream looks for shutdown */
+#include "util/mono.h"
 
 /* ---- responses ---- */
 
@@ -74,11 +72,12 @@ int http_accepts(struct MHD_Connection *c, const char *type)
 /* ---- streams: the legacy GET stream and the modern subscriptions/listen ---- */
 
 typedef struct {
+    http_parked park;   /* the connection while nothing is queued */
     http_srv *S;
     http_sess *s;
     buf out;            /* bytes formatted, not yet handed to MHD */
     size_t off;
-    long quiet_ms;
+    double quiet_since; /* when the stream last sent something */
     cJSON *listen_id;   /* subscriptions/listen: the request id; NULL for GET */
     int want_tools;     /* listen: the client asked for toolsListChanged */
     int finished;       /* listen: the closing result was formatted */
@@ -86,9 +85,8 @@ typedef struct {
 
 /* A message queued for a listen stream, filtered and tagged with the
  * subscription id (spec 2026-07-28 basic/patterns/subscriptions): only
- * the types the client asked for, never log messages.  Returns 0 if
- * nothing is to be sent. */
-static int listen_event(stream_ctx *st, const char *msg)
+ * the types the client asked for, never log messages. */
+static void listen_event(stream_ctx *st, const char *msg)
 {
     cJSON *j = cJSON_Parse(msg);
     const cJSON *method = cJSON_GetObjectItemCaseSensitive(j, "method");
@@ -108,9 +106,26 @@ static int listen_event(stream_ctx *st, const char *msg)
         free(out);
     }
     cJSON_Delete(j);
-    return send;
 }
 
+/* The listen request's closing result (subscriptions.mdx): a graceful end. */
+static void listen_result(stream_ctx *st)
+{
+    cJSON *res = cJSON_CreateObject();
+    cJSON_AddStringToObject(res, "resultType", "complete");
+    cJSON *meta = cJSON_AddObjectToObject(res, "_meta");
+    cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", rpc_id_dup(st->listen_id));
+    cJSON *rep = rpc_result_reply(st->listen_id, res);
+    char *out = jsonw_print(rep, NULL);
+    cJSON_Delete(rep);
+    if (out)
+        buf_printf(&st->out, "event: message\ndata: %s\n\n", out);
+    free(out);
+    st->finished = 1;
+}
+
+/* Never blocks: with nothing queued the connection parks until a message,
+ * the session's end, the keep-alive sweep or the shutdown wakes it. */
 static ssize_t stream_read(void *cls, uint64_t pos, char *dst, size_t max)
 {
     (void)pos;
@@ -121,34 +136,36 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *dst, size_t max)
         if (st->finished)
             return MHD_CONTENT_READER_END_OF_STREAM;
         int done = 0;
-        char *msg = http_sess_stream_next(st->S->sessions, st->s, HTTP_STREAM_POLL_MS, &done);
+        char *msg = http_sess_stream_next(st->S->sessions, st->s, &done);
         if (msg) {
-            if (st->listen_id ? listen_event(st, msg) : buf_printf(&st->out, "event: message\ndata: %s\n\n", msg) == 0)
-                st->quiet_ms = 0;
+            if (st->listen_id)
+                listen_event(st, msg);
+            else
+                buf_printf(&st->out, "event: message\ndata: %s\n\n", msg);
             free(msg);
-        } else if (done && st->listen_id) {
-            /* A graceful end: the listen request's result (subscriptions.mdx). */
-            cJSON *res = cJSON_CreateObject();
-            cJSON_AddStringToObject(res, "resultType", "complete");
-            cJSON *meta = cJSON_AddObjectToObject(res, "_meta");
-            cJSON_AddItemToObject(meta, "io.modelcontextprotocol/subscriptionId", rpc_id_dup(st->listen_id));
-            cJSON *rep = rpc_result_reply(st->listen_id, res);
-            char *out = jsonw_print(rep, NULL);
-            cJSON_Delete(rep);
-            if (out)
-                buf_printf(&st->out, "event: message\ndata: %s\n\n", out);
-            free(out);
-            st->finished = 1;
-        } else if (done) {
-            return MHD_CONTENT_READER_END_OF_STREAM;
-        } else if ((st->quiet_ms += HTTP_STREAM_POLL_MS) >= HTTP_KEEPALIVE_MS) {
-            buf_puts(&st->out, ": keep-alive\n\n");
-            st->quiet_ms = 0;
+            continue;
         }
+        if (!done && http_peer_gone(st->park.fd))
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        if (!done && mono_ms() - st->quiet_since >= HTTP_SSE_KEEPALIVE_MS) {
+            buf_puts(&st->out, ": keep-alive\n\n");
+            continue;
+        }
+        if (!done) {
+            int p = http_park(st->S->parking, &st->park);
+            if (p > 0)
+                return 0;
+            if (p == 0)
+                continue;
+        }
+        if (!st->listen_id)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        listen_result(st);
     }
     size_t n = st->out.len - st->off < max ? st->out.len - st->off : max;
     memcpy(dst, st->out.data + st->off, n);
     st->off += n;
+    st->quiet_since = mono_ms();
     return (ssize_t)n;
 }
 
@@ -170,8 +187,10 @@ enum MHD_Result http_stream(http_srv *S, struct MHD_Connection *c, http_sess *s,
     stream_ctx *st = calloc(1, sizeof *st);
     struct MHD_Response *resp = NULL;
     if (st) {
-        *st = (stream_ctx){ .S = S, .s = s, .want_tools = want_tools,
+        *st = (stream_ctx){ .S = S, .s = s, .want_tools = want_tools, .quiet_since = mono_ms(),
                             .listen_id = listen_id ? cJSON_Duplicate(listen_id, 1) : NULL };
+        http_parked_init(&st->park, c);
+        http_sess_stream_watch(S->sessions, s, &st->park);
         buf_init(&st->out, MCP_MAX_MESSAGE + 64);
         if (first)
             buf_printf(&st->out, "event: message\ndata: %s\n\n", first);

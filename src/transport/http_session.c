@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include "util/log.h"
 #include "util/mono.h"
@@ -18,6 +17,7 @@ struct http_sess {
     unsigned refs;
     int ended;
     int stream_open;
+    http_parked *waiter;        /* the stream's connection, if it watches */
     double last_used_ms;
     char *queue[HTTP_SESSION_QUEUE];    /* ring of messages for the stream */
     unsigned q_head, q_len;
@@ -26,8 +26,8 @@ struct http_sess {
 };
 
 struct http_sessions {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;          /* streams wait here for messages */
+    pthread_mutex_t mu;         /* taken before the parking's */
+    http_parking *parking;      /* wakes the streams */
     http_sess **slot;           /* max entries; NULL = free */
     unsigned max;               /* max_sessions + max_streams */
     unsigned max_sessions, max_streams;
@@ -35,7 +35,8 @@ struct http_sessions {
     int stopped;
 };
 
-http_sessions *http_sessions_new(unsigned max_sessions, unsigned max_streams, long idle_ms)
+http_sessions *http_sessions_new(unsigned max_sessions, unsigned max_streams, long idle_ms,
+                                 http_parking *parking)
 {
     http_sessions *t = calloc(1, sizeof *t);
     if (!t)
@@ -51,12 +52,8 @@ http_sessions *http_sessions_new(unsigned max_sessions, unsigned max_streams, lo
     t->max_sessions = max_sessions;
     t->max_streams = max_streams;
     t->idle_ms = idle_ms;
+    t->parking = parking;
     pthread_mutex_init(&t->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&t->cv, &ca);
-    pthread_condattr_destroy(&ca);
     return t;
 }
 
@@ -79,16 +76,24 @@ void http_sessions_free(http_sessions *t)
         if (t->slot[i])
             sess_free(t->slot[i]);
     free(t->slot);
-    pthread_cond_destroy(&t->cv);
     pthread_mutex_destroy(&t->mu);
     free(t);
+}
+
+/* Under t->mu. */
+static void wake(http_sessions *t, http_sess *s)
+{
+    if (s->waiter)
+        http_unpark(t->parking, s->waiter);
 }
 
 void http_sessions_stop(http_sessions *t)
 {
     pthread_mutex_lock(&t->mu);
     t->stopped = 1;
-    pthread_cond_broadcast(&t->cv);
+    for (unsigned i = 0; i < t->max; i++)
+        if (t->slot[i])
+            wake(t, t->slot[i]);
     pthread_mutex_unlock(&t->mu);
 }
 
@@ -142,7 +147,7 @@ static void end_slot(http_sessions *t, unsigned i)
     http_sess *s = t->slot[i];
     t->slot[i] = NULL;
     s->ended = 1;
-    pthread_cond_broadcast(&t->cv);
+    wake(t, s);
     if (s->refs == 0)
         sess_free(s);
 }
@@ -322,8 +327,8 @@ void http_sessions_broadcast(http_sessions *t, const char *json)
         }
         s->queue[(s->q_head + s->q_len) % HTTP_SESSION_QUEUE] = copy;
         s->q_len++;
+        wake(t, s);
     }
-    pthread_cond_broadcast(&t->cv);
     pthread_mutex_unlock(&t->mu);
 }
 
@@ -344,14 +349,17 @@ int http_sess_stream_open(http_sessions *t, http_sess *s)
     return rc;
 }
 
-char *http_sess_stream_next(http_sessions *t, http_sess *s, long wait_ms, int *done)
+void http_sess_stream_watch(http_sessions *t, http_sess *s, http_parked *w)
 {
-    struct timespec until = mono_deadline(CLOCK_MONOTONIC, wait_ms);
+    pthread_mutex_lock(&t->mu);
+    s->waiter = w;
+    pthread_mutex_unlock(&t->mu);
+}
+
+char *http_sess_stream_next(http_sessions *t, http_sess *s, int *done)
+{
     char *msg = NULL;
     pthread_mutex_lock(&t->mu);
-    while (!s->q_len && !s->ended && !t->stopped)
-        if (pthread_cond_timedwait(&t->cv, &t->mu, &until) == ETIMEDOUT)
-            break;
     if (s->q_len) {
         msg = s->queue[s->q_head];
         s->q_head = (s->q_head + 1) % HTTP_SESSION_QUEUE;
@@ -368,6 +376,7 @@ void http_sess_stream_close(http_sessions *t, http_sess *s)
 {
     pthread_mutex_lock(&t->mu);
     s->stream_open = 0;
+    s->waiter = NULL;
     pthread_mutex_unlock(&t->mu);
 }
 

@@ -1,7 +1,8 @@
 /* http_session: the legacy-era sessions of the HTTP transport.  Each has
  * a random Mcp-Session-Id, the core's mcp_session (touched only while the
  * caller holds the core gate), a reference count of the requests using
- * it, a queue of messages for its GET stream, and the ids of requests the
+ * it, a queue of messages for its GET stream (whose parked connection
+ * a new message or the session's end wakes), and the ids of requests the
  * client cancelled.  The table has its own lock, separate from the core
  * gate, so DELETE, cancellation and streams never wait for Slicer. */
 #ifndef HTTP_SESSION_H
@@ -9,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include "mcp/mcp.h"
+#include "transport/http_park.h"
 
 #define HTTP_SESSION_ID_LEN   32   /* hex characters of 16 random bytes */
 #define HTTP_SESSION_QUEUE    16   /* messages kept for a GET stream */
@@ -18,8 +20,10 @@ typedef struct http_sessions http_sessions;
 typedef struct http_sess http_sess;
 
 /* NULL on OOM.  max_sessions legacy sessions, and apart from them
- * max_streams open streams (GET streams and subscriptions/listen). */
-http_sessions *http_sessions_new(unsigned max_sessions, unsigned max_streams, long idle_ms);
+ * max_streams open streams (GET streams and subscriptions/listen);
+ * streams are woken through parking (borrowed). */
+http_sessions *http_sessions_new(unsigned max_sessions, unsigned max_streams, long idle_ms,
+                                 http_parking *parking);
 /* Frees the table and every session; call when no request is running. */
 void http_sessions_free(http_sessions *t);
 /* Wakes every stream so it ends; later lookups fail. */
@@ -65,9 +69,12 @@ mcp_session *http_sess_core(http_sess *s);
 /* The GET stream: only one per session (-1 if one is open already), and
  * max_streams in all (-2). */
 int  http_sess_stream_open(http_sessions *t, http_sess *s);
-/* Next queued message (caller frees), waiting up to wait_ms; NULL after
- * the wait, with *done set when the session or the server ended. */
-char *http_sess_stream_next(http_sessions *t, http_sess *s, long wait_ms, int *done);
+/* The stream's connection, woken by a new message and by the session's
+ * or the server's end; until http_sess_stream_close. */
+void http_sess_stream_watch(http_sessions *t, http_sess *s, http_parked *w);
+/* Next queued message (caller frees) without waiting; NULL if none, with
+ * *done set when the session or the server ended. */
+char *http_sess_stream_next(http_sessions *t, http_sess *s, int *done);
 void http_sess_stream_close(http_sessions *t, http_sess *s);
 
 /* notifications/cancelled: remembers id; and the check the core polls. */

@@ -25,6 +25,7 @@
 #include "transport/http_tls.h"
 #include "mcp/jsonrpc.h"
 #include "util/log.h"
+#include "util/mono.h"
 
 #define HTTP_ENDPOINT          "/mcp"
 /* No double quotes: it also goes into a quoted header parameter. */
@@ -247,6 +248,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return r;
         return MHD_YES;
     }
+    if (rq->call)                /* woken from the park of its call */
+        return http_call_resume(S, c, rq);
     if (*upload_size) {
         if (!rq->too_large && buf_append(&rq->body, upload, *upload_size) != 0)
             rq->too_large = 1;
@@ -270,6 +273,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     http_conns_finished(S->conns, c);
     http_req *rq = *con_cls;
     if (rq) {
+        http_call_release(rq);
         buf_free(&rq->body);
         free(rq->owner);
         free(rq);
@@ -369,23 +373,37 @@ static void fill_defaults(http_opts *o)
     if (!o->request_timeout_ms) o->request_timeout_ms = HTTP_DEFAULT_REQUEST_TIMEOUT;
 }
 
-static void idle_tick(http_srv *S)
+/* The gate's run for the housekeeping: the idle hook needs the core. */
+static void idle_run(gate_ticket *t)
 {
-    http_conns_sweep(S->conns);
-    http_sessions_expire(S->sessions);
-    if (!S->o.idle)
-        return;
-    unsigned queued;
-    if (http_gate_enter(&S->gate, -1, &queued, NULL, NULL) != GATE_OK)
-        return;
+    http_srv *S = t->ud;
     char *note = S->o.idle(S->o.idle_ud);
-    void *next = http_gate_leave(&S->gate);
-    if (next)
-        http_call_post(S, next);
+    S->idle_queued = 0;
     if (note) {
         log_msg(LOG_INFO, "http: pushing %.80s to %u session(s)", note, http_sessions_count(S->sessions));
         http_sessions_broadcast(S->sessions, note);
         free(note);
+    }
+}
+
+static void idle_refused(gate_ticket *t, gate_result why)
+{
+    (void)why;
+    http_srv *S = t->ud;
+    S->idle_queued = 0;
+}
+
+static void idle_tick(http_srv *S)
+{
+    http_conns_sweep(S->conns);
+    http_sessions_expire(S->sessions);
+    http_parking_sweep(S->parking);
+    unsigned queued;
+    /* One turn at a time: behind a long queue, ticks do not pile up. */
+    if (S->o.idle && !S->idle_queued) {
+        S->idle_queued = 1;
+        if (http_gate_enter(&S->gate, &S->idle, -1, &queued) != GATE_OK)
+            S->idle_queued = 0;
     }
 }
 
@@ -432,33 +450,35 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         http_oauth_free(S.oauth);
         return -1;
     }
-    if (http_gate_init(&S.gate, S.o.queue_max) != 0) {
-        close(fd);
-        http_tls_free(&tls);
-        free(S.token);
-        http_oauth_free(S.oauth);
-        return err_set(e, ERR_INTERNAL, "cannot create the call queue");
-    }
-    if (http_call_start(&S) != 0) {
-        http_gate_destroy(&S.gate);
+    if (http_gate_start(&S.gate, S.o.queue_max) != 0) {
         close(fd);
         http_tls_free(&tls);
         free(S.token);
         http_oauth_free(S.oauth);
         return err_set(e, ERR_INTERNAL, "cannot start the core thread");
     }
-    S.sessions = http_sessions_new(S.o.max_sessions, S.o.max_streams, S.o.session_idle_ms);
+    S.idle = (gate_ticket){ .ud = &S, .run = idle_run, .refuse = idle_refused };
+    S.parking = http_parking_new(HTTP_SSE_KEEPALIVE_MS);
+    S.sessions = S.parking ? http_sessions_new(S.o.max_sessions, S.o.max_streams, S.o.session_idle_ms,
+                                               S.parking) : NULL;
     S.conns = http_conns_new(S.o.max_connections, S.o.max_per_ip, S.o.request_timeout_ms);
-    /* libmicrohttpd checks its own limits before the accept policy, and
-     * silently: one more than http_conns', so those speak first. */
+    /* A few polling threads serve every connection (waiting ones are
+     * parked, http_park.h): no thread is started per connection or call.
+     * libmicrohttpd checks its own limits before the accept policy, and
+     * silently, so they sit above http_conns' (which counts exactly, under
+     * one lock), allowing for what its threads are accepting at the same
+     * moment: it splits the total among its threads, so each gets the
+     * whole plus one; and it counts a connection against its address
+     * before asking the policy, so each thread may hold one more there. */
     struct MHD_Daemon *d = !S.sessions || !S.conns ? NULL : MHD_start_daemon(
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
         (tls.cert ? MHD_USE_TLS : 0),
         0, http_conns_accept, S.conns, on_request, &S,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &S,   /* first, so every message goes through it */
         MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)S.o.max_connections + 1,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)S.o.max_per_ip + 1,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_POOL_THREADS,
+        MHD_OPTION_CONNECTION_LIMIT, ((unsigned)S.o.max_connections + 1) * HTTP_POOL_THREADS,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)S.o.max_per_ip + HTTP_POOL_THREADS,
         MHD_OPTION_NOTIFY_CONNECTION, http_conns_notify, S.conns,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MAX_HEADER_BYTES,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT_S,
@@ -468,6 +488,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     int rc = 0;
     if (!d) {
         close(fd);
+        http_gate_stop(&S.gate);
         rc = err_set(e, ERR_INTERNAL, "--http %s: %s", shown,
                      S.sessions && S.conns ? "libmicrohttpd failed to start" : "out of memory");
     } else {
@@ -491,26 +512,32 @@ int http_run(mcp *m, const http_opts *opts, err *e)
                 S.o.allow_hosts ? "from --allow-host" : "localhost, 127.0.0.1, [::1]", S.o.max_sessions,
                 S.o.max_streams, S.o.queue_max, S.o.max_connections, S.o.max_per_ip,
                 S.o.request_timeout_ms);
-        struct timespec tick = { 0, HTTP_IDLE_EVERY_MS * 1000000L };
+        /* Between ticks the loop waits on the gate, which wakes it when a
+         * queued call's time-out is due. */
+        double next = mono_ms() + HTTP_IDLE_EVERY_MS;
         while (!stop_signal) {
-            nanosleep(&tick, NULL);
-            idle_tick(&S);
+            http_gate_tick(&S.gate, next);
+            if (mono_ms() >= next) {
+                idle_tick(&S);
+                next = mono_ms() + HTTP_IDLE_EVERY_MS;
+            }
         }
         log_msg(LOG_INFO, "http: %s: stopping", strsignal(stop_signal));
         stop_signal = 0;
         http_sessions_stop(S.sessions);
-        http_gate_stop(&S.gate);
+        http_gate_stop(&S.gate);          /* after the call in progress, if any */
+        http_parking_stop(S.parking);     /* the daemon must not stop with one suspended */
         /* Let streams send their last event (a listen stream's closing
          * result) before the daemon shuts the sockets. */
         struct timespec step = { 0, 20 * 1000000L };
         for (int i = 0; i < HTTP_STOP_GRACE_MS / 20 && http_sessions_streams(S.sessions); i++)
             nanosleep(&step, NULL);
-        MHD_stop_daemon(d);   /* joins the connection threads */
+        MHD_stop_daemon(d);   /* joins the polling threads */
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
     }
-    http_call_stop(&S);   /* after the call whose client left, if any */
     http_sessions_free(S.sessions);
+    http_parking_free(S.parking);
     http_conns_free(S.conns);
     http_gate_destroy(&S.gate);
     http_tls_free(&tls);

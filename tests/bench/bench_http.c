@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "bench_time.h"
+#include "testlib.h"
 
 #define BODY "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":" \
     "\"get_volume_info\",\"arguments\":{\"node_id\":\"vtkMRMLScalarVolumeNode1\"},\"_meta\":{" \
@@ -140,8 +141,8 @@ int main(int argc, char **argv)
            "per level after one untimed call each; the gateway with --http-queue-max 256 (the\n"
            "default 64 turns calls beyond it away with 503: that is the point of the limit)\n",
            latency, total);
-    printf("  %7s %9s %7s %9s %9s %9s %9s %9s %8s %7s\n", "clients", "calls/s", "vs 1", "p50 ms",
-           "p99 ms", "max ms", "bound ms", "max/bnd", "ctxsw/c", "errors");
+    printf("  %7s %9s %7s %9s %9s %9s %9s %9s %8s %7s %7s\n", "clients", "calls/s", "vs 1", "p50 ms",
+           "p99 ms", "max ms", "bound ms", "max/bnd", "ctxsw/c", "threads", "errors");
     double one_tput = 0, one_call_ms = 0;
     for (int a = 4; a < argc; a++) {
         int nc = atoi(argv[a]);
@@ -192,10 +193,12 @@ int main(int argc, char **argv)
         for (int i = 0; i < nc; i++)
             pthread_create(&th[i], NULL, run_client, &cs[i]);
         pthread_barrier_wait(&ready);
+        t_threads *tw = t_threads_watch((int)mcp);   /* the gateway's threads */
         double t0 = now_us();
         for (int i = 0; i < nc; i++)
             pthread_join(th[i], NULL);
         double wall = now_us() - t0;
+        int threads = t_threads_most(tw);
         pthread_barrier_destroy(&ready);
         stop(mcp);
         stop(sim);
@@ -219,8 +222,8 @@ int main(int argc, char **argv)
         }
         /* A FIFO queue of nc clients waits at most nc calls' time. */
         double bound = nc * one_call_ms;
-        printf("  %7d %9.1f %7.3f %9.2f %9.2f %9.2f %9.2f %9.2f %8.1f %7d\n", nc, tput, tput / one_tput,
-               p50, p99, mx, bound, mx / bound, (double)ctx / n, bad);
+        printf("  %7d %9.1f %7.3f %9.2f %9.2f %9.2f %9.2f %9.2f %8.1f %7d %7d\n", nc, tput, tput / one_tput,
+               p50, p99, mx, bound, mx / bound, (double)ctx / n, threads, bad);
         free(all);
         free(cs);
         free(th);
@@ -228,7 +231,8 @@ int main(int argc, char **argv)
     unlink(portfile);
     printf("  (vs 1: throughput over one client's, target >= 0.95 at 128; bound: clients x the one-client\n"
            "   median call, target max/bnd <= 1.10; ctxsw/c: context switches of slicer-mcp and\n"
-           "   slicer-sim per call, from their rusage)\n");
+           "   slicer-sim per call, from their rusage; threads: the most slicer-mcp had while the\n"
+           "   clients ran, from /proc/PID/task)\n");
     curl_global_cleanup();
     return 0;
 }

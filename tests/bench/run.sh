@@ -25,7 +25,7 @@ $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra \
 
 HTTPBIN="$TMP/bench_http"
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -pthread \
-    tests/bench/bench_http.c $(pkg-config --cflags --libs libcurl) -lm -o "$HTTPBIN"
+    -Itests/lib tests/bench/bench_http.c tests/lib/testlib.c $(pkg-config --cflags --libs libcurl) -lm -o "$HTTPBIN"
 
 CALLS=2000; LATCALLS=400; HTTPCALLS=800; COLD=50; MEMORY=100000; IMAGES=50; VOLRUNS=9; PEERCALLS=1000
 if [ -n "$BENCH_QUICK" ]; then

@@ -2,6 +2,9 @@
 #include "testlib.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -414,4 +417,55 @@ void t_py_free(char **s, size_t n)
     for (size_t i = 0; s && i < n; i++)
         free(s[i]);
     free(s);
+}
+
+struct t_threads {
+    int pid;
+    atomic_int stop;
+    int most;
+    pthread_t th;
+};
+
+static void *count_threads(void *arg)
+{
+    t_threads *w = arg;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%d/task", w->pid);
+    while (!atomic_load(&w->stop)) {
+        DIR *d = opendir(dir);
+        if (!d)
+            break;
+        int n = 0;
+        for (struct dirent *e; (e = readdir(d));)
+            n += e->d_name[0] != '.';
+        closedir(d);
+        if (n > w->most)
+            w->most = n;
+        t_sleep_ms(5);
+    }
+    return NULL;
+}
+
+t_threads *t_threads_watch(int pid)
+{
+    t_threads *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->pid = pid;
+    if (pthread_create(&w->th, NULL, count_threads, w) != 0) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+int t_threads_most(t_threads *w)
+{
+    if (!w)
+        return 0;
+    atomic_store(&w->stop, 1);
+    pthread_join(w->th, NULL);
+    int most = w->most;
+    free(w);
+    return most;
 }

@@ -42,6 +42,14 @@ const char *t_sim_log(const t_sim *s);      /* request log path */
 char       *t_sim_log_text(const t_sim *s);
 void        t_sim_stop(t_sim *s);
 
+/* The most threads process pid has had between t_threads_watch and
+ * t_threads_most (counted in /proc/PID/task every 5 ms by a thread of
+ * the caller's); t_threads_most stops the count, frees w and returns 0
+ * where /proc is missing.  NULL on failure. */
+typedef struct t_threads t_threads;
+t_threads *t_threads_watch(int pid);
+int        t_threads_most(t_threads *w);
+
 /* HTTP through libcurl.  Body may be NULL.  Response body is returned
  * NUL-terminated in *out (caller frees), its length in *out_len.
  * Returns the HTTP status, or -1 on a transport error (timed out etc.). */

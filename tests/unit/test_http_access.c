@@ -1,18 +1,13 @@
 /* Unit tests: http_access (Host/Origin allow-lists, bearer check, header
- * decoding, loopback test) and http_gate (the bounded FIFO core lock). */
+ * decoding, loopback test); the gate has its own (test_http_gate.c). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "transport/http_access.h"
-#include "transport/http_gate.h"
 #include "testlib.h"
 
 static void test_host(void)
@@ -164,187 +159,6 @@ static void test_token_file(void)
             why);
 }
 
-/* ---- the gate ---- */
-
-static http_gate g_gate;
-static int g_order[8], g_n;
-static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-
-
-static void *gate_user(void *arg)
-{
-    int who = (int)(long)arg;
-    unsigned q;
-    if (http_gate_enter(&g_gate, 5000, &q, NULL, NULL) == GATE_OK) {
-        pthread_mutex_lock(&g_mu);
-        g_order[g_n++] = who;
-        pthread_mutex_unlock(&g_mu);
-        t_sleep_ms(20);
-        http_gate_leave(&g_gate);
-    }
-    return NULL;
-}
-
-static void test_gate(void)
-{
-    T_ASSERT(http_gate_init(&g_gate, 2) == 0, "init");
-    unsigned q;
-    T_CHECK(http_gate_enter(&g_gate, 100, &q, NULL, NULL) == GATE_OK && q == 0, "free gate");
-    pthread_t th[2];
-    for (long i = 0; i < 2; i++) {          /* two waiters, in this order */
-        pthread_create(&th[i], NULL, gate_user, (void *)i);
-        t_sleep_ms(30);
-    }
-    T_CHECK(http_gate_waiting(&g_gate) == 2, "two waiting");
-    T_CHECK(http_gate_enter(&g_gate, 100, &q, NULL, NULL) == GATE_FULL && q == 2, "third refused: queue full");
-    http_gate_leave(&g_gate);
-    for (int i = 0; i < 2; i++)
-        pthread_join(th[i], NULL);
-    T_CHECK(g_n == 2 && g_order[0] == 0 && g_order[1] == 1, "served in arrival order");
-    T_CHECK(http_gate_enter(&g_gate, 100, &q, NULL, NULL) == GATE_OK, "free again");
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    T_CHECK(http_gate_enter(&g_gate, 150, &q, NULL, NULL) == GATE_TIMEOUT, "times out while held");
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-    T_CHECK(ms >= 140 && ms < 1000, "waited %ld ms", ms);
-    T_CHECK(http_gate_waiting(&g_gate) == 0, "the timed-out waiter left the queue");
-    http_gate_stop(&g_gate);
-    T_CHECK(http_gate_enter(&g_gate, 100, &q, NULL, NULL) == GATE_STOPPED && http_gate_stopped(&g_gate), "stopped");
-    http_gate_leave(&g_gate);
-    http_gate_destroy(&g_gate);
-}
-
-/* Many waiters, queued one after another (each starts only once the one
- * before it is seen waiting, so the arrival order is known without
- * sleeping): each is granted in that order, and each leave returns the
- * payload of exactly the waiter it hands the core to. */
-#define FIFO_N 16
-static http_gate g_fifo;
-static int g_ids[FIFO_N], g_granted[FIFO_N], g_ngranted, g_handed[FIFO_N];
-static void *g_next_payload[FIFO_N];
-
-static void *fifo_user(void *arg)
-{
-    int *id = arg;
-    unsigned q;
-    int handed = 0;
-    if (http_gate_enter(&g_fifo, 60000, &q, id, &handed) == GATE_OK) {
-        g_granted[g_ngranted++] = *id;          /* only the holder writes */
-        g_handed[*id] = handed;
-        g_next_payload[*id] = http_gate_leave(&g_fifo);
-    }
-    return NULL;
-}
-
-static void test_gate_fifo_many(void)
-{
-    T_ASSERT(http_gate_init(&g_fifo, FIFO_N) == 0, "init");
-    unsigned q;
-    T_ASSERT(http_gate_enter(&g_fifo, 0, &q, NULL, NULL) == GATE_OK, "held");
-    pthread_t th[FIFO_N];
-    for (int i = 0; i < FIFO_N; i++) {
-        g_ids[i] = i;
-        pthread_create(&th[i], NULL, fifo_user, &g_ids[i]);
-        while (http_gate_waiting(&g_fifo) != (unsigned)i + 1)
-            sched_yield();
-    }
-    void *first = http_gate_leave(&g_fifo);
-    for (int i = 0; i < FIFO_N; i++)
-        pthread_join(th[i], NULL);
-    T_CHECK(first == &g_ids[0], "the first leave hands over to the first waiter");
-    int in_order = g_ngranted == FIFO_N, handed = 1, chained = 1;
-    for (int i = 0; i < FIFO_N; i++) {
-        in_order &= g_granted[i] == i;
-        handed &= g_handed[i];
-        chained &= g_next_payload[i] == (i + 1 < FIFO_N ? (void *)&g_ids[i + 1] : NULL);
-    }
-    T_CHECK(in_order, "granted in arrival order (%d granted)", g_ngranted);
-    T_CHECK(handed, "every waiter was handed the core by a leave");
-    T_CHECK(chained, "each leave returned the next waiter's payload");
-    T_CHECK(http_gate_enter(&g_fifo, 0, &q, NULL, NULL) == GATE_OK && q == 0, "free at the end");
-    http_gate_leave(&g_fifo);
-    http_gate_destroy(&g_fifo);
-}
-
-/* Holders that leave and enter again at once cannot keep a waiter out:
- * with the core handed to the oldest waiter, the victim is served every
- * one of its 200 times while two threads hammer the gate.  (An unfair
- * lock would let them win the race for it indefinitely.) */
-static http_gate g_starve;
-static atomic_int g_victim_done;
-static atomic_int g_greedy_turns;
-
-static void *greedy(void *arg)
-{
-    (void)arg;
-    unsigned q;
-    while (!atomic_load(&g_victim_done)) {
-        if (http_gate_enter(&g_starve, -1, &q, NULL, NULL) != GATE_OK)
-            break;
-        atomic_fetch_add(&g_greedy_turns, 1);
-        http_gate_leave(&g_starve);
-    }
-    return NULL;
-}
-
-static void test_gate_no_starvation(void)
-{
-    T_ASSERT(http_gate_init(&g_starve, 4) == 0, "init");
-    pthread_t g1, g2;
-    pthread_create(&g1, NULL, greedy, NULL);
-    pthread_create(&g2, NULL, greedy, NULL);
-    while (atomic_load(&g_greedy_turns) < 100)   /* both are hammering */
-        sched_yield();
-    unsigned q;
-    int served = 0;
-    gate_result r = GATE_OK;
-    for (int i = 0; i < 200; i++) {
-        r = http_gate_enter(&g_starve, 60000, &q, NULL, NULL);
-        if (r != GATE_OK)
-            break;
-        served++;
-        http_gate_leave(&g_starve);
-    }
-    atomic_store(&g_victim_done, 1);
-    pthread_join(g1, NULL);
-    pthread_join(g2, NULL);
-    T_CHECK(served == 200, "the waiter was served %d of 200 times (last result %d)", served, (int)r);
-    http_gate_destroy(&g_starve);
-}
-
-/* Stop wakes every waiter (each has its own condition variable). */
-static http_gate g_stop;
-static gate_result g_stop_res[3];
-
-static void *stop_user(void *arg)
-{
-    unsigned q;
-    g_stop_res[*(int *)arg] = http_gate_enter(&g_stop, 60000, &q, NULL, NULL);
-    return NULL;
-}
-
-static void test_gate_stop_wakes_all(void)
-{
-    T_ASSERT(http_gate_init(&g_stop, 8) == 0, "init");
-    unsigned q;
-    T_ASSERT(http_gate_enter(&g_stop, 0, &q, NULL, NULL) == GATE_OK, "held");
-    pthread_t th[3];
-    int ids[3] = { 0, 1, 2 };
-    for (int i = 0; i < 3; i++)
-        pthread_create(&th[i], NULL, stop_user, &ids[i]);
-    while (http_gate_waiting(&g_stop) != 3)
-        sched_yield();
-    http_gate_stop(&g_stop);
-    for (int i = 0; i < 3; i++)
-        pthread_join(th[i], NULL);
-    T_CHECK(g_stop_res[0] == GATE_STOPPED && g_stop_res[1] == GATE_STOPPED &&
-            g_stop_res[2] == GATE_STOPPED, "all three woke with GATE_STOPPED");
-    T_CHECK(http_gate_waiting(&g_stop) == 0, "none left in the queue");
-    http_gate_leave(&g_stop);
-    http_gate_destroy(&g_stop);
-}
-
 int main(void)
 {
     t_run("http_access_host", test_host);
@@ -354,9 +168,5 @@ int main(void)
     t_run("http_access_loopback", test_loopback);
     t_run("http_access_legacy_versions", test_versions);
     t_run("http_access_token_file", test_token_file);
-    t_run("http_gate_fifo_full_timeout_stop", test_gate);
-    t_run("http_gate_fifo_many_handover", test_gate_fifo_many);
-    t_run("http_gate_no_starvation", test_gate_no_starvation);
-    t_run("http_gate_stop_wakes_all", test_gate_stop_wakes_all);
     return t_done();
 }
