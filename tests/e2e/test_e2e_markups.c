@@ -8,21 +8,13 @@
 
 #include "e2e.h"
 
-static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
-static double num(const cJSON *o, const char *k) { return cJSON_GetNumberValue(get(o, k)); }
-static double at(const cJSON *arr, int i) { return cJSON_GetNumberValue(cJSON_GetArrayItem(arr, i)); }
-static const char *str(const cJSON *o, const char *k)
-{
-    const char *s = cJSON_GetStringValue(get(o, k));
-    return s ? s : "";
-}
 
 /* Places a markup; its node id into id (empty on failure). */
 static void place(e2e *x, const char *args, char *id, size_t len)
 {
     cJSON *r = t_mcp_call(x->mcp, "place_markups", args, 5000);
     T_CHECK(!t_mcp_is_error(r), "placed %s: %s", args, t_mcp_text(r));
-    snprintf(id, len, "%s", str(e2e_structured(r), "node_id"));
+    snprintf(id, len, "%s", e2e_str(e2e_structured(r), "node_id"));
     cJSON_Delete(r);
 }
 
@@ -47,11 +39,11 @@ static void test_roi(void)
     T_CHECK(strstr(e2e_log_target(&x, "/slicer/mrml?localfile=", 0), "filetype=MarkupsFile"),
             "loaded as a markups file");
     cJSON *r = markup(&x, id);
-    const cJSON *m = cJSON_GetArrayItem(get(e2e_structured(r), "markups"), 0);
-    T_CHECK(!strcmp(str(m, "type"), "roi") && !strcmp(str(m, "name"), "Box"), "roi Box: %s", t_mcp_text(r));
+    const cJSON *m = cJSON_GetArrayItem(e2e_get(e2e_structured(r), "markups"), 0);
+    T_CHECK(!strcmp(e2e_str(m, "type"), "roi") && !strcmp(e2e_str(m, "name"), "Box"), "roi Box: %s", t_mcp_text(r));
     for (int i = 0; i < 3; i++) {
-        T_CHECK(at(get(m, "center_ras"), i) == c[i], "centre %d: %g", i, at(get(m, "center_ras"), i));
-        T_CHECK(at(get(m, "size_mm"), i) == size[i], "size %d: %g", i, at(get(m, "size_mm"), i));
+        T_CHECK(e2e_at(e2e_get(m, "center_ras"), i) == c[i], "centre %d: %g", i, e2e_at(e2e_get(m, "center_ras"), i));
+        T_CHECK(e2e_at(e2e_get(m, "size_mm"), i) == size[i], "size %d: %g", i, e2e_at(e2e_get(m, "size_mm"), i));
     }
     cJSON_Delete(r);
     r = t_mcp_call(x.mcp, "place_markups", "{\"type\":\"roi\",\"center\":{\"r\":0,\"a\":0,\"s\":0}}", 5000);
@@ -59,7 +51,7 @@ static void test_roi(void)
     cJSON_Delete(r);
     r = t_mcp_call(x.mcp, "place_markups", "{\"type\":\"roi\",\"center\":{\"r\":0,\"a\":0,\"s\":0},"
                    "\"size_mm\":[1,0,1]}", 5000);
-    T_CHECK(get(r, "error") || t_mcp_is_error(r), "a zero edge is refused: %s", t_mcp_text(r));
+    T_CHECK(e2e_get(r, "error") || t_mcp_is_error(r), "a zero edge is refused: %s", t_mcp_text(r));
     cJSON_Delete(r);
     e2e_stop(&x);
 }
@@ -101,18 +93,18 @@ static void test_curves(void)
             !strncmp(cid, "vtkMRMLMarkupsClosedCurveNode", 29), "classes: %s %s", oid, cid);
 
     cJSON *r = markup(&x, oid);
-    const cJSON *m = cJSON_GetArrayItem(get(e2e_structured(r), "markups"), 0);
+    const cJSON *m = cJSON_GetArrayItem(e2e_get(e2e_structured(r), "markups"), 0);
     double want = path_length(open, 4, 0);
-    T_CHECK(!strcmp(str(m, "type"), "curve") && fabs(num(m, "polyline_length_mm") - want) < 1e-9,
-            "open curve: %g mm, want %g", num(m, "polyline_length_mm"), want);
-    T_CHECK(!get(m, "length_mm") && strstr(str(m, "note"), "not Slicer's curve length"),
-            "says plainly it is not Slicer's spline length: %s", str(m, "note"));
+    T_CHECK(!strcmp(e2e_str(m, "type"), "curve") && fabs(e2e_num(m, "polyline_length_mm") - want) < 1e-9,
+            "open curve: %g mm, want %g", e2e_num(m, "polyline_length_mm"), want);
+    T_CHECK(!e2e_get(m, "length_mm") && strstr(e2e_str(m, "note"), "not Slicer's curve length"),
+            "says plainly it is not Slicer's spline length: %s", e2e_str(m, "note"));
     cJSON_Delete(r);
     r = markup(&x, cid);
-    m = cJSON_GetArrayItem(get(e2e_structured(r), "markups"), 0);
+    m = cJSON_GetArrayItem(e2e_get(e2e_structured(r), "markups"), 0);
     want = path_length(closed, 3, 1);
-    T_CHECK(!strcmp(str(m, "type"), "closed_curve") && fabs(num(m, "polyline_length_mm") - want) < 1e-9,
-            "closed curve: %g mm, want %g", num(m, "polyline_length_mm"), want);
+    T_CHECK(!strcmp(e2e_str(m, "type"), "closed_curve") && fabs(e2e_num(m, "polyline_length_mm") - want) < 1e-9,
+            "closed curve: %g mm, want %g", e2e_num(m, "polyline_length_mm"), want);
     cJSON_Delete(r);
 
     /* class=vtkMRMLMarkupsCurveNode selects closed curves too (IsA):
@@ -120,11 +112,11 @@ static void test_curves(void)
     r = t_mcp_call(x.mcp, "get_markups", "{}", 5000);
     const cJSON *sc = e2e_structured(r);
     int n_open = 0, n_closed = 0;
-    cJSON_ArrayForEach(m, get(sc, "markups")) {
-        n_open += !strcmp(str(m, "id"), oid) && !strcmp(str(m, "type"), "curve");
-        n_closed += !strcmp(str(m, "id"), cid) && !strcmp(str(m, "type"), "closed_curve");
+    cJSON_ArrayForEach(m, e2e_get(sc, "markups")) {
+        n_open += !strcmp(e2e_str(m, "id"), oid) && !strcmp(e2e_str(m, "type"), "curve");
+        n_closed += !strcmp(e2e_str(m, "id"), cid) && !strcmp(e2e_str(m, "type"), "closed_curve");
     }
-    T_CHECK(num(sc, "total") == 2 && n_open == 1 && n_closed == 1, "each curve once: %s", t_mcp_text(r));
+    T_CHECK(e2e_num(sc, "total") == 2 && n_open == 1 && n_closed == 1, "each curve once: %s", t_mcp_text(r));
     cJSON_Delete(r);
     r = t_mcp_call(x.mcp, "place_markups", "{\"type\":\"closed_curve\",\"points\":"
                    "[{\"r\":0,\"a\":0,\"s\":0},{\"r\":1,\"a\":0,\"s\":0}]}", 5000);
@@ -148,7 +140,7 @@ static void load_direct(e2e *x, const char *name, char *id, size_t len)
     t_resp resp;
     T_CHECK(t_http("POST", url, NULL, 0, 5000, &resp) == 200, "loaded directly: %s", resp.body);
     cJSON *j = cJSON_Parse(resp.body ? resp.body : "");
-    snprintf(id, len, "%s", cJSON_GetStringValue(cJSON_GetArrayItem(get(j, "loadedNodeIDs"), 0)) ?: "");
+    snprintf(id, len, "%s", cJSON_GetStringValue(cJSON_GetArrayItem(e2e_get(j, "loadedNodeIDs"), 0)) ?: "");
     cJSON_Delete(j);
     t_resp_free(&resp);
 }
@@ -158,7 +150,7 @@ static int count_class(e2e *x, const char *cls)
     char args[200];
     snprintf(args, sizeof args, "{\"class\":\"%s\"}", cls);
     cJSON *r = t_mcp_call(x->mcp, "list_nodes", args, 5000);
-    int n = (int)num(e2e_structured(r), "total");
+    int n = (int)e2e_num(e2e_structured(r), "total");
     cJSON_Delete(r);
     return n;
 }
@@ -182,7 +174,7 @@ static void test_remove(void)
     T_CHECK(count_class(&x, "vtkMRMLMarkupsROINode") == 1, "the ROI is in the scene");
 
     cJSON *r = remove_node(&x, roi);
-    T_CHECK(!t_mcp_is_error(r) && !strcmp(str(e2e_structured(r), "removed"), roi), "removed: %s",
+    T_CHECK(!t_mcp_is_error(r) && !strcmp(e2e_str(e2e_structured(r), "removed"), roi), "removed: %s",
             t_mcp_text(r));
     cJSON_Delete(r);
     char want[200];
@@ -252,14 +244,14 @@ static double page_through(e2e *x, const char *tool, const char *key, int limit,
                  limit, cursor);
         cJSON *r = t_mcp_call(x->mcp, tool, args, 5000);
         const cJSON *sc = e2e_structured(r), *it;
-        T_CHECK(sc && cJSON_GetArraySize(get(sc, key)) <= limit &&
-                num(sc, "count") == cJSON_GetArraySize(get(sc, key)), "%s page: %s", tool, t_mcp_text(r));
-        total = num(sc, "total");
-        cJSON_ArrayForEach(it, get(sc, key)) {
-            strncat(ids, str(it, "id"), len - strlen(ids) - 1);
+        T_CHECK(sc && cJSON_GetArraySize(e2e_get(sc, key)) <= limit &&
+                e2e_num(sc, "count") == cJSON_GetArraySize(e2e_get(sc, key)), "%s page: %s", tool, t_mcp_text(r));
+        total = e2e_num(sc, "total");
+        cJSON_ArrayForEach(it, e2e_get(sc, key)) {
+            strncat(ids, e2e_str(it, "id"), len - strlen(ids) - 1);
             strncat(ids, ",", len - strlen(ids) - 1);
         }
-        snprintf(cursor, sizeof cursor, "%s", str(sc, "next_cursor"));
+        snprintf(cursor, sizeof cursor, "%s", e2e_str(sc, "next_cursor"));
         cJSON_Delete(r);
     } while (*cursor && ++*pages < 100);
     ++*pages;
@@ -283,8 +275,8 @@ static void test_list_pages(void)
     T_CHECK(e2e_log_count(&x, "GET", "/slicer/mrml/properties?class=vtkMRMLVolumeNode") == 2,
             "one properties call per page");
     cJSON *r = t_mcp_call(x.mcp, "list_volumes", "{\"cursor\":\"2\"}", 5000);
-    T_CHECK(num(e2e_structured(r), "count") == 0 && num(e2e_structured(r), "total") == 2 &&
-            !get(e2e_structured(r), "next_cursor"), "past the end: empty, no cursor: %s", t_mcp_text(r));
+    T_CHECK(e2e_num(e2e_structured(r), "count") == 0 && e2e_num(e2e_structured(r), "total") == 2 &&
+            !e2e_get(e2e_structured(r), "next_cursor"), "past the end: empty, no cursor: %s", t_mcp_text(r));
     cJSON_Delete(r);
     e2e_stop(&x);
 }

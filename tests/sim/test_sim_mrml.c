@@ -275,6 +275,15 @@ static void test_markups_load_errors(void)
     t_sim_stop(s);
 }
 
+/* POSTs doc, written to a file named name, as a MarkupsFile. */
+static long post_markups(t_sim *s, const char *name, const char *doc, t_resp *r)
+{
+    char path[600], url[900];
+    snprintf(path, sizeof path, "%s", su_write_tmp(name, doc));
+    snprintf(url, sizeof url, "/slicer/mrml?localfile=%s&filetype=MarkupsFile", path);
+    return su_call(s, "POST", url, NULL, 0, r);
+}
+
 static void test_markups_multi_and_angle(void)
 {
     t_sim *s = su_fresh();
@@ -283,11 +292,8 @@ static void test_markups_multi_and_angle(void)
         "{\"type\": \"Angle\", \"name\": \"Ang\", \"coordinateSystem\": \"RAS\", \"controlPoints\": ["
         "{\"position\": [1, 0, 0]}, {\"position\": [0, 0, 0]}, {\"position\": [0, 1, 0]}]}, "
         "{\"type\": \"Fiducial\", \"name\": \"Pts\", \"controlPoints\": [{\"position\": [1, 2, 3]}]}]}";
-    char path[600], url[900];
-    snprintf(path, sizeof path, "%s", su_write_tmp("two.mrk.json", two));
-    snprintf(url, sizeof url, "/slicer/mrml?localfile=%s&filetype=MarkupsFile", path);
     t_resp r;
-    T_CHECK(su_call(s, "POST", url, NULL, 0, &r) == 200 &&
+    T_CHECK(post_markups(s, "two.mrk.json", two, &r) == 200 &&
             strcmp(r.body, "{\"success\": true, \"loadedNodeIDs\": [\"vtkMRMLMarkupsAngleNode1\"]}") == 0,
             "at most one id: %s", r.body);
     t_resp_free(&r);
@@ -310,9 +316,7 @@ static void test_markups_multi_and_angle(void)
     static const char bad[] = "{\"@schema\": \"x/markups-schema-v1.0.3.json#\", \"markups\": ["
         "{\"type\": \"Line\", \"controlPoints\": [{\"position\": [1, 0, 0]}, {\"position\": [0, 0, 0]}, "
         "{\"position\": [0, 1, 0]}]}]}";
-    snprintf(path, sizeof path, "%s", su_write_tmp("bad3.mrk.json", bad));
-    snprintf(url, sizeof url, "/slicer/mrml?localfile=%s&filetype=MarkupsFile", path);
-    T_CHECK(su_call(s, "POST", url, NULL, 0, &r) == 500, "3-point line refused");
+    T_CHECK(post_markups(s, "bad3.mrk.json", bad, &r) == 500, "3-point line refused");
     t_resp_free(&r);
     t_sim_stop(s);
 }
@@ -331,11 +335,8 @@ static void test_markups_roi_and_curves(void)
         "\"orientation\": [-1, 0, 0, 0, -1, 0, 0, 0, 1], \"size\": [30, 20, 12.5]}, "
         "{\"type\": \"ClosedCurve\", \"name\": \"Loop\", \"coordinateSystem\": \"RAS\", \"controlPoints\": ["
         "{\"position\": [0, 0, 0]}, {\"position\": [3, 0, 0]}, {\"position\": [3, 4, 0]}]}]}";
-    char path[600], url[900];
-    snprintf(path, sizeof path, "%s", su_write_tmp("roi.mrk.json", doc));
-    snprintf(url, sizeof url, "/slicer/mrml?localfile=%s&filetype=MarkupsFile", path);
     t_resp r;
-    T_CHECK(su_call(s, "POST", url, NULL, 0, &r) == 200 && strstr(r.body, "vtkMRMLMarkupsROINode1"),
+    T_CHECK(post_markups(s, "roi.mrk.json", doc, &r) == 200 && strstr(r.body, "vtkMRMLMarkupsROINode1"),
             "ROI loaded: %s", r.body);
     t_resp_free(&r);
     cJSON *p = su_get_json(s, "/slicer/mrml/properties?id=vtkMRMLMarkupsROINode1", NULL);
@@ -366,9 +367,7 @@ static void test_markups_roi_and_curves(void)
     cJSON_Delete(ids);
     static const char bad[] = "{\"@schema\": \"x/markups-schema-v1.0.3.json#\", \"markups\": ["
         "{\"type\": \"ROI\", \"center\": [1, 2]}]}";
-    snprintf(path, sizeof path, "%s", su_write_tmp("badroi.mrk.json", bad));
-    snprintf(url, sizeof url, "/slicer/mrml?localfile=%s&filetype=MarkupsFile", path);
-    T_CHECK(su_call(s, "POST", url, NULL, 0, &r) == 500, "a 2-number center refused");
+    T_CHECK(post_markups(s, "badroi.mrk.json", bad, &r) == 500, "a 2-number center refused");
     t_resp_free(&r);
     t_sim_stop(s);
 }
