@@ -70,6 +70,7 @@ typedef struct {
 /* The reply to one message. */
 typedef struct {
     char *json;        /* malloc'd compact JSON, or NULL: send nothing */
+    size_t json_len;
     int   http_status; /* what an HTTP transport should answer */
     int   is_initialize_result;  /* a legacy session was just set up */
     /* A tools/call refused for want of this OAuth scope (http_status is

@@ -12,6 +12,7 @@
 #include "slicer/adapters_segment.h"
 #include "slicer/adapters_stats.h"
 #include "slicer/adapters_voxels.h"
+#include "slicer/markups_own.h"
 #include "slicer/props.h"
 #include "slicer/volgeom.h"
 #include "util/jsonw.h"
@@ -44,7 +45,11 @@ static int selection_target(call_ctx *c, const char *path, buf *t)
     return rc;
 }
 
-/* list_nodes: /mrml/ids and /mrml/names share one selection and order. */
+#define NODES_PAGE   500   /* list_nodes' default page */
+#define VOLUMES_PAGE 50    /* list_volumes' default page */
+
+/* list_nodes: /mrml/ids and /mrml/names share one selection and order;
+ * one page of them is kept. */
 static int ad_node_list(call_ctx *c, err *e)
 {
     buf tids, tnames;
@@ -76,15 +81,19 @@ static int ad_node_list(call_ctx *c, err *e)
     }
     cJSON *res = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(res, "nodes");
-    int count = 0;
+    call_page pg = call_page_args(c->args, NODES_PAGE);
+    size_t count = 0, total = 0;
     /* Both lists walked in step: indexing a cJSON array is linear, and a
      * scene can hold thousands of nodes.  Ids and names move from Slicer's
-     * lists into the nodes; constant keys are not copied. */
+     * lists into the nodes; constant keys are not copied.  The cursor
+     * counts the string ids before the page. */
     cJSON *id, *nm, *next_id, *next_nm;
     for (id = ids->child, nm = names->child; id && nm; id = next_id, nm = next_nm) {
         next_id = id->next;
         next_nm = nm->next;
         if (!cJSON_IsString(id))
+            continue;
+        if (total++ < pg.start || count >= pg.limit)
             continue;
         cJSON *n = cJSON_CreateObject();
         cJSON_AddItemToObjectCS(n, "id", cJSON_DetachItemViaPointer(ids, id));
@@ -94,7 +103,8 @@ static int ad_node_list(call_ctx *c, err *e)
         cJSON_AddItemToArray(arr, n);
         count++;
     }
-    cJSON_AddNumberToObject(res, "count", count);
+    cJSON_AddNumberToObject(res, "count", (double)count);
+    call_page_result(res, total, pg.start + count);
     rc = call_set_structured(c, res);
 out:
     buf_free(&tids);
@@ -264,10 +274,20 @@ static int ad_volume_info(call_ctx *c, err *e)
         goto out;
     }
     vols = cJSON_CreateArray();
+    /* list_volumes pages what the one properties call brought: volumes
+     * before the page count only toward total. */
+    call_page pg = id ? (call_page){ 0, (size_t)-1 } : call_page_args(c->args, VOLUMES_PAGE);
+    size_t total = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, props) {
         cJSON *v = NULL;
-        if (it->string && volume_entry(c, it->string, it, id != NULL, &v, &ce) != 0) {
+        double sp[3], org[3];
+        volgeom_stamp st;
+        if (!it->string || volume_props(it, sp, org, &st) != 0)
+            continue;
+        if (total++ < pg.start || (size_t)cJSON_GetArraySize(vols) >= pg.limit)
+            continue;
+        if (volume_entry(c, it->string, it, id != NULL, &v, &ce) != 0) {
             rc = ce.kind == ERR_INTERNAL ? err_set(e, ERR_INTERNAL, "%s", ce.msg) : call_fail(c, ce.msg);
             goto out;
         }
@@ -285,7 +305,9 @@ static int ad_volume_info(call_ctx *c, err *e)
         rc = call_set_structured(c, cJSON_DetachItemFromArray(vols, 0));
     } else {
         cJSON *res = cJSON_CreateObject();
-        cJSON_AddNumberToObject(res, "count", cJSON_GetArraySize(vols));
+        size_t n = (size_t)cJSON_GetArraySize(vols);
+        cJSON_AddNumberToObject(res, "count", (double)n);
+        call_page_result(res, total, pg.start + n);
         cJSON_AddItemToObject(res, "volumes", vols);
         vols = NULL;
         rc = call_set_structured(c, res);
@@ -473,6 +495,7 @@ static int ad_slice_view(call_ctx *c, err *e)
     X("slice_view",    ad_slice_view)         \
     X("markups_place", adapter_markups_place) \
     X("markups_get",   adapter_markups_get)   \
+    X("markups_remove", adapter_markups_remove) \
     X("volume_stats",  adapter_volume_stats)  \
     X("sample_voxels", adapter_sample_voxels) \
     X("segment_region", adapter_segment_region) \

@@ -45,6 +45,28 @@ char *call_arg_string(const cJSON *args, const char *name)
     return NULL;
 }
 
+call_page call_page_args(const cJSON *args, size_t def)
+{
+    const cJSON *cur = cJSON_GetObjectItemCaseSensitive(args, "cursor");
+    const cJSON *lim = cJSON_GetObjectItemCaseSensitive(args, "limit");
+    call_page p = { 0, def };
+    if (cJSON_IsString(cur))
+        p.start = strtoul(cur->valuestring, NULL, 10);
+    if (cJSON_IsNumber(lim) && lim->valuedouble >= 1)
+        p.limit = (size_t)lim->valuedouble;
+    return p;
+}
+
+void call_page_result(cJSON *res, size_t total, size_t next)
+{
+    cJSON_AddNumberToObject(res, "total", (double)total);
+    if (next < total) {
+        char cur[24];
+        snprintf(cur, sizeof cur, "%zu", next);
+        cJSON_AddStringToObject(res, "next_cursor", cur);
+    }
+}
+
 /* Slicer's 500 body is {"success": false, "message": "Server error: ..."};
  * the message (without the prefix) is what a model can act on. */
 static void slicer_error(const backend_resp *r, const char *method,

@@ -49,6 +49,14 @@ int  call_query_add(buf *target, const char *k, const char *v);
 /* A scalar argument as Slicer expects it in a query ("12.5", "true");
  * NULL for absent or non-scalar.  Caller frees. */
 char *call_arg_string(const cJSON *args, const char *name);
+/* A page of a list: cursor (the offset, as text, where the previous page
+ * stopped; 0 without) and limit (def without) from the arguments. */
+typedef struct {
+    size_t start, limit;
+} call_page;
+call_page call_page_args(const cJSON *args, size_t def);
+/* Adds total and, when items remain after index next, next_cursor. */
+void call_page_result(cJSON *res, size_t total, size_t next);
 /* An array of three finite numbers (a RAS point, IJK indices) into v;
  * -1 (v untouched in part) for anything else, NULL included. */
 int   call_vec3(const cJSON *a, double v[3]);

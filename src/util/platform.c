@@ -1,4 +1,4 @@
-/* platform: executable path and folder watching, per system. */
+/* platform: executable path, folder watching and heap trimming, per system. */
 #include "util/platform.h"
 
 #include <dirent.h>
@@ -18,7 +18,19 @@
 #include <sys/inotify.h>
 #endif
 
+#if defined(__GLIBC__) && !defined(SLICER_MCP_POSIX_ONLY)
+#define PLATFORM_MALLOC_TRIM 1
+#include <malloc.h>
+#endif
+
 #define WATCH_MAX_DIRS 4
+
+void platform_trim_heap(void)
+{
+#ifdef PLATFORM_MALLOC_TRIM
+    malloc_trim(0);
+#endif
+}
 
 /* argv[0] with a slash is a path from the current folder; without one,
  * the shell found it on $PATH. */

@@ -1,8 +1,10 @@
 /* platform: the few things the gateway needs that POSIX does not give in
- * one portable way: the running executable's path and noticing that a
- * folder's files changed.  Linux uses /proc/self/exe and inotify; any
- * other system (and the POSIX-only build, make PLATFORM=posix, which
- * defines SLICER_MCP_POSIX_ONLY) resolves argv[0] and polls the folders. */
+ * one portable way: the running executable's path, noticing that a
+ * folder's files changed, and handing freed memory back to the system.
+ * Linux uses /proc/self/exe, inotify and glibc's malloc_trim; any other
+ * system (and the POSIX-only build, make PLATFORM=posix, which defines
+ * SLICER_MCP_POSIX_ONLY) resolves argv[0], polls the folders and leaves
+ * the heap to its allocator. */
 #ifndef PLATFORM_H
 #define PLATFORM_H
 
@@ -23,5 +25,12 @@ const char *platform_watch_kind(const platform_watch *w);
 void platform_watch_free(platform_watch *w);
 
 #define PLATFORM_POLL_MS 250
+
+/* Returns the heap's free pages to the system.  glibc keeps what a big
+ * call freed (free chunks between live ones, and the arenas of other
+ * threads), so resident memory stayed at the call's level; malloc_trim
+ * releases every whole free page of every arena.  It walks the heap, so
+ * call it after big replies only.  A no-op elsewhere. */
+void platform_trim_heap(void);
 
 #endif

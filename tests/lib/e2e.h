@@ -26,6 +26,26 @@ int  e2e_log_count(const e2e *x, const char *method, const char *prefix);
  * prefix, or "" (static buffer). */
 const char *e2e_log_target(const e2e *x, const char *prefix, int n);
 
+/* Reading results: o[k]; a number (NaN when not one); a string ("" when
+ * not one); the i-th number of an array. */
+static inline const cJSON *e2e_get(const cJSON *o, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+static inline double e2e_num(const cJSON *o, const char *k)
+{
+    return cJSON_GetNumberValue(e2e_get(o, k));
+}
+static inline const char *e2e_str(const cJSON *o, const char *k)
+{
+    const char *s = cJSON_GetStringValue(e2e_get(o, k));
+    return s ? s : "";
+}
+static inline double e2e_at(const cJSON *arr, int i)
+{
+    return cJSON_GetNumberValue(cJSON_GetArrayItem(arr, i));
+}
+
 /* result.structuredContent of a tools/call response (borrowed). */
 const cJSON *e2e_structured(const cJSON *resp);
 /* Decodes the first image block of a response with libpng; fills w, h

@@ -275,6 +275,15 @@ static void test_markups_load_errors(void)
     t_sim_stop(s);
 }
 
+/* POSTs doc, written to a file named name, as a MarkupsFile. */
+static long post_markups(t_sim *s, const char *name, const char *doc, t_resp *r)
+{
+    char path[600], url[900];
+    snprintf(path, sizeof path, "%s", su_write_tmp(name, doc));
+    snprintf(url, sizeof url, "/slicer/mrml?localfile=%s&filetype=MarkupsFile", path);
+    return su_call(s, "POST", url, NULL, 0, r);
+}
+
 static void test_markups_multi_and_angle(void)
 {
     t_sim *s = su_fresh();
@@ -283,11 +292,8 @@ static void test_markups_multi_and_angle(void)
         "{\"type\": \"Angle\", \"name\": \"Ang\", \"coordinateSystem\": \"RAS\", \"controlPoints\": ["
         "{\"position\": [1, 0, 0]}, {\"position\": [0, 0, 0]}, {\"position\": [0, 1, 0]}]}, "
         "{\"type\": \"Fiducial\", \"name\": \"Pts\", \"controlPoints\": [{\"position\": [1, 2, 3]}]}]}";
-    char path[600], url[900];
-    snprintf(path, sizeof path, "%s", su_write_tmp("two.mrk.json", two));
-    snprintf(url, sizeof url, "/slicer/mrml?localfile=%s&filetype=MarkupsFile", path);
     t_resp r;
-    T_CHECK(su_call(s, "POST", url, NULL, 0, &r) == 200 &&
+    T_CHECK(post_markups(s, "two.mrk.json", two, &r) == 200 &&
             strcmp(r.body, "{\"success\": true, \"loadedNodeIDs\": [\"vtkMRMLMarkupsAngleNode1\"]}") == 0,
             "at most one id: %s", r.body);
     t_resp_free(&r);
@@ -310,9 +316,58 @@ static void test_markups_multi_and_angle(void)
     static const char bad[] = "{\"@schema\": \"x/markups-schema-v1.0.3.json#\", \"markups\": ["
         "{\"type\": \"Line\", \"controlPoints\": [{\"position\": [1, 0, 0]}, {\"position\": [0, 0, 0]}, "
         "{\"position\": [0, 1, 0]}]}]}";
-    snprintf(path, sizeof path, "%s", su_write_tmp("bad3.mrk.json", bad));
-    snprintf(url, sizeof url, "/slicer/mrml?localfile=%s&filetype=MarkupsFile", path);
-    T_CHECK(su_call(s, "POST", url, NULL, 0, &r) == 500, "3-point line refused");
+    T_CHECK(post_markups(s, "bad3.mrk.json", bad, &r) == 500, "3-point line refused");
+    t_resp_free(&r);
+    t_sim_stop(s);
+}
+
+/* ROIs and curves as vtkMRMLMarkupsROIJsonStorageNode and
+ * vtkMRMLMarkupsJsonStorageNode read them, seen through the properties:
+ * an LPS center flips to RAS, a placed box keeps one control point at its
+ * centre, Size is printed as a vector, matrices are lost, and a curve's
+ * length measurement (off by default) is undefined. */
+static void test_markups_roi_and_curves(void)
+{
+    t_sim *s = su_fresh();
+    T_ASSERT(s != NULL, "start");
+    static const char doc[] = "{\"@schema\": \"x/markups-schema-v1.0.3.json#\", \"markups\": ["
+        "{\"type\": \"ROI\", \"name\": \"Box\", \"roiType\": \"Box\", \"center\": [-25, -10, 20], "
+        "\"orientation\": [-1, 0, 0, 0, -1, 0, 0, 0, 1], \"size\": [30, 20, 12.5]}, "
+        "{\"type\": \"ClosedCurve\", \"name\": \"Loop\", \"coordinateSystem\": \"RAS\", \"controlPoints\": ["
+        "{\"position\": [0, 0, 0]}, {\"position\": [3, 0, 0]}, {\"position\": [3, 4, 0]}]}]}";
+    t_resp r;
+    T_CHECK(post_markups(s, "roi.mrk.json", doc, &r) == 200 && strstr(r.body, "vtkMRMLMarkupsROINode1"),
+            "ROI loaded: %s", r.body);
+    t_resp_free(&r);
+    cJSON *p = su_get_json(s, "/slicer/mrml/properties?id=vtkMRMLMarkupsROINode1", NULL);
+    const cJSON *roi = cJSON_GetObjectItem(p, "vtkMRMLMarkupsROINode1");
+    const cJSON *size = cJSON_GetObjectItem(roi, "Size");
+    const cJSON *pos = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(roi, "ControlPoints"),
+                                                               "ControlPoint[0]"), "Position");
+    T_CHECK(size && cJSON_GetArrayItem(size, 2)->valuedouble == 12.5 &&
+            !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(roi, "ROIType")), "Box"), "Size and ROIType");
+    T_CHECK(pos && cJSON_GetArrayItem(pos, 0)->valuedouble == 25 && cJSON_GetArrayItem(pos, 1)->valuedouble == 10 &&
+            cJSON_GetArrayItem(pos, 2)->valuedouble == 20, "one control point at the RAS centre");
+    T_CHECK(!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(roi, "ObjectToNodeMatrix"),
+                                                             "Elements")), ""), "the matrix rows are lost");
+    T_CHECK(!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(roi, "Node references"),
+                    "storage [storageNodeRef]")), "vtkMRMLMarkupsROIJsonStorageNode1"), "ROI storage node");
+    cJSON_Delete(p);
+    p = su_get_json(s, "/slicer/mrml/properties?id=vtkMRMLMarkupsClosedCurveNode1", NULL);
+    const cJSON *cc = cJSON_GetObjectItem(p, "vtkMRMLMarkupsClosedCurveNode1");
+    const cJSON *ms = cJSON_GetObjectItem(cc, "Measurements");
+    T_CHECK(!strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(ms, "length")), "(undefined)") &&
+            !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(ms, "area")), "(undefined)") &&
+            !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(cc, "CurveType")), "spline") &&
+            cJSON_GetObjectItem(cc, "RequiredNumberOfControlPoints")->valuedouble == 1e6,
+            "curve measurements off, spline");
+    cJSON_Delete(p);
+    cJSON *ids = su_get_json(s, "/slicer/mrml/ids?class=vtkMRMLMarkupsCurveNode", NULL);
+    T_CHECK(ids && su_array_has(ids, "vtkMRMLMarkupsClosedCurveNode1"), "a closed curve IsA curve");
+    cJSON_Delete(ids);
+    static const char bad[] = "{\"@schema\": \"x/markups-schema-v1.0.3.json#\", \"markups\": ["
+        "{\"type\": \"ROI\", \"center\": [1, 2]}]}";
+    T_CHECK(post_markups(s, "badroi.mrk.json", bad, &r) == 500, "a 2-number center refused");
     t_resp_free(&r);
     t_sim_stop(s);
 }
@@ -415,6 +470,7 @@ int main(void)
     t_run("markups_load", test_markups_load);
     t_run("markups_load_errors", test_markups_load_errors);
     t_run("markups_multi_and_angle", test_markups_multi_and_angle);
+    t_run("markups_roi_and_curves", test_markups_roi_and_curves);
     t_run("fiducial_quirks", test_fiducial_quirks);
     t_run("mrml_put_delete_clear", test_mrml_put_delete_clear);
     t_sim_stop(S);

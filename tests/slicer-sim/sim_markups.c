@@ -6,14 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* vtkSlicerMarkupsLogic::LoadMarkupsFromJson: the markup's "type" names
+ * the class (vtkMRMLMarkups<type>Node) and its storage node
+ * (AddNewJsonStorageNodeForMarkupsType: ROIs have their own); each class's
+ * CreateDefaultDisplayNodes picks the display node; "letter" is its
+ * DefaultNodeNamePrefix. */
 static const struct {
-    const char *type, *cls, *display, *letter;
+    const char *type, *cls, *display, *storage, *letter;
     int max_points;                 /* 0 = unlimited */
 } k_types[] = {
-    { "Fiducial", "vtkMRMLMarkupsFiducialNode", "vtkMRMLMarkupsFiducialDisplayNode", "F", 0 },
-    { "Line", "vtkMRMLMarkupsLineNode", "vtkMRMLMarkupsDisplayNode", "L", 2 },
-    { "Angle", "vtkMRMLMarkupsAngleNode", "vtkMRMLMarkupsDisplayNode", "A", 3 },
+    { "Fiducial", "vtkMRMLMarkupsFiducialNode", "vtkMRMLMarkupsFiducialDisplayNode",
+      "vtkMRMLMarkupsJsonStorageNode", "F", 0 },
+    { "Line", "vtkMRMLMarkupsLineNode", "vtkMRMLMarkupsDisplayNode",
+      "vtkMRMLMarkupsJsonStorageNode", "L", 2 },
+    { "Angle", "vtkMRMLMarkupsAngleNode", "vtkMRMLMarkupsDisplayNode",
+      "vtkMRMLMarkupsJsonStorageNode", "A", 3 },
+    { "ROI", "vtkMRMLMarkupsROINode", "vtkMRMLMarkupsROIDisplayNode",
+      "vtkMRMLMarkupsROIJsonStorageNode", "R", 0 },
+    { "Curve", "vtkMRMLMarkupsCurveNode", "vtkMRMLMarkupsDisplayNode",
+      "vtkMRMLMarkupsJsonStorageNode", "OC", 0 },
+    { "ClosedCurve", "vtkMRMLMarkupsClosedCurveNode", "vtkMRMLMarkupsDisplayNode",
+      "vtkMRMLMarkupsJsonStorageNode", "CC", 0 },
 };
+#define NTYPES ((int)(sizeof k_types / sizeof k_types[0]))
+#define ROI_TYPE 3
 
 static char *read_file(const char *path)
 {
@@ -31,17 +47,22 @@ static char *read_file(const char *path)
     return buf;
 }
 
-static int get_vec3(const cJSON *a, double out[3])
+static int get_vec(const cJSON *a, double *out, int n)
 {
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 3)
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != n)
         return -1;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < n; i++) {
         const cJSON *e = cJSON_GetArrayItem(a, i);
         if (!cJSON_IsNumber(e))
             return -1;
         out[i] = e->valuedouble;
     }
     return 0;
+}
+
+static int get_vec3(const cJSON *a, double out[3])
+{
+    return get_vec(a, out, 3);
 }
 
 /* Checks one markup; returns its type index or -1. */
@@ -51,7 +72,7 @@ static int check_markup(const cJSON *m)
     if (!cJSON_IsString(type))
         return -1;
     int t = -1;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NTYPES; i++)
         if (strcmp(type->valuestring, k_types[i].type) == 0)
             t = i;
     if (t < 0)
@@ -72,7 +93,54 @@ static int check_markup(const cJSON *m)
         if (!cJSON_IsObject(cp) || get_vec3(cJSON_GetObjectItemCaseSensitive(cp, "position"), p))
             return -1;
     }
+    /* vtkMRMLMarkupsROIJsonStorageNode::UpdateMarkupsNodeFromJsonValue
+     * fails on a center or orientation of the wrong shape */
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(m, "center");
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(m, "orientation");
+    double tmp[9];
+    if (t == ROI_TYPE && ((c && get_vec3(c, tmp)) || (o && get_vec(o, tmp, 9))))
+        return -1;
     return t;
+}
+
+/* vtkMRMLMarkupsROIJsonStorageNode::UpdateMarkupsNodeFromJsonValue: the
+ * center and the first two rows of the orientation flip from LPS; an
+ * absent orientation leaves a zero rotation, as Slicer's reader does.
+ * The stand-in keeps only Box ROIs (roiType is not modelled).  A Box ROI
+ * with a size ends with one control point at its centre
+ * (vtkMRMLMarkupsROINode::UpdateControlPointsFromBoxROI), which keeps the
+ * file's first point's id and label. */
+static void roi_from_json(sim_node *n, const cJSON *m, int lps)
+{
+    memset(n->roi_orient, 0, sizeof n->roi_orient);
+    memset(n->roi_center, 0, sizeof n->roi_center);
+    memset(n->roi_size, 0, sizeof n->roi_size);
+    get_vec3(cJSON_GetObjectItemCaseSensitive(m, "center"), n->roi_center);
+    get_vec(cJSON_GetObjectItemCaseSensitive(m, "orientation"), n->roi_orient, 9);
+    get_vec3(cJSON_GetObjectItemCaseSensitive(m, "size"), n->roi_size);
+    if (lps) {
+        n->roi_center[0] = -n->roi_center[0];
+        n->roi_center[1] = -n->roi_center[1];
+        for (int i = 0; i < 6; i++)
+            n->roi_orient[i] = -n->roi_orient[i];
+    }
+    n->roi_inside_out = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "insideOut"));
+    double s2 = 0;
+    for (int i = 0; i < 3; i++)
+        s2 += n->roi_size[i] * n->roi_size[i];
+    if (s2 == 0)
+        return;
+    if (n->npts == 0) {
+        sim_cpoint *p = calloc(1, sizeof *p);
+        if (!p)
+            return;
+        n->pts = p;
+        snprintf(p->id, sizeof p->id, "1");
+        snprintf(p->label, sizeof p->label, "%.100s-1", n->name);
+        p->selected = p->visible = 1;
+    }
+    n->npts = 1;
+    memcpy(n->pts[0].pos, n->roi_center, sizeof n->roi_center);
 }
 
 /* Name from the file: "dir/F.mrk.json" -> "F". */
@@ -94,7 +162,7 @@ static sim_node *add_markup(sim_scene *sc, const cJSON *m, int t, const char *na
     /* the data node first, then its display and storage nodes */
     sim_node *n = sim_scene_add(sc, k_types[t].cls, name);
     sim_node *d = n ? sim_scene_add(sc, k_types[t].display, "") : NULL;
-    sim_node *s = d ? sim_scene_add(sc, "vtkMRMLMarkupsJsonStorageNode", "") : NULL;
+    sim_node *s = d ? sim_scene_add(sc, k_types[t].storage, "") : NULL;
     const cJSON *cps = cJSON_GetObjectItemCaseSensitive(m, "controlPoints");
     int np = cps ? cJSON_GetArraySize(cps) : 0;
     if (!d || !s || !n || (np && !(n->pts = calloc((size_t)np, sizeof *n->pts)))) {
@@ -137,6 +205,8 @@ static sim_node *add_markup(sim_scene *sc, const cJSON *m, int t, const char *na
         p->visible = vis ? cJSON_IsTrue(vis) : 1;
         n->npts++;
     }
+    if (t == ROI_TYPE)
+        roi_from_json(n, m, lps);
     /* Slicer's defaults, as written in saved .mrk.json files */
     n->color[0] = 0.4; n->color[1] = 1.0; n->color[2] = 1.0;
     n->selcolor[0] = 1.0; n->selcolor[1] = 0.5000076295109483; n->selcolor[2] = 0.5000076295109483;

@@ -128,13 +128,64 @@ static double dist3(const double *a, const double *c)
                 (a[2] - c[2]) * (a[2] - c[2]));
 }
 
+/* The measurement lines of vtkMRMLMarkupsNode::PrintSelf: a line's length
+ * (vtkMRMLMeasurementLength's "%-#4.4g%s" in mm) and an angle's
+ * (vtkMRMLMeasurementAngle's "%3.1f%s" in deg) are on by default.  A
+ * curve's length, curvatures and torsions, a closed curve's area and an
+ * ROI's volume are off by default (vtkMRMLMarkupsCurveNode,
+ * vtkMRMLMarkupsClosedCurveNode and vtkMRMLMarkupsROINode constructors),
+ * so the reader's ClearValueForAllMeasurements leaves them undefined:
+ * Slicer's properties never carry its spline length. */
+static void ps_measurements(sim_buf *b, int ind, const sim_node *n)
+{
+    int line = strcmp(n->mtype, "Line") == 0, angle = strcmp(n->mtype, "Angle") == 0;
+    int closed = strcmp(n->mtype, "ClosedCurve") == 0;
+    int curve = closed || strcmp(n->mtype, "Curve") == 0;
+    if (!line && !angle && !curve && strcmp(n->mtype, "ROI") != 0)
+        return;
+    ps_line(b, ind, "Measurements:");
+    char val[80];
+    if (line || angle) {
+        if (line && n->npts >= 2) {
+            snprintf(val, sizeof val, "%-#4.4g%s", dist3(n->pts[0].pos, n->pts[1].pos), "mm");
+        } else if (angle && n->npts >= 3) {
+            double u[3], w[3], dot = 0;
+            for (int a = 0; a < 3; a++) {
+                u[a] = n->pts[0].pos[a] - n->pts[1].pos[a];
+                w[a] = n->pts[2].pos[a] - n->pts[1].pos[a];
+                dot += u[a] * w[a];
+            }
+            double nu = dist3(n->pts[0].pos, n->pts[1].pos), nw = dist3(n->pts[2].pos, n->pts[1].pos);
+            double c = nu > 0 && nw > 0 ? dot / (nu * nw) : 1;
+            c = c > 1 ? 1 : c < -1 ? -1 : c;
+            snprintf(val, sizeof val, "%3.1f%s", acos(c) * 180.0 / M_PI, "deg");
+        } else {
+            snprintf(val, sizeof val, "(undefined)");
+        }
+        ps_line(b, ind + 4, "%s: %s", line ? "length" : "angle", val);
+        return;
+    }
+    if (!curve) {
+        ps_line(b, ind + 4, "volume: (undefined)");
+        return;
+    }
+    static const char *const names[] = { "length", "curvature mean", "curvature max",
+                                         "torsion mean", "torsion max" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        ps_line(b, ind + 4, "%s: (undefined)", names[i]);
+    if (closed)
+        ps_line(b, ind + 4, "area: (undefined)");
+}
+
 /* vtkMRMLMarkupsNode::PrintSelf (Libs/MRML/Core/vtkMRMLMarkupsNode.cxx),
- * with vtkMRMLMarkupsAngleNode's two lines; the measurement values are
- * vtkMRMLMeasurementLength's "%-#4.4g%s" in mm and
- * vtkMRMLMeasurementAngle's "%3.1f%s" in deg. */
+ * then the subclass's own lines: vtkMRMLMarkupsAngleNode's two,
+ * vtkMRMLMarkupsROINode's ROIType, Size, ObjectToNodeMatrix and InsideOut,
+ * vtkMRMLMarkupsCurveNode's five (a closed curve adds none). */
 void ps_markups(sim_buf *b, int ind, const sim_node *n)
 {
     int line = strcmp(n->mtype, "Line") == 0, angle = strcmp(n->mtype, "Angle") == 0;
+    int roi = strcmp(n->mtype, "ROI") == 0;
+    int curve = strcmp(n->mtype, "Curve") == 0 || strcmp(n->mtype, "ClosedCurve") == 0;
     ps_displayable(b, ind, n);
     ps_bool(b, ind, "Locked", 0);
     ps_line(b, ind, "ControlPointLabelFormat: %%N-%%d");
@@ -142,14 +193,19 @@ void ps_markups(sim_buf *b, int ind, const sim_node *n)
     ps_line(b, ind, "InteractionHandleToWorldMatrix:");
     ps_matrix(b, ind + 2, ident, n->mtime);
     ps_line(b, ind, "Control point number locked: 0");
-    int most = line ? 2 : angle ? 3 : -1;
-    if (most > 0) {
+    /* a box ROI wants 2 points to be placed and keeps 1 once it has a
+     * size (UpdateControlPointsFromBoxROI); a curve requires 1e6 to stay
+     * in place mode */
+    int most = line ? 2 : angle ? 3 : roi ? (n->npts ? 1 : 2) : -1;
+    int needed = curve ? 1000000 : most;
+    if (most > 0)
         ps_int(b, ind, "MaximumNumberOfControlPoints", most);
-        ps_int(b, ind, "RequiredNumberOfControlPoints", most);
-    } else {
+    else
         ps_line(b, ind, "MaximumNumberOfControlPoints: unlimited");
+    if (needed > 0)
+        ps_int(b, ind, "RequiredNumberOfControlPoints", needed);
+    else
         ps_line(b, ind, "RequiredNumberOfControlPoints: unlimited");
-    }
     ps_int(b, ind, "NumberOfControlPoints", n->npts);
     if (n->npts > 0)
         ps_line(b, ind, "ControlPoints:");
@@ -172,31 +228,30 @@ void ps_markups(sim_buf *b, int ind, const sim_node *n)
         /* the LPS file's identity orientation, seen in RAS */
         ps_line(b, in, "Orientation: [-1,  0,  0,  0,  -1,  0,  0,  0,  1]");
     }
-    if (line || angle) {
-        char val[80];
-        if (line && n->npts >= 2) {
-            snprintf(val, sizeof val, "%-#4.4g%s", dist3(n->pts[0].pos, n->pts[1].pos), "mm");
-        } else if (angle && n->npts >= 3) {
-            double u[3], w[3], dot = 0;
-            for (int a = 0; a < 3; a++) {
-                u[a] = n->pts[0].pos[a] - n->pts[1].pos[a];
-                w[a] = n->pts[2].pos[a] - n->pts[1].pos[a];
-                dot += u[a] * w[a];
-            }
-            double nu = dist3(n->pts[0].pos, n->pts[1].pos), nw = dist3(n->pts[2].pos, n->pts[1].pos);
-            double c = nu > 0 && nw > 0 ? dot / (nu * nw) : 1;
-            c = c > 1 ? 1 : c < -1 ? -1 : c;
-            snprintf(val, sizeof val, "%3.1f%s", acos(c) * 180.0 / M_PI, "deg");
-        } else {
-            snprintf(val, sizeof val, "(undefined)");
-        }
-        ps_line(b, ind, "Measurements:");
-        ps_line(b, ind + 4, "%s: %s", line ? "length" : "angle", val);
-    }
+    ps_measurements(b, ind, n);
     if (angle) {
         static const double axis[3] = { 0, 0, 1 };
         ps_line(b, ind, "AngleMeasurementMode: Minimal");
         ps_vec(b, ind, "OrientationRotationAxis", axis, 3);
+    } else if (roi) {
+        double m[16] = { 0 };
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c < 3; c++)
+                m[r * 4 + c] = n->roi_orient[r * 3 + c];
+            m[r * 4 + 3] = n->roi_center[r];
+        }
+        m[15] = 1;
+        ps_line(b, ind, "ROIType: Box");
+        ps_vec(b, ind, "Size", n->roi_size, 3);
+        ps_line(b, ind, "ObjectToNodeMatrix:");
+        ps_matrix(b, ind + 2, m, n->mtime);
+        ps_bool(b, ind, "InsideOut", n->roi_inside_out);
+    } else if (curve) {
+        ps_line(b, ind, "CurveType: spline");
+        ps_int(b, ind, "NumberOfPointsPerInterpolatingSegment", 10);
+        ps_line(b, ind, "SurfaceCostFunctionType: distance");
+        ps_str(b, ind, "SurfaceDistanceWeightingFunction", "activeScalar");
+        ps_float(b, ind, "SurfaceConstraintMaximumSearchRadiusTolerance", 0.25);
     }
 }
 

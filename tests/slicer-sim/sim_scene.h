@@ -28,9 +28,13 @@ typedef struct {
     char *file;               /* storage node file name */
     sim_volume *vol;          /* volume nodes: owned */
     /* markups nodes */
-    char mtype[16];           /* Fiducial, Line, Angle */
+    char mtype[16];           /* Fiducial, Line, Angle, ROI, Curve, ClosedCurve */
     sim_cpoint *pts;
     int npts;
+    /* ROI nodes (vtkMRMLMarkupsROINode): ObjectToNodeMatrix's rotation
+     * (row-major 3x3) and translation, edge lengths, InsideOut */
+    double roi_orient[9], roi_center[3], roi_size[3];
+    int roi_inside_out;
     double color[3], selcolor[3], glyph;
     int view;                 /* slice nodes: 0 red, 1 yellow, 2 green */
     double matrix[16];        /* transform nodes */
