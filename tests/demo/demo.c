@@ -69,7 +69,7 @@ int main(void)
         { "get_markups", "{}" },
         /* find the lesion along a line, segment it from a seed, measure it */
         { "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"line\":{\"from\":[0,10,20],\"to\":[40,10,20],\"samples\":9}}" },
-        { "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"lesion\",\"lower\":700,\"seed_ras\":[25,10,20]}" },
+        { "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":700,\"seed_ras\":[25,10,20]}" },
         { "get_label_statistics", "{\"node_id\":\"vtkMRMLLabelMapVolumeNode2\",\"source_id\":\"vtkMRMLScalarVolumeNode1\"}" },
         { "execute_python_code", "{\"code\":\"slicer.util.exit()\"}" },
     };
