@@ -106,18 +106,26 @@ int view_red_background(call_ctx *c, char **id, err *e)
 }
 
 /* {"id", "name"} of a layer's volume, or JSON null when the composite
- * node printed none. */
+ * node printed none.  Names already asked for in this call are taken
+ * from the layers of the views before (seen), so each volume costs one
+ * /mrml/names call however many views show it. */
 static int layer_json(call_ctx *c, const cJSON *comp, const char *key, cJSON *view,
-                      const char *as, err *e)
+                      const char *as, const cJSON *seen, err *e)
 {
     const char *id = props_string(comp, key);
     if (!id) {
         cJSON_AddNullToObject(view, as);
         return 0;
     }
-    char *name = props_node_name(c, id, NULL, e);
-    if (!name && e->kind == ERR_INTERNAL)
-        return -1;
+    const char *known = NULL;
+    const cJSON *v, *l;
+    cJSON_ArrayForEach(v, seen)
+        cJSON_ArrayForEach(l, v)
+            if (cJSON_IsObject(l) && props_string(l, "id") && !strcmp(props_string(l, "id"), id))
+                known = props_string(l, "name");
+    char *name = known ? strdup(known) : props_node_name(c, id, NULL, e);
+    if (!name && (known || e->kind == ERR_INTERNAL))
+        return err_set(e, ERR_INTERNAL, "out of memory");
     cJSON *o = cJSON_AddObjectToObject(view, as);
     cJSON_AddStringToObject(o, "id", id);
     if (name)
@@ -144,7 +152,7 @@ static void add_number(cJSON *o, const char *as, const cJSON *props, const char 
  * its slice node's field of view (the slice node whose SingletonTag is
  * the composite node's LayoutName, as vtkMRMLSliceNode::GetLayoutName). */
 static cJSON *view_json(call_ctx *c, const char *view, const cJSON *comp, const cJSON *slices,
-                        err *e)
+                        const cJSON *seen, err *e)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) {
@@ -154,9 +162,9 @@ static cJSON *view_json(call_ctx *c, const char *view, const cJSON *comp, const 
     cJSON_AddStringToObject(o, "view", view);
     cJSON_AddStringToObject(o, "composite_node_id", comp->string);
     err ne = { 0 };
-    if (layer_json(c, comp, "BackgroundVolumeID", o, "background", &ne) != 0 ||
-        layer_json(c, comp, "ForegroundVolumeID", o, "foreground", &ne) != 0 ||
-        layer_json(c, comp, "LabelVolumeID", o, "label", &ne) != 0) {
+    if (layer_json(c, comp, "BackgroundVolumeID", o, "background", seen, &ne) != 0 ||
+        layer_json(c, comp, "ForegroundVolumeID", o, "foreground", seen, &ne) != 0 ||
+        layer_json(c, comp, "LabelVolumeID", o, "label", seen, &ne) != 0) {
         cJSON_Delete(o);
         err_set(e, ERR_INTERNAL, "%s", ne.msg);
         return NULL;
@@ -195,7 +203,7 @@ int adapter_view_state(call_ctx *c, err *e)
         const char *view = props_string(it, "LayoutName");
         if (!view || !it->string || n >= VIEW_MAX_VIEWS)
             continue;
-        cJSON *v = view_json(c, view, it, slices, e);
+        cJSON *v = view_json(c, view, it, slices, views, e);
         if (!v) {
             rc = -1;
             goto out;

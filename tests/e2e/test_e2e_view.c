@@ -77,6 +77,8 @@ static void test_view_state(void)
         T_CHECK(!strcmp(str(v, "slice_node_id"), q + 3), "slice node id");
         cJSON_Delete(p);
     }
+    T_CHECK(e2e_log_count(&x, "GET", "/slicer/mrml/names?id=vtkMRMLScalarVolumeNode1") == 1,
+            "one name lookup for the volume all three views show");
     /* Slicer's start-up layout: vtkMRMLLayoutNode::SlicerLayoutConventionalView = 2 */
     T_CHECK(cJSON_GetNumberValue(get(get(s, "layout"), "view_arrangement")) == 2 &&
             !strcmp(str(get(s, "layout"), "name"), "Conventional"), "layout Conventional");
