@@ -23,7 +23,7 @@
 #define VIEW_MAX_VIEWS 64        /* slice views reported (Slicer has 3 to 12 in its layouts) */
 #define VIEW_ORIENT_NOTE \
     "Orientation and offset are not reported: Slicer's properties lose the slice nodes' " \
-    "SliceToRAS rows (rows of numbers have no key), and vtkMRMLSliceNode prints no " \
+    "slice-to-RAS matrix (rows of numbers have no key), and vtkMRMLSliceNode prints no " \
     "orientation name. get_slice_png with an orientation sets and reports one."
 
 /* vtkMRMLLayoutNode::SlicerLayout, by value (vtkMRMLLayoutNode.h). */
