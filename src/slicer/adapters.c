@@ -11,6 +11,7 @@
 #include "slicer/adapters_markups.h"
 #include "slicer/adapters_segment.h"
 #include "slicer/adapters_stats.h"
+#include "slicer/adapters_view.h"
 #include "slicer/adapters_voxels.h"
 #include "slicer/markups_own.h"
 #include "slicer/props.h"
@@ -245,13 +246,13 @@ static int volume_entry(call_ctx *c, const char *id, const cJSON *p, int with_he
     return 0;
 }
 
-/* get_volume_info (node_id given: properties, then the NRRD header unless
- * cached) and list_volumes (no node_id: properties only). */
-static int ad_volume_info(call_ctx *c, err *e)
+/* get_volume_info (id given: properties, then the NRRD header unless
+ * cached; via_red: id is the Red view's background, and the result says
+ * so) and list_volumes (id NULL: properties only).  Takes id. */
+static int volume_info_run(call_ctx *c, char *id, int via_red, err *e)
 {
     buf t;
     buf_init(&t, 4096);
-    char *id = call_arg_string(c->args, "node_id");
     buf_puts(&t, "/slicer/mrml/properties");
     call_query_add(&t, id ? "id" : "class", id ? id : "vtkMRMLVolumeNode");
     cJSON *props = NULL, *vols = NULL;
@@ -302,7 +303,13 @@ static int ad_volume_info(call_ctx *c, err *e)
             rc = call_fail(c, msg);
             goto out;
         }
-        rc = call_set_structured(c, cJSON_DetachItemFromArray(vols, 0));
+        cJSON *v = cJSON_DetachItemFromArray(vols, 0);
+        if (via_red) {
+            char note[400];
+            snprintf(note, sizeof note, VIEW_RED_NOTE_FMT, id);
+            cJSON_AddStringToObject(v, "node_id_note", note);
+        }
+        rc = call_set_structured(c, v);
     } else {
         cJSON *res = cJSON_CreateObject();
         size_t n = (size_t)cJSON_GetArraySize(vols);
@@ -318,6 +325,23 @@ out:
     free(id);
     buf_free(&t);
     return rc;
+}
+
+static int ad_volume_list(call_ctx *c, err *e)
+{
+    return volume_info_run(c, NULL, 0, e);
+}
+
+/* get_volume_info; without node_id, the Red view's background volume. */
+static int ad_volume_info(call_ctx *c, err *e)
+{
+    char *id = call_arg_string(c->args, "node_id");
+    if (id)
+        return volume_info_run(c, id, 0, e);
+    int rc = view_red_background(c, &id, e);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    return volume_info_run(c, id, 1, e);
 }
 
 /* Slicer ignores offset=0 and scrollTo=0 (Python truthiness), so an exact
@@ -492,6 +516,7 @@ static int ad_slice_view(call_ctx *c, err *e)
 #define ADAPTERS(X)                           \
     X("node_list",     ad_node_list)          \
     X("volume_info",   ad_volume_info)        \
+    X("volume_list",   ad_volume_list)        \
     X("slice_view",    ad_slice_view)         \
     X("markups_place", adapter_markups_place) \
     X("markups_get",   adapter_markups_get)   \
@@ -499,7 +524,8 @@ static int ad_slice_view(call_ctx *c, err *e)
     X("volume_stats",  adapter_volume_stats)  \
     X("sample_voxels", adapter_sample_voxels) \
     X("segment_region", adapter_segment_region) \
-    X("label_stats",   adapter_label_stats)
+    X("label_stats",   adapter_label_stats)   \
+    X("view_state",    adapter_view_state)
 
 #define AS_ENTRY(name, fn) { name, fn },
 #define AS_NAME(name, fn) name,

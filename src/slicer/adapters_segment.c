@@ -12,6 +12,7 @@
 
 #include "slicer/labelnrrd.h"
 #include "slicer/labelstat.h"
+#include "slicer/props.h"
 #include "slicer/segmask.h"
 #include "slicer/volfetch.h"
 #include "slicer/voxgrid.h"
@@ -223,7 +224,8 @@ static cJSON *result_json(const seg_run *s, const char *id, const char *name, ui
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "node_id", id);
-    cJSON_AddStringToObject(o, "name", name);
+    if (name)
+        cJSON_AddStringToObject(o, "name", name);
     cJSON_AddStringToObject(o, "source_id", s->node_id);
     cJSON_AddNumberToObject(o, "label_value", s->label);
     labelstat_json(&s->st, &s->g, 0, o);
@@ -236,8 +238,25 @@ static cJSON *result_json(const seg_run *s, const char *id, const char *name, ui
 /* ---- the call ------------------------------------------------------------ */
 
 /* Loads the spooled labelmap; the new node's id into id (caller frees),
- * or a tool failure (1) / -1 with e. */
-static int load_labelmap(call_ctx *c, const char *path, const char *name, char **id, err *e)
+ * or a tool failure (1) / -1 with e.
+ *
+ * No name= goes with the load, on purpose.  Every query parameter of
+ * POST /mrml becomes a load property (loadIntoScene in
+ * Modules/Scripted/WebServer/WebServerLib/SlicerRequestHandler.py ->
+ * slicer.util.loadNodeFromFile in Base/Python/slicer/util.py ->
+ * qSlicerIOManager::loadNodes -> qSlicerCoreIOManager::loadNodes in
+ * Base/QTGUI and Base/QTCore), and qSlicerCoreIOManager emits
+ * newFileLoaded with all of them; qSlicerMainWindow::onNewFileLoaded
+ * (Base/QTApp/qSlicerMainWindow.cxx) writes them to the QSettings array
+ * RecentlyLoadedFiles/RecentFiles on disk, where they outlive the scene,
+ * the session and our redaction.  A model-chosen name may hold a
+ * patient's name.  Without name=, qSlicerVolumesReader::load
+ * (Modules/Loadable/Volumes) names the node after the file's
+ * QFileInfo::baseName(): the spool's random "slicer-mcp-<hex>", which is
+ * already in that list as the fileName and says nothing about anyone.
+ * The Web Server has no exec-free rename (POST /volume would make or
+ * overwrite a node found by name or glob), so the node keeps that name. */
+static int load_labelmap(call_ctx *c, const char *path, char **id, err *e)
 {
     buf t;
     buf_init(&t, 4096);
@@ -245,7 +264,6 @@ static int load_labelmap(call_ctx *c, const char *path, const char *name, char *
     rc |= call_query_add(&t, "localfile", path);
     rc |= call_query_add(&t, "filetype", "VolumeFile");
     rc |= call_query_add(&t, "labelmap", "true");
-    rc |= call_query_add(&t, "name", name);
     cJSON *j = NULL;
     err ce = { 0 };
     if (rc != 0) {
@@ -267,7 +285,7 @@ static int load_labelmap(call_ctx *c, const char *path, const char *name, char *
 
 /* The passes, the file and the load; 0 with *id and the figures, 1 when
  * the tool failed (c says why), -1 with e. */
-static int run(call_ctx *c, seg_run *s, const char *name, char **id,
+static int run(call_ctx *c, seg_run *s, char **id,
                uint64_t *bytes, int *passes, err *e)
 {
     volfetch f = { .on_header = on_header, .on_voxels = on_voxels, .ud = s };
@@ -311,7 +329,7 @@ static int run(call_ctx *c, seg_run *s, const char *name, char **id,
                  s->rule.bound != SEG_BOUND_NONE ? " inside the bound" : "");
         return call_fail(c, m) == 0 ? 1 : -1;
     }
-    return load_labelmap(c, s->sf.path, name, id, e);
+    return load_labelmap(c, s->sf.path, id, e);
 }
 
 int adapter_segment_region(call_ctx *c, err *e)
@@ -322,9 +340,7 @@ int adapter_segment_region(call_ctx *c, err *e)
     s->c = c;
     s->sf.fd = -1;
     const cJSON *jid = cJSON_GetObjectItemCaseSensitive(c->args, "node_id");
-    const cJSON *jname = cJSON_GetObjectItemCaseSensitive(c->args, "name");
-    const char *msg = !cJSON_IsString(jid) ? "node_id is required"
-                    : !cJSON_IsString(jname) ? "name is required" : read_args(c->args, s);
+    const char *msg = !cJSON_IsString(jid) ? "node_id is required" : read_args(c->args, s);
     if (!msg && !c->spool)
         msg = "the gateway has no spool folder configured";
     int rc;
@@ -332,16 +348,24 @@ int adapter_segment_region(call_ctx *c, err *e)
         rc = call_fail(c, msg);
     } else {
         s->node_id = jid->valuestring;
-        char *id = NULL;
+        char *id = NULL, *name = NULL;
         uint64_t bytes = 0;
         int passes = 0;
-        rc = run(c, s, jname->valuestring, &id, &bytes, &passes, e);
+        rc = run(c, s, &id, &bytes, &passes, e);
         if (rc == 0) {
-            cJSON *res = result_json(s, id, jname->valuestring, bytes, passes);
+            /* the name Slicer gave it, as Slicer reports it */
+            err ne = { 0 };
+            name = props_node_name(c, id, NULL, &ne);
+            if (!name && ne.kind == ERR_INTERNAL)
+                rc = err_set(e, ERR_INTERNAL, "%s", ne.msg);
+        }
+        if (rc == 0) {
+            cJSON *res = result_json(s, id, name, bytes, passes);
             rc = res ? call_set_structured(c, res) : -1;
             if (rc != 0)
                 err_set(e, ERR_INTERNAL, "out of memory");
         }
+        free(name);
         free(id);
     }
     /* Slicer has read the file by the time it answers; keep no PHI lying around. */

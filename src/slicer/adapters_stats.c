@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slicer/adapters_view.h"
+#include "slicer/histplot.h"
 #include "slicer/labelstat.h"
 #include "slicer/nrrd.h"
 #include "slicer/volfetch.h"
@@ -20,6 +22,8 @@
 #define STATS_DOUBLE_NOTE \
     "Double volume: min, max, mean and std are computed from every value; percentiles and " \
     "the histogram are approximate (each value placed within 0.4 % of itself)."
+
+#define STATS_PLOT_BINS 64     /* bins of histogram_plot when bins is not given */
 
 /* Everything the stream callbacks need. */
 typedef struct {
@@ -138,7 +142,23 @@ static cJSON *region_json(const stats_run *s, const long lo[3], const long hi[3]
     return o;
 }
 
-static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
+/* The histogram of bins bins, malloc'd into *edges and *counts; -1 when
+ * there is none (no voxel, out of memory). */
+static int histogram(const stats_run *s, int bins, double **edges, uint64_t **counts)
+{
+    *edges = malloc(((size_t)bins + 1) * sizeof **edges);
+    *counts = malloc((size_t)bins * sizeof **counts);
+    if (*edges && *counts && volstats_histogram(s->vs, bins, *edges, *counts) == 0)
+        return 0;
+    free(*edges);
+    free(*counts);
+    *edges = NULL;
+    *counts = NULL;
+    return -1;
+}
+
+static cJSON *result_json(const stats_run *s, int bins, const double *edges,
+                          const uint64_t *counts, uint64_t bytes)
 {
     volstats_result r;
     volstats_get(s->vs, &r);
@@ -166,20 +186,14 @@ static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
         }
     }
     cJSON_AddBoolToObject(o, "percentiles_exact", r.exact);
-    if (bins > 0 && r.count > 0) {
-        double *edges = malloc(((size_t)bins + 1) * sizeof *edges);
-        uint64_t *counts = malloc((size_t)bins * sizeof *counts);
-        if (edges && counts && volstats_histogram(s->vs, bins, edges, counts) == 0) {
-            cJSON *hj = cJSON_AddObjectToObject(o, "histogram");
-            cJSON *je = cJSON_AddArrayToObject(hj, "edges");
-            cJSON *jc = cJSON_AddArrayToObject(hj, "counts");
-            for (int b = 0; b <= bins; b++)
-                cJSON_AddItemToArray(je, cJSON_CreateNumber(edges[b]));
-            for (int b = 0; b < bins; b++)
-                cJSON_AddItemToArray(jc, cJSON_CreateNumber((double)counts[b]));
-        }
-        free(edges);
-        free(counts);
+    if (edges && counts) {
+        cJSON *hj = cJSON_AddObjectToObject(o, "histogram");
+        cJSON *je = cJSON_AddArrayToObject(hj, "edges");
+        cJSON *jc = cJSON_AddArrayToObject(hj, "counts");
+        for (int b = 0; b <= bins; b++)
+            cJSON_AddItemToArray(je, cJSON_CreateNumber(edges[b]));
+        for (int b = 0; b < bins; b++)
+            cJSON_AddItemToArray(jc, cJSON_CreateNumber((double)counts[b]));
     }
     cJSON_AddNumberToObject(o, "bytes_read", (double)bytes);
     cJSON_AddStringToObject(o, "note", s->h.type == NRRD_SHORT ? STATS_SHORT_NOTE
@@ -187,29 +201,64 @@ static cJSON *result_json(const stats_run *s, int bins, uint64_t bytes)
     return o;
 }
 
+/* The histogram as a PNG after the JSON; a region without voxels has no
+ * histogram, and the text says so instead. */
+static int add_plot(call_ctx *c, int bins, const double *edges, const uint64_t *counts, err *e)
+{
+    if ((!edges || !counts) && call_add_text(c, "No histogram plot: the region holds no voxel.") != 0)
+        return err_set(e, ERR_INTERNAL, "out of memory");
+    if (!edges || !counts)
+        return 0;
+    void *png = NULL;
+    size_t len = 0;
+    int rc = histplot_png(edges, counts, bins, &png, &len, e);
+    if (rc == 0)
+        rc = call_add_png(c, png, len, 0, NULL, NULL, e);
+    free(png);
+    return rc;
+}
+
 int adapter_volume_stats(call_ctx *c, err *e)
 {
     stats_run s = { 0 };
     const char *msg = NULL;
-    const cJSON *jid = cJSON_GetObjectItemCaseSensitive(c->args, "node_id");
     const cJSON *jb = cJSON_GetObjectItemCaseSensitive(c->args, "bins");
-    int bins = cJSON_IsNumber(jb) ? (int)jb->valuedouble : 0;
-    if (!cJSON_IsString(jid))
-        return call_fail(c, "node_id is required");
+    int plot = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c->args, "histogram_plot"));
+    int bins = cJSON_IsNumber(jb) ? (int)jb->valuedouble : plot ? STATS_PLOT_BINS : 0;
+    if (plot && bins > HISTPLOT_PLOT_W)
+        return call_fail(c, "histogram_plot draws at most 400 bins; give fewer bins");
     if (bins < 0 || bins > VOLSTATS_MAX_BINS)
         return call_fail(c, "bins must be 1..1000");
     if (read_region(c->args, &s.region, &msg) != 0)
         return call_fail(c, msg);
-    s.node_id = jid->valuestring;
+    char *id = call_arg_string(c->args, "node_id");
+    int via_red = !id, rc = 0;
+    if (via_red && (rc = view_red_background(c, &id, e)) != 0)
+        return rc < 0 ? -1 : 0;
+    s.node_id = id;
 
     volfetch f = { .on_header = on_header, .on_voxels = on_voxels, .ud = &s };
-    int rc = volfetch_run(c, s.node_id, &f, e);
+    rc = volfetch_run(c, s.node_id, &f, e);
+    double *edges = NULL;
+    uint64_t *counts = NULL;
+    if (rc == 0 && bins > 0)
+        histogram(&s, bins, &edges, &counts);
     if (rc == 0) {
-        cJSON *res = result_json(&s, bins, f.bytes);
+        cJSON *res = result_json(&s, bins, edges, counts, f.bytes);
+        if (res && via_red) {
+            char note[400];
+            snprintf(note, sizeof note, VIEW_RED_NOTE_FMT, id);
+            cJSON_AddStringToObject(res, "node_id_note", note);
+        }
         rc = res ? call_set_structured(c, res) : -1;
         if (rc != 0)
             err_set(e, ERR_INTERNAL, "out of memory");
     }
+    if (rc == 0 && plot)
+        rc = add_plot(c, bins, edges, counts, e);
+    free(edges);
+    free(counts);
     volstats_free(s.vs);
+    free(id);
     return rc < 0 ? -1 : 0;
 }

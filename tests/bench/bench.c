@@ -875,9 +875,9 @@ static void bench_segment(const char *build, const char *size, int n)
 {
     static const struct { const char *what, *tool, *args; int makes; } cases[] = {
         { "segment_region, seeded (2 passes)", "segment_region",
-          "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"b\",\"lower\":700,\"seed_ras\":[25,10,20]}", 1 },
+          "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":700,\"seed_ras\":[25,10,20]}", 1 },
         { "segment_region, threshold only", "segment_region",
-          "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"b\",\"lower\":700}", 1 },
+          "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":700}", 1 },
         { "sample_voxels, 1 point (lesion)", "sample_voxels",
           "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"points\":[[25,10,20]]}", 0 },
         { "sample_voxels, 40 points", "sample_voxels", NULL, 0 },

@@ -62,16 +62,23 @@ int main(void)
                get(t, "title") ? get(t, "title")->valuestring : "");
     cJSON_Delete(r);
 
-    static const struct { const char *tool, *args; } calls[] = {
-        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}" },
-        { "get_slice_png", "{\"view\":\"red\",\"orientation\":\"axial\",\"offset_mm\":20}" },
-        { "place_markups", "{\"type\":\"line\",\"name\":\"Lesion width\",\"points\":[{\"r\":17,\"a\":10,\"s\":20},{\"r\":33,\"a\":10,\"s\":20}]}" },
-        { "get_markups", "{}" },
+    /* out: where the call's image goes */
+    static const struct { const char *tool, *args, *out; } calls[] = {
+        { "get_view_state", "{}", NULL },
+        { "get_volume_info", "{}", NULL },
+        { "get_slice_png", "{\"view\":\"red\",\"orientation\":\"axial\",\"offset_mm\":20}",
+          "tests/out/demo-slice.png" },
+        { "place_markups", "{\"type\":\"line\",\"name\":\"Lesion width\",\"points\":[{\"r\":17,\"a\":10,\"s\":20},{\"r\":33,\"a\":10,\"s\":20}]}", NULL },
+        { "get_markups", "{}", NULL },
         /* find the lesion along a line, segment it from a seed, measure it */
-        { "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"line\":{\"from\":[0,10,20],\"to\":[40,10,20],\"samples\":9}}" },
-        { "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"lesion\",\"lower\":700,\"seed_ras\":[25,10,20]}" },
-        { "get_label_statistics", "{\"node_id\":\"vtkMRMLLabelMapVolumeNode2\",\"source_id\":\"vtkMRMLScalarVolumeNode1\"}" },
-        { "execute_python_code", "{\"code\":\"slicer.util.exit()\"}" },
+        { "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"line\":{\"from\":[0,10,20],\"to\":[40,10,20],\"samples\":9}}", NULL },
+        { "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":700,\"seed_ras\":[25,10,20]}", NULL },
+        { "get_label_statistics", "{\"node_id\":\"vtkMRMLLabelMapVolumeNode2\",\"source_id\":\"vtkMRMLScalarVolumeNode1\"}", NULL },
+        /* the new labelmap is the views' label layer: the slice shows it */
+        { "get_slice_png", "{\"view\":\"red\",\"offset_mm\":20}", "tests/out/demo-segmented-slice.png" },
+        { "get_volume_statistics", "{\"region\":{\"center_ras\":[25,10,20],\"radius_mm\":12},"
+          "\"bins\":40,\"histogram_plot\":true}", "tests/out/demo-histogram.png" },
+        { "execute_python_code", "{\"code\":\"slicer.util.exit()\"}", NULL },
     };
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
         int before = log_lines(&x);
@@ -85,20 +92,31 @@ int main(void)
         unsigned w, h;
         unsigned char *px = NULL;
         size_t png_bytes = 0;
-        if (e2e_image(r, &w, &h, &px, &png_bytes) == 0) {
-            const cJSON *blk = cJSON_GetArrayItem(get(get(r, "result"), "content"), 0);
+        if (calls[i].out && e2e_image(r, &w, &h, &px, &png_bytes) == 0) {
+            const cJSON *blk = NULL, *it;
+            cJSON_ArrayForEach(it, get(get(r, "result"), "content"))
+                if (!blk && !strcmp(cJSON_GetStringValue(get(it, "type")), "image"))
+                    blk = it;
             size_t n = 0;
             unsigned char *png = base64_decode(get(blk, "data")->valuestring,
                                                strlen(get(blk, "data")->valuestring), &n);
-            t_write_file("tests/out/demo-slice.png", png, n);
-            printf("  image: %ux%u PNG, %zu bytes (Slicer sent %.0f) -> tests/out/demo-slice.png\n", w, h,
-                   png_bytes, cJSON_GetNumberValue(get(get(get(r, "result"), "structuredContent"), "slicer_png_bytes")));
+            t_write_file(calls[i].out, png, n);
+            const cJSON *sent = get(get(get(r, "result"), "structuredContent"), "slicer_png_bytes");
+            if (sent)
+                printf("  image: %ux%u PNG, %zu bytes (Slicer sent %.0f) -> %s\n", w, h, png_bytes,
+                       cJSON_GetNumberValue(sent), calls[i].out);
+            else
+                printf("  image: %ux%u PNG, %zu bytes, drawn by the gateway -> %s\n", w, h, png_bytes,
+                       calls[i].out);
             free(png);
             free(px);
         }
         slicer_saw(&x, before);
         cJSON_Delete(r);
     }
+    printf("\nPictures in tests/out/: demo-slice.png (the lesion), demo-segmented-slice.png (the "
+           "same slice with the segmentation as the label layer), demo-histogram.png (the "
+           "histogram around the lesion, drawn by the gateway)\n");
     printf("\nNothing reached /slicer/exec: %s\n", e2e_log_count(&x, NULL, "/slicer/exec") == 0 ? "yes" : "NO");
     e2e_stop(&x);
     return 0;

@@ -278,7 +278,7 @@ static void test_invalid_arguments_are_tool_errors(void)
     T_CHECK(t_mcp_is_error(r), "isError");
     T_CHECK(strstr(t_mcp_text(r), "view") && strstr(t_mcp_text(r), "red"), "names field and rule: %s", t_mcp_text(r));
     cJSON_Delete(r);
-    r = t_mcp_call(m, "get_volume_info", "{}", 3000);
+    r = t_mcp_call(m, "get_label_statistics", "{}", 3000);
     T_CHECK(t_mcp_is_error(r) && strstr(t_mcp_text(r), "node_id") && strstr(t_mcp_text(r), "required"),
             "missing required: %s", t_mcp_text(r));
     cJSON_Delete(r);

@@ -6,6 +6,7 @@
 #include "../slicer-sim/sim_phantom.c"
 
 #include "e2e.h"
+#include "slicer/histplot.h"
 
 static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 static double num(const cJSON *o, const char *k) { return cJSON_GetNumberValue(get(o, k)); }
@@ -137,6 +138,53 @@ static void test_whole_volume(void)
     e2e_stop(&x);
 }
 
+/* histogram_plot: the PNG's bars stand as high as the phantom's own
+ * histogram says, on the geometry histplot.h promises. */
+static void test_histogram_plot(void)
+{
+    e2e x;
+    T_ASSERT(e2e_start(&x, NULL, NULL) == 0, "start");
+    enum { BINS = 16 };
+    cJSON *r = stats(&x, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"bins\":16,\"histogram_plot\":true}");
+    ref_stats ref;
+    reference(NULL, 0, NULL, &ref);
+    double range = ref.max - ref.min + 1;
+    size_t want[BINS] = { 0 }, most = 0;
+    for (size_t i = 0; i < ref.n; i++)
+        want[(size_t)((ref.sorted[i] - ref.min) * BINS / range)]++;
+    for (int b = 0; b < BINS; b++)
+        most = want[b] > most ? want[b] : most;
+    unsigned w, h;
+    unsigned char *px = NULL;
+    T_ASSERT(e2e_image(r, &w, &h, &px, NULL) == 0, "a PNG after the JSON: %s", t_mcp_text(r));
+    T_CHECK(w == HISTPLOT_WIDTH && h == HISTPLOT_HEIGHT, "%ux%u", w, h);
+    static const unsigned char bar[3] = { HISTPLOT_BAR_RGB };
+    long base = HISTPLOT_HEIGHT - HISTPLOT_BOTTOM;          /* first row under the plot */
+    for (int b = 0; b < BINS; b++) {
+        long col = HISTPLOT_LEFT + (long)(2 * b + 1) * HISTPLOT_PLOT_W / (2 * BINS);
+        long tall = 0;
+        for (long y = base - 1; y >= 0; y--) {
+            const unsigned char *p = px + 4 * ((size_t)y * w + (size_t)col);
+            if (memcmp(p, bar, 3) != 0)
+                break;
+            tall++;
+        }
+        double expect = (double)want[b] / (double)most * HISTPLOT_PLOT_H;
+        T_CHECK(fabs((double)tall - expect) <= 1, "bin %d: bar %ld px, phantom %zu voxels -> %.1f px",
+                b, tall, want[b], expect);
+    }
+    /* the axis labels: dark text under the x axis and left of the y axis */
+    long ink = 0;
+    for (long y = base + 6; y < (long)h; y++)
+        for (long xx = 0; xx < (long)w; xx++)
+            ink += px[4 * ((size_t)y * w + (size_t)xx)] < 0x40;
+    T_CHECK(ink > 100, "labels under the axis (%ld dark pixels)", ink);
+    free(px);
+    free(ref.sorted);
+    cJSON_Delete(r);
+    e2e_stop(&x);
+}
+
 static void test_lesion_sphere(void)
 {
     e2e x;
@@ -233,7 +281,7 @@ static void test_errors(void)
                      "\"radius_mm\":1,\"ijk_min\":[0,0,0]}}", "Invalid arguments");
     expect_error(&x, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"bins\":0}", "Invalid arguments");
     expect_error(&x, "{\"node_id\":\"MRHead*\"}", "Invalid arguments");
-    expect_error(&x, "{}", "Invalid arguments");
+    /* {} is valid: the Red view's volume (test_e2e_view) */
     /* The gateway is still fine afterwards. */
     cJSON *r = stats(&x, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"region\":{\"ijk_min\":[0,0,0],"
                          "\"ijk_max\":[0,0,0]}}");
@@ -292,6 +340,7 @@ int main(void)
         return 1;
     }
     t_run("stats_whole_volume_matches_phantom", test_whole_volume);
+    t_run("stats_histogram_plot_matches_phantom", test_histogram_plot);
     t_run("stats_lesion_sphere_matches_and_is_bright", test_lesion_sphere);
     t_run("stats_box_and_labelmap", test_box_and_labelmap);
     t_run("stats_errors", test_errors);

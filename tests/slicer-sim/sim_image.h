@@ -74,9 +74,14 @@ double sim_volume_sample(const sim_volume *v, const double ras[3]);
  * the output is an RGBA PNG written at compression level 0, like Slicer's
  * vtkPNGWriter, whose alpha is the background layer's stencil: 255 where
  * the pixel lies in bg's voxel box (half a voxel beyond the centres), 0
- * outside it and everywhere when bg is NULL (Slicer's §4.5 behaviour). */
-int  sim_render_slice(const sim_volume *bg, const double slice_to_ras[16],
-                      const double fov_mm[2], int w, int h, sim_bytes *png);
+ * outside it and everywhere when bg is NULL (Slicer's §4.5 behaviour).
+ * label (or NULL) is drawn over it, nearest-neighbour, each label value v
+ * > 0 in sim_label_rgb[(v - 1) % 8] at label_opacity (the composite
+ * node's LabelOpacity); where it is drawn, alpha is at least that opacity. */
+int  sim_render_slice(const sim_volume *bg, const sim_volume *label, double label_opacity,
+                      const double slice_to_ras[16], const double fov_mm[2], int w, int h,
+                      sim_bytes *png);
+extern const unsigned char sim_label_rgb[8][3];
 /* A simple shaded view of the phantom looked at from an axis letter
  * (r l a p s i), RGB PNG at compression level 0. */
 int  sim_render_3d(const sim_volume *bg, char axis, int w, int h, sim_bytes *png);

@@ -341,20 +341,28 @@ void ps_slice(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n)
     ps_float(b, ind, "SlabReconstructionOversamplingFactor", 2);
 }
 
-/* vtkMRMLSliceCompositeNode::PrintSelf: the views show the background
- * volume only, so only that layer has a volume. */
+/* vtkMRMLSliceCompositeNode::PrintSelf (Libs/MRML/Core/
+ * vtkMRMLSliceCompositeNode.cxx): every view shows the scene's background
+ * and label volumes; no foreground.  Node references are a std::map by
+ * role, so "backgroundVolume" prints before "labelVolume". */
 void ps_slice_composite(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n)
 {
     const char *bg = sc->bg_id[0] ? sc->bg_id : NULL;
-    ps_ref ref = { "backgroundVolume", "backgroundVolumeID", bg };
-    ps_node(b, ind, n, &ref, bg ? 1 : 0);
+    const char *lab = sc->label_id[0] ? sc->label_id : NULL;
+    ps_ref refs[2];
+    int k = 0;
+    if (bg)
+        refs[k++] = (ps_ref){ "backgroundVolume", "backgroundVolumeID", bg };
+    if (lab)
+        refs[k++] = (ps_ref){ "labelVolume", "labelVolumeID", lab };
+    ps_node(b, ind, n, refs, k);
     ps_str(b, ind, "BackgroundVolumeID", bg);
     ps_str(b, ind, "ForegroundVolumeID", NULL);
-    ps_str(b, ind, "LabelVolumeID", NULL);
+    ps_str(b, ind, "LabelVolumeID", lab);
     ps_int(b, ind, "Compositing", 0);
     ps_bool(b, ind, "ClipToBackgroundVolume", 1);
     ps_float(b, ind, "ForegroundOpacity", 0);
-    ps_float(b, ind, "LabelOpacity", 1);
+    ps_float(b, ind, "LabelOpacity", SIM_LABEL_OPACITY);
     ps_int(b, ind, "LinkedControl", 0);
     ps_int(b, ind, "HotLinkedControl", 0);
     ps_int(b, ind, "FiducialVisibility", 1);

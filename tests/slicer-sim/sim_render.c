@@ -29,6 +29,32 @@ static int sim_view_size_ok(int w, int h)
 
 /* ---- slice ---------------------------------------------------------- */
 
+/* The plane's pixel (col,row) in v's continuous IJK: ijk00 + col*dci +
+ * row*dri (RAS of a pixel is linear in col and row, so IJK is too).
+ * -1 when v has no usable geometry. */
+static int plane_ijk(const sim_volume *v, const double s2r[16], const double fov[2], int w,
+                     int h, double ijk00[3], double dci[3], double dri[3])
+{
+    double m[3][3];
+    if (!v || !v->voxels || sim_volume_ras_to_ijk_matrix(v, m) < 0)
+        return -1;
+    double x[3] = { s2r[0], s2r[4], s2r[8] }, y[3] = { s2r[1], s2r[5], s2r[9] };
+    double c[3] = { s2r[3], s2r[7], s2r[11] };
+    double px = fov[0] / w, py = fov[1] / h, p00[3];
+    for (int r = 0; r < 3; r++)
+        p00[r] = c[r] + (0.5 - w / 2.0) * px * x[r] + (h / 2.0 - 0.5) * py * y[r]
+               - v->origin[r];
+    for (int a = 0; a < 3; a++) {
+        ijk00[a] = dci[a] = dri[a] = 0;
+        for (int r = 0; r < 3; r++) {
+            ijk00[a] += m[a][r] * p00[r];
+            dci[a] += m[a][r] * px * x[r];
+            dri[a] -= m[a][r] * py * y[r];
+        }
+    }
+    return 0;
+}
+
 /* Reslices bg through the plane into 8-bit gray (w*h bytes), trilinear,
  * window/level applied; black where there is no volume.  alpha (w*h
  * bytes, or NULL) gets the background layer's stencil: 255 where the
@@ -38,28 +64,12 @@ static void render_slice_gray(const sim_volume *bg, const double s2r[16],
                               const double fov[2], int w, int h,
                               unsigned char *gray, unsigned char *alpha)
 {
-    double m[3][3];
-    if (!bg || !bg->voxels || sim_volume_ras_to_ijk_matrix(bg, m) < 0) {
+    double ijk00[3], dci[3], dri[3];
+    if (plane_ijk(bg, s2r, fov, w, h, ijk00, dci, dri) != 0) {
         memset(gray, 0, (size_t)w * (size_t)h);
         if (alpha)
             memset(alpha, 0, (size_t)w * (size_t)h);
         return;
-    }
-    double x[3] = { s2r[0], s2r[4], s2r[8] }, y[3] = { s2r[1], s2r[5], s2r[9] };
-    double c[3] = { s2r[3], s2r[7], s2r[11] };
-    double px = fov[0] / w, py = fov[1] / h;
-    /* RAS of pixel (col,row) = p00 + col*dx - row*dy: linear, so IJK is too */
-    double p00[3], ijk00[3], dci[3], dri[3];
-    for (int r = 0; r < 3; r++)
-        p00[r] = c[r] + (0.5 - w / 2.0) * px * x[r] + (h / 2.0 - 0.5) * py * y[r]
-               - bg->origin[r];
-    for (int a = 0; a < 3; a++) {
-        ijk00[a] = dci[a] = dri[a] = 0;
-        for (int r = 0; r < 3; r++) {
-            ijk00[a] += m[a][r] * p00[r];
-            dci[a] += m[a][r] * px * x[r];
-            dri[a] -= m[a][r] * py * y[r];
-        }
     }
     double lo = bg->level - bg->window / 2, win = bg->window > 0 ? bg->window : 1;
     for (int row = 0; row < h; row++)
@@ -78,8 +88,52 @@ static void render_slice_gray(const sim_volume *bg, const double s2r[16],
         }
 }
 
-int sim_render_slice(const sim_volume *bg, const double slice_to_ras[16],
-                     const double fov_mm[2], int w, int h, sim_bytes *png)
+/* Labels 1..8 of GenericAnatomyColors (Base/Logic/Resources/ColorFiles/
+ * GenericAnatomyColors.txt), the colour table Slicer gives a loaded
+ * labelmap; the stand-in repeats them for higher labels.  Label 0 is
+ * transparent there (alpha 0) and is not drawn. */
+const unsigned char sim_label_rgb[8][3] = {
+    { 128, 174, 128 }, { 241, 214, 145 }, { 177, 122, 101 }, { 111, 184, 210 },
+    { 216, 101, 79 },  { 221, 130, 101 }, { 144, 238, 144 }, { 192, 104, 88 },
+};
+
+/* Blends the label layer over rgba (w*h*4) as vtkMRMLSliceLogic's
+ * compositing does for a labelmap: nearest-neighbour reslice (labels are
+ * never interpolated), the label's colour with the composite node's
+ * LabelOpacity, nothing where the label is 0 or outside the labelmap. */
+static void blend_label(const sim_volume *lab, double opacity, const double s2r[16],
+                        const double fov[2], int w, int h, unsigned char *rgba)
+{
+    double ijk00[3], dci[3], dri[3];
+    if (opacity <= 0 || plane_ijk(lab, s2r, fov, w, h, ijk00, dci, dri) != 0)
+        return;
+    for (int row = 0; row < h; row++)
+        for (int col = 0; col < w; col++) {
+            long ijk[3];
+            int inside = 1;
+            for (int a = 0; a < 3; a++) {
+                ijk[a] = lround(ijk00[a] + col * dci[a] + row * dri[a]);
+                inside &= ijk[a] >= 0 && ijk[a] < lab->dims[a];
+            }
+            if (!inside)
+                continue;
+            size_t idx = (size_t)ijk[0] + (size_t)lab->dims[0] *
+                         ((size_t)ijk[1] + (size_t)lab->dims[1] * (size_t)ijk[2]);
+            long v = lround(sim_volume_value(lab, idx));
+            if (v <= 0)
+                continue;
+            const unsigned char *c = sim_label_rgb[(v - 1) % 8];
+            unsigned char *p = rgba + 4 * ((size_t)row * (size_t)w + (size_t)col);
+            for (int k = 0; k < 3; k++)
+                p[k] = (unsigned char)(p[k] * (1 - opacity) + c[k] * opacity + 0.5);
+            unsigned a = (unsigned)(opacity * 255 + 0.5);
+            p[3] = p[3] > a ? p[3] : (unsigned char)a;
+        }
+}
+
+int sim_render_slice(const sim_volume *bg, const sim_volume *label, double label_opacity,
+                     const double slice_to_ras[16], const double fov_mm[2], int w, int h,
+                     sim_bytes *png)
 {
     png->p = NULL;
     png->n = 0;
@@ -94,6 +148,7 @@ int sim_render_slice(const sim_volume *bg, const double slice_to_ras[16],
             rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = gray[i];
             rgba[4 * i + 3] = alpha[i];
         }
+        blend_label(label, label_opacity, slice_to_ras, fov_mm, w, h, rgba);
         rc = sim_png_encode(rgba, w, h, 4, 0, png);
     }
     free(gray);

@@ -181,6 +181,8 @@ void sim_scene_remove(sim_scene *sc, sim_node *n)
             continue;
         if (strcmp(sc->bg_id, n->id) == 0)
             sc->bg_id[0] = '\0';
+        if (strcmp(sc->label_id, n->id) == 0)
+            sc->label_id[0] = '\0';
         memmove(&sc->nodes[i], &sc->nodes[i + 1], (sc->n - i - 1) * sizeof *sc->nodes);
         sc->n--;
         node_free(n);
@@ -201,6 +203,7 @@ void sim_scene_clear(sim_scene *sc)
     sc->n = w;
     sc->ncounters = 0;          /* IDs restart after File > Close Scene */
     sc->bg_id[0] = '\0';
+    sc->label_id[0] = '\0';
     sc->mtime += 17;
     for (int v = 0; v < 3; v++)
         sim_view_fit(sc, &sc->views[v]);
@@ -383,6 +386,19 @@ const sim_volume *sim_scene_background(const sim_scene *sc)
     if (!sc->bg_id[0])
         return NULL;
     const sim_node *n = sim_scene_by_id(sc, sc->bg_id);
+    return n ? n->vol : NULL;
+}
+
+void sim_scene_set_label(sim_scene *sc, const char *id)
+{
+    snprintf(sc->label_id, sizeof sc->label_id, "%s", id ? id : "");
+    for (int v = 0; v < 3; v++)
+        sim_view_fit(sc, &sc->views[v]);
+}
+
+const sim_volume *sim_scene_label(const sim_scene *sc)
+{
+    const sim_node *n = sc->label_id[0] ? sim_scene_by_id(sc, sc->label_id) : NULL;
     return n ? n->vol : NULL;
 }
 

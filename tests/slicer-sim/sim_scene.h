@@ -54,6 +54,7 @@ typedef struct {
     int ncounters;
     sim_view views[3];
     char bg_id[128];          /* background volume of the slice views */
+    char label_id[128];       /* their label volume ("" for none) */
     int layout;               /* ViewArrangement */
     int gui_full;             /* 1 full GUI, 0 viewers only */
     char axis3d;              /* last lookFromAxis letter */
@@ -96,6 +97,15 @@ sim_node  *sim_scene_add_phantom(sim_scene *sc, const char *name);
 void       sim_scene_set_background(sim_scene *sc, const char *id);
 /* The background volume, or NULL. */
 const sim_volume *sim_scene_background(const sim_scene *sc);
+/* Makes id the label volume of all slice views and fits them to the
+ * background (selectionNode's SetActiveLabelVolumeID, then
+ * PropagateVolumeSelection, which calls FitSliceToBackground). */
+void       sim_scene_set_label(sim_scene *sc, const char *id);
+/* The label volume, or NULL. */
+const sim_volume *sim_scene_label(const sim_scene *sc);
+/* vtkMRMLSliceCompositeNode's LabelOpacity: the default of its
+ * LayerOpacities (vtkMRMLSliceCompositeNode.h); nothing here changes it. */
+#define SIM_LABEL_OPACITY 1.0
 
 /* Slice view geometry (vtkMRMLSliceNode / vtkMRMLSliceLogic). */
 int    sim_view_set_orientation(sim_view *v, const char *name);   /* 0 if known */

@@ -107,8 +107,8 @@ void api_slice(sim_call *c, sim_resp *r)
                                                       "vtkMRMLSliceNodeGreen"));
     /* size and mode are parsed by Slicer and then unused */
     sim_bytes png = { 0 };
-    int rc = sim_render_slice(sim_scene_background(sc), v->s2r, v->fov, v->dims[0],
-                              v->dims[1], &png);
+    int rc = sim_render_slice(sim_scene_background(sc), sim_scene_label(sc),
+                              SIM_LABEL_OPACITY, v->s2r, v->fov, v->dims[0], v->dims[1], &png);
     png_answer(r, rc, &png);
 }
 

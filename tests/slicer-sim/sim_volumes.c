@@ -575,9 +575,15 @@ sim_node *api_load_volume_file(sim_call *c, const char *path, char *why, size_t 
         snprintf(why, wn, "out of memory");
         return NULL;
     }
-    /* show (default true) propagates the selection: a scalar volume becomes
-     * the background; the stand-in has no label layer to show a labelmap in */
-    if (!label && (!sim_query_get(&c->q, "show") || qt_to_bool(sim_query_get(&c->q, "show"))))
-        sim_scene_set_background(c->ctx->scene, node->id);
+    /* qSlicerVolumesReader::load (Modules/Loadable/Volumes): show (default
+     * true) makes a labelmap the selection node's active label volume and a
+     * scalar volume its active volume, then PropagateVolumeSelection puts
+     * them in every slice composite node (and fits to the background) */
+    if (!sim_query_get(&c->q, "show") || qt_to_bool(sim_query_get(&c->q, "show"))) {
+        if (label)
+            sim_scene_set_label(c->ctx->scene, node->id);
+        else
+            sim_scene_set_background(c->ctx->scene, node->id);
+    }
     return node;
 }

@@ -184,7 +184,7 @@ static void test_slice(void)
     double m[16];
     axial(SIM_LESION_S, m);
     sim_bytes png;
-    T_ASSERT(sim_render_slice(&g_head, m, g_fov, 512, 512, &png) == 0, "render");
+    T_ASSERT(sim_render_slice(&g_head, NULL, 1, m, g_fov, 512, 512, &png) == 0, "render");
     T_CHECK(png.n > (size_t)512 * 512 * 4, "stored uncompressed: %zu bytes", png.n);
     T_CHECK(png.n < (size_t)512 * 512 * 4 + 16384, "no bigger than raw: %zu", png.n);
     int w = 0, h = 0, ch = 0;
@@ -215,7 +215,7 @@ static void test_slice(void)
 
     /* a slice above the head (S = 300) misses the volume: all transparent */
     axial(300, m);
-    T_ASSERT(sim_render_slice(&g_head, m, g_fov, 96, 64, &png) == 0, "above the head");
+    T_ASSERT(sim_render_slice(&g_head, NULL, 1, m, g_fov, 96, 64, &png) == 0, "above the head");
     px = decode_rgba(&png, &w, &h, &ch);
     T_ASSERT(px != NULL, "decodes");
     int opaque = 0;
@@ -226,14 +226,14 @@ static void test_slice(void)
     free(png.p);
 
     /* no background volume: a transparent black image of the asked size */
-    T_ASSERT(sim_render_slice(NULL, m, g_fov, 64, 32, &png) == 0, "no volume");
+    T_ASSERT(sim_render_slice(NULL, NULL, 1, m, g_fov, 64, 32, &png) == 0, "no volume");
     px = decode_rgba(&png, &w, &h, &ch);
     T_ASSERT(px != NULL, "decodes");
     T_CHECK(w == 64 && h == 32 && px[0] == 0 && px[3] == 0, "transparent %dx%d", w, h);
     free(px);
     free(png.p);
-    T_CHECK(sim_render_slice(&g_head, m, g_fov, 0, 10, &png) == -1, "zero width");
-    T_CHECK(sim_render_slice(&g_head, m, g_fov, 100000, 10, &png) == -1, "huge");
+    T_CHECK(sim_render_slice(&g_head, NULL, 1, m, g_fov, 0, 10, &png) == -1, "zero width");
+    T_CHECK(sim_render_slice(&g_head, NULL, 1, m, g_fov, 100000, 10, &png) == -1, "huge");
 }
 
 static void test_threed(void)
