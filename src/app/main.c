@@ -102,7 +102,7 @@ static int fetch_url(void *ud, const char *url, long timeout_ms, buf *out, err *
     return backend_fetch_url(url, timeout_ms, out, e);
 }
 
-static int serve_http(const settings *s, mcp *m, serve_state *st)
+static int serve_http(const settings *s, mcp *m, serve_state *st, metrics *mx)
 {
     http_opts ho = {
         .listen = s->http_listen,
@@ -123,6 +123,9 @@ static int serve_http(const settings *s, mcp *m, serve_state *st)
         .request_timeout_ms = s->http_request_timeout_ms,
         .idle = st->rl ? http_idle : NULL,
         .idle_ud = st,
+        .metrics = mx,
+        .metrics_listen = s->metrics && strcmp(s->metrics, "on") ? s->metrics : NULL,
+        .metrics_allow_remote = s->metrics_allow_remote,
     };
     err e = { 0 };
     if (s->oauth_issuer) {
@@ -156,15 +159,22 @@ static int serve(const settings *s, toolset **ts_inout)
 {
     toolset *ts = *ts_inout;
     err e = { 0 };
+    metrics *mx = s->metrics ? metrics_new() : NULL;
+    if (s->metrics && !mx) {
+        fprintf(stderr, "slicer-mcp: out of memory\n");
+        return EXIT_CONFIG;
+    }
     backend_opts bo = {
         .base_url = s->slicer_url,
         .connect_timeout_ms = s->connect_timeout_ms,
         .timeout_ms = s->timeout_ms,
         .max_response = (size_t)s->max_response_bytes,
+        .metrics = mx,
     };
     backend *b = backend_new(&bo, &e);
     if (!b) {
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+        metrics_free(mx);
         return EXIT_CONFIG;
     }
     spool_opts so = { .dir = s->spool_dir, .group_read = s->spool_group_read };
@@ -172,6 +182,7 @@ static int serve(const settings *s, toolset **ts_inout)
     if (!sp) {
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
         backend_free(b);
+        metrics_free(mx);
         return EXIT_CONFIG;
     }
     audit *au = NULL;
@@ -188,6 +199,7 @@ static int serve(const settings *s, toolset **ts_inout)
         .spool = sp,
         .audit = au,
         .redact = rd,
+        .metrics = mx,
     };
     int configured = (!s->audit_log || au) && (!s->redact_file || rd);
     if (rd)
@@ -204,7 +216,7 @@ static int serve(const settings *s, toolset **ts_inout)
                 redact_rule_count(rd), redact_rule_count(rd) == 1 ? "" : "s",
                 mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
         if (s->http_listen) {
-            rc = serve_http(s, m, &st);
+            rc = serve_http(s, m, &st, mx);
         } else {
             catch_stop_signals();
             rc = stdio_run(m, 0, 1, stdio_idle, &st) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
@@ -221,6 +233,7 @@ static int serve(const settings *s, toolset **ts_inout)
     redact_free(rd);
     spool_close(sp);
     backend_free(b);
+    metrics_free(mx);
     return rc;
 }
 

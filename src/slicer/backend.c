@@ -104,6 +104,7 @@ struct backend {
     char *base;
     long connect_ms, total_ms;
     size_t max_response;
+    metrics *metrics;
     backend_tick_fn tick;
     void *tick_ud;
     backend_trace trace[BACKEND_MAX_TRACE];
@@ -143,6 +144,7 @@ backend *backend_new(const backend_opts *o, err *e)
     b->connect_ms = o->connect_timeout_ms;
     b->total_ms = o->timeout_ms;
     b->max_response = o->max_response;
+    b->metrics = o->metrics;
     return b;
 }
 
@@ -237,6 +239,7 @@ static void copy_cut(char *dst, size_t cap, const char *s)
 static void record(backend *b, CURL *c, const char *method, const char *target,
                    long status, size_t bytes, double ms)
 {
+    metrics_observe(b->metrics, MET_SLICER_SECONDS, ms / 1e3);   /* every call, past the trace's cap too */
     if (b->ntrace >= BACKEND_MAX_TRACE)
         return;
     backend_trace *t = &b->trace[b->ntrace++];

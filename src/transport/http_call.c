@@ -51,6 +51,7 @@ typedef struct {
     char *tail;                  /* the reply as an SSE event */
     size_t tail_len, tail_off;
     long quiet_ms;               /* time the stream has waited without sending */
+    double queued_at;            /* mono_ms() when it reached the gate */
 } call_job;
 
 static void job_release(call_job *j)
@@ -112,6 +113,9 @@ static void run_job(call_job *j)
                   .caller = j->authed ? &caller : NULL };
     mcp_reply rep;
     double t0 = mono_ms();
+    /* Timed here, not where the caller's thread wakes: a waiter's call
+     * starts when the leaver hands it over. */
+    metrics_observe(S->o.metrics, MET_QUEUE_SECONDS, (t0 - j->queued_at) / 1e3);
     mcp_handle(S->m, j->core, j->msg, j->len, &io, &rep);
     long took = (long)(mono_ms() - t0), mean = S->mean_call_ms;
     S->mean_call_ms = mean ? (mean * 7 + took) / 8 : took;   /* only the gate holder writes */
@@ -263,6 +267,7 @@ static enum MHD_Result plain_reply(http_srv *S, struct MHD_Connection *c, call_j
         if (!added) {
             /* No Retry-After: when a session frees is up to its clients. */
             log_msg(LOG_WARNING, "http: %s refused a session: %s", j->peer, why);
+            metrics_refusal(S->o.metrics, MET_LIMITS);
             char msg[160];
             snprintf(msg, sizeof msg, "Server busy: %s; retry later", why);
             return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, msg, NULL);
@@ -316,7 +321,8 @@ enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, m
         http_sessions_put(S->sessions, sess);
         return http_respond_error(c, 500, id, RPC_INTERNAL_ERROR, "out of memory", NULL);
     }
-    *j = (call_job){ .S = S, .refs = 2, .core = core, .owns_core = !sess, .sess = sess, .fd = -1 };
+    *j = (call_job){ .S = S, .refs = 2, .core = core, .owns_core = !sess, .sess = sess, .fd = -1,
+                     .queued_at = mono_ms() };
     pthread_mutex_init(&j->mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -341,6 +347,8 @@ enum MHD_Result http_call(http_srv *S, struct MHD_Connection *c, http_req *rq, m
         char msg[160], secs[24];
         retry_after_s(S, queued, secs, sizeof secs);
         const char *const retry_after[] = { "Retry-After", secs, NULL };
+        if (g != GATE_STOPPED)
+            metrics_refusal(S->o.metrics, MET_LIMITS);
         if (g == GATE_FULL) {
             log_msg(LOG_WARNING, "http: %s refused: %u calls already queued for Slicer", rq->peer, queued);
             snprintf(msg, sizeof msg, "Server busy: %u calls are queued for Slicer; retry later", queued);

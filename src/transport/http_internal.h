@@ -35,6 +35,7 @@ typedef struct {
     int             core_stop;
     http_conns *conns;           /* open connections: limits and deadlines */
     _Atomic long mean_call_ms;   /* moving average of a call's time in the core */
+    struct MHD_Daemon *metrics_d;   /* /metrics on its own address, or NULL */
 } http_srv;
 
 /* One request, from its first callback to MHD's "completed". */
@@ -43,6 +44,7 @@ typedef struct {
     int too_large;               /* the body passed max_body: 413 */
     char peer[64];               /* "ip:port" for the audit log */
     int authed;                  /* claims holds an accepted OAuth token's */
+    int metrics;                 /* a request for /metrics that passed the checks */
     jwt_claims claims;
 } http_req;
 

@@ -113,7 +113,7 @@ int http_oauth_precheck(http_oauth *h, struct MHD_Connection *c, const char *url
     mcp_io io = { .transport = "http", .peer = peer };
     if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
         log_msg(LOG_WARNING, "http: %s refused: no bearer token (401 with the resource metadata URL)", peer);
-        mcp_audit_refused(h->m, &io, "unauthorized", "no bearer access token");
+        mcp_audit_unauthorized(h->m, &io, "no bearer access token");
         *r = unauthorized(h, c, 0, NULL);
         return 1;
     }
@@ -126,7 +126,7 @@ int http_oauth_precheck(http_oauth *h, struct MHD_Connection *c, const char *url
         char why[1200];
         snprintf(why, sizeof why, "access token %s: %s", jwt_status_name(st), e.msg);
         log_msg(LOG_WARNING, "http: %s refused: %s (kid '%.64s')", peer, why, claims->kid);
-        mcp_audit_refused(h->m, &io, "unauthorized", why);
+        mcp_audit_unauthorized(h->m, &io, why);
         *r = unauthorized(h, c, 1, st == JWT_NO_KEYS ? "the issuer's keys are unavailable"
                                  : st == JWT_EXPIRED ? "the access token expired"
                                  : "the access token is not valid for this resource");
