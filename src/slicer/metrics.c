@@ -77,14 +77,15 @@ static size_t find(const metrics *m, const char *name, int *found)
 }
 
 /* The entry of name, added when new; NULL past METRICS_MAX_TOOLS or when
- * memory runs out.  Called with the lock held. */
+ * memory runs out.  The last place is kept for the unknown label, where
+ * the names that find the table full go.  Called with the lock held. */
 static metrics_tool *entry(metrics *m, const char *name)
 {
     int found;
     size_t at = find(m, name, &found);
     if (found)
         return &m->tools[at];
-    if (m->ntools >= METRICS_MAX_TOOLS)
+    if (m->ntools >= METRICS_MAX_TOOLS - (strcmp(name, METRICS_UNKNOWN_TOOL) != 0))
         return NULL;
     if (m->ntools == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 32;

@@ -49,7 +49,8 @@ extern const double metrics_bounds[METRICS_BUCKETS];
  * one value, so clients cannot add label values.  Not a valid tool name
  * (tools.d names are A-Z a-z 0-9 _ . -). */
 #define METRICS_UNKNOWN_TOOL "(unknown)"
-/* Distinct tool label values kept; later new names count as unknown. */
+/* Distinct tool label values kept, the unknown one included; later new
+ * names count as unknown. */
 #define METRICS_MAX_TOOLS 4096
 
 metrics *metrics_new(void);

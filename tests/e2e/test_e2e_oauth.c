@@ -5,7 +5,9 @@
  * and bad tokens (expired, another audience or issuer, alg none, HS256
  * keyed with the public key), scopes deciding what tools/list shows and
  * what tools/call runs (403 insufficient_scope), who-did-what in the
- * audit log, and the key set fetched once for a flood of unknown kids. */
+ * audit log, the key set fetched once for a flood of unknown kids, and
+ * /metrics behind the same tokens, its counters equal to the audit log's
+ * after all of that. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <cjson/cJSON.h>
@@ -23,6 +25,7 @@
 #include "mcpclient.h"
 #include "testlib.h"
 #include "tjwt.h"
+#include "tmetrics.h"
 
 #define AUD "https://gw.example.test/mcp"
 #define PRM_URL "https://gw.example.test/.well-known/oauth-protected-resource/mcp"
@@ -391,6 +394,42 @@ static void test_unknown_kid_one_fetch(void)
     free(tok);
 }
 
+/* Last on g_gw, whose audit log then holds this whole run: 401s of every
+ * kind, scope refusals, a policy refusal, and the calls below. */
+static void test_metrics_match_audit(void)
+{
+    char *out, *both = good("slicer:read slicer:write"), *none = good("openid");
+    int st = http(&g_gw, "GET", "/metrics", NULL, NULL, NULL, &out);
+    T_CHECK(st == 401 && strstr(out, "resource_metadata=\"" PRM_URL "\""), "/metrics needs a token: %d", st);
+    free(out);
+    static const char *const calls[][2] = {
+        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}" },
+        { "get_volume_info", "{\"node_id\":7}" },
+        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode99\"}" },
+        { "no_such_tool", "{}" },
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        char params[200];
+        snprintf(params, sizeof params, "\"name\":\"%s\",\"arguments\":%s", calls[i][0], calls[i][1]);
+        mcp_post(&g_gw, both, "tools/call", calls[i][0], params, &out);
+        free(out);
+    }
+    /* Any token for this resource reads it: a scraper needs no tool scope. */
+    st = http(&g_gw, "GET", "/metrics", none, NULL, NULL, &out);
+    const char *page = out ? strstr(out, "\r\n\r\n") : NULL;
+    T_ASSERT(st == 200 && page, "/metrics with a token: %d %s", st, out ? out : "");
+    char *log = t_read_file(g_audit, NULL), why[4096];
+    T_CHECK(log && t_metrics_match_audit(page + 4, log, "no_such_tool", why, sizeof why) == 0,
+            "counters match the audit log: %s\n%s", why, page);
+    T_CHECK(t_metric(page + 4, "slicer_mcp_refusals_total{reason=\"scope\"}") >= 1 &&
+            t_metric(page + 4, "slicer_mcp_refusals_total{reason=\"auth\"}") >= 27,
+            "scope refusals and the 27 or more 401s of this run are there");
+    free(log);
+    free(out);
+    free(both);
+    free(none);
+}
+
 static void test_keys_kept_while_idp_down(void)
 {
     idp.down = 1;
@@ -462,7 +501,8 @@ int main(void)
     char *jwks = jwk ? t_jwks(one, 1) : NULL;
     g_sim = t_sim_start(NULL);
     snprintf(g_audit, sizeof g_audit, "%s/oauth-audit.jsonl", t_tmpdir());
-    if (!jwks || !g_sim || idp_start(jwks) != 0 || gw_start(&g_gw, NULL) != 0) {
+    const char *with_metrics[] = { "--metrics", "on", NULL };
+    if (!jwks || !g_sim || idp_start(jwks) != 0 || gw_start(&g_gw, with_metrics) != 0) {
         printf("FAIL oauth_setup\n");
         return 1;
     }
@@ -473,6 +513,7 @@ int main(void)
     t_run("oauth_audit_who", test_audit_who);
     t_run("oauth_unknown_kid_one_fetch", test_unknown_kid_one_fetch);
     t_run("oauth_keys_kept_while_idp_down", test_keys_kept_while_idp_down);
+    t_run("oauth_metrics_match_audit", test_metrics_match_audit);
     gw_stop(&g_gw);
     t_run("oauth_idp_down_at_start", test_idp_down_at_start);
     t_run("oauth_audit_redacts_user_ids", test_audit_redacts_user_ids);
