@@ -59,42 +59,19 @@ static void test_exec_flag_but_slicer_exec_off(void)
     e2e_stop(&x);
 }
 
-/* A tools folder: the shipped tools plus extra YAML files. */
-static const char *tools_copy(const char *name, const char *extra_file, const char *extra_yaml)
+/* A tools folder: the shipped tools plus the fixture tools of extra. */
+static const char *tools_copy(const char *name, const char *extra)
 {
     static char dir[512];
     char cmd[2048];
     snprintf(dir, sizeof dir, "%s/%s", t_tmpdir(), name);
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s && cp tools.d/*.yaml %s/", dir, dir, dir);
-    if (system(cmd) != 0)
-        return NULL;
-    if (extra_file) {
-        char path[700];
-        snprintf(path, sizeof path, "%s/%s", dir, extra_file);
-        t_write_file(path, extra_yaml, strlen(extra_yaml));
-    }
-    return dir;
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s && cp tools.d/*.yaml %s/*.yaml %s/", dir, dir, extra, dir);
+    return system(cmd) == 0 ? dir : NULL;
 }
-
-static const char delete_node_yaml[] =
-    "name: delete_node\n"
-    "description: Removes one node.\n"
-    "annotations: {readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false}\n"
-    "inputSchema:\n"
-    "  type: object\n"
-    "  properties:\n"
-    "    node_id: {type: string}\n"
-    "  additionalProperties: false\n"
-    "request:\n"
-    "  method: DELETE\n"
-    "  path: /slicer/mrml\n"
-    "  query:\n"
-    "    id: \"{node_id}\"\n"
-    "result: {type: json}\n";
 
 static void test_guard_at_call_time(void)
 {
-    const char *dir = tools_copy("guardtools", "delete_node.yaml", delete_node_yaml);
+    const char *dir = tools_copy("guardtools", "tests/fixtures/tools/guarded");
     e2e x;
     const char *mcp[] = { "--tools-dir", dir, "--schemas-dir", "schemas", NULL };
     T_ASSERT(e2e_start(&x, NULL, mcp) == 0, "start");

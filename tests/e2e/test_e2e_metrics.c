@@ -23,40 +23,21 @@ static t_sim *g_sim;
 static char g_token_file[512];
 
 typedef struct {
-    t_mcp *proc;
-    int port, metrics_port;
+    t_gw t;
     char audit[512];
 } gw;
 
-/* A tool whose DELETE without an id the guard refuses at call time
- * (clear_scene is off): the endpoint guard, not a policy on the tool. */
-static const char delete_node_yaml[] =
-    "name: delete_node\n"
-    "description: Removes one node.\n"
-    "annotations: {readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false}\n"
-    "inputSchema:\n"
-    "  type: object\n"
-    "  properties:\n"
-    "    node_id: {type: string}\n"
-    "  additionalProperties: false\n"
-    "request:\n"
-    "  method: DELETE\n"
-    "  path: /slicer/mrml\n"
-    "  query:\n"
-    "    id: \"{node_id}\"\n"
-    "result: {type: json}\n";
-
+/* The shipped tools and delete_node, whose DELETE without an id the
+ * guard refuses at call time (clear_scene is off): the endpoint guard,
+ * not a policy on the tool. */
 static const char *tools_dir(void)
 {
     static char dir[512];
-    char cmd[1600], path[600];
+    char cmd[2048];
     snprintf(dir, sizeof dir, "%s/metrics-tools", t_tmpdir());
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s && cp tools.d/*.yaml %s/", dir, dir, dir);
-    if (system(cmd) != 0)
-        return NULL;
-    snprintf(path, sizeof path, "%s/delete_node.yaml", dir);
-    t_write_file(path, delete_node_yaml, strlen(delete_node_yaml));
-    return dir;
+    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s && cp tools.d/*.yaml tests/fixtures/tools/guarded/*.yaml %s/",
+             dir, dir, dir);
+    return system(cmd) == 0 ? dir : NULL;
 }
 
 /* Starts the gateway with --http on a free port; 0 when it listens. */
@@ -71,28 +52,7 @@ static int gw_start(gw *g, const char *const *extra)
     int a = 10;
     for (int i = 0; extra && extra[i] && a < 39; i++)
         args[a++] = extra[i];
-    g->proc = t_mcp_start(args);
-    g->port = g->metrics_port = 0;
-    for (long t = 0; t < t_mcp_bound(10000) && g->proc && !g->port; t += 20) {
-        char *s = t_read_file(pf, NULL);
-        g->port = s ? atoi(s) : 0;
-        const char *second = s ? strchr(s, '\n') : NULL;
-        g->metrics_port = second ? atoi(second + 1) : 0;
-        free(s);
-        if (!g->port)
-            t_sleep_ms(20);
-    }
-    return g->port ? 0 : -1;
-}
-
-static void gw_stop(gw *g)
-{
-    if (!g->proc)
-        return;
-    kill(t_mcp_pid(g->proc), SIGTERM);
-    t_mcp_wait(g->proc, t_mcp_bound(5000));
-    t_mcp_free(g->proc);
-    g->proc = NULL;
+    return t_gw_start(&g->t, args, pf);
 }
 
 static void test_off_by_default(void)
@@ -101,10 +61,10 @@ static void test_off_by_default(void)
     const char *extra[] = { "--token-file", g_token_file, NULL };
     T_ASSERT(gw_start(&g, extra) == 0, "start");
     char *out;
-    int st = t_req(g.port, "GET", "/metrics", NULL, TOKEN, NULL, NULL, &out);
+    int st = t_req(g.t.port, "GET", "/metrics", NULL, TOKEN, NULL, NULL, &out);
     T_CHECK(st == 404, "without --metrics, /metrics is not there: %d %s", st, out ? out : "");
     free(out);
-    gw_stop(&g);
+    t_gw_stop(&g.t);
 }
 
 /* Documented names, each with its HELP and TYPE lines. */
@@ -134,13 +94,13 @@ static void test_mixed_run_matches_audit(void)
                             "--http-max-body", "2048", NULL };
     T_ASSERT(gw_start(&g, extra) == 0, "start");
     char *out;
-    int st = t_req(g.port, "GET", "/metrics", NULL, NULL, NULL, NULL, &out);
+    int st = t_req(g.t.port, "GET", "/metrics", NULL, NULL, NULL, NULL, &out);
     T_CHECK(st == 401, "behind the token: %d", st);
     free(out);
-    st = t_req(g.port, "GET", "/metrics", NULL, "not-the-token", NULL, NULL, &out);
+    st = t_req(g.t.port, "GET", "/metrics", NULL, "not-the-token", NULL, NULL, &out);
     T_CHECK(st == 401, "a wrong token: %d", st);
     free(out);
-    st = t_mcp_post(g.port, "wrong", "tools/call", "get_slicer_info", "\"name\":\"get_slicer_info\"", &out);
+    st = t_mcp_post(g.t.port, "wrong", "tools/call", "get_slicer_info", "\"name\":\"get_slicer_info\"", &out);
     T_CHECK(st == 401, "a call with a wrong token: %d", st);
     free(out);
 
@@ -159,7 +119,7 @@ static void test_mixed_run_matches_audit(void)
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
         char params[256];
         snprintf(params, sizeof params, "\"name\":\"%s\",\"arguments\":%s", calls[i].tool, calls[i].args);
-        st = t_mcp_post(g.port, TOKEN, "tools/call", calls[i].tool, params, &out);
+        st = t_mcp_post(g.t.port, TOKEN, "tools/call", calls[i].tool, params, &out);
         T_CHECK(st && out && strstr(out, calls[i].expect), "%s %s: %d %s", calls[i].tool, calls[i].args, st,
                 out ? out : "");
         queued++;
@@ -171,12 +131,12 @@ static void test_mixed_run_matches_audit(void)
     big[sizeof big - 1] = '\0';
     char *params = malloc(sizeof big + 64);
     snprintf(params, sizeof big + 64, "\"name\":\"get_slicer_info\",\"pad\":\"%s\"", big);
-    st = t_mcp_post(g.port, TOKEN, "tools/call", "get_slicer_info", params, &out);
+    st = t_mcp_post(g.t.port, TOKEN, "tools/call", "get_slicer_info", params, &out);
     T_CHECK(st == 413, "a body past the limit: %d", st);
     free(params);
     free(out);
     /* A handshake-era session: the sessions gauge. */
-    st = t_req(g.port, "POST", "/mcp", NULL, TOKEN, NULL,
+    st = t_req(g.t.port, "POST", "/mcp", NULL, TOKEN, NULL,
                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
                "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"metrics-test\",\"version\":\"1\"}}}",
                &out);
@@ -184,7 +144,7 @@ static void test_mixed_run_matches_audit(void)
     queued++;
     free(out);
 
-    st = t_req(g.port, "GET", "/metrics", NULL, TOKEN, NULL, NULL, &out);
+    st = t_req(g.t.port, "GET", "/metrics", NULL, TOKEN, NULL, NULL, &out);
     const char *page = t_body(out);
     T_ASSERT(st == 200 && page, "the page with the token: %d %s", st, out ? out : "");
     T_CHECK(strstr(out, "Content-Type: text/plain; version=0.0.4"), "the exposition format's media type");
@@ -214,7 +174,7 @@ static void test_mixed_run_matches_audit(void)
     check_families(page);
     free(audit);
     free(out);
-    gw_stop(&g);
+    t_gw_stop(&g.t);
 }
 
 static void test_own_address(void)
@@ -225,37 +185,37 @@ static void test_own_address(void)
     t_write_file(rules, yaml, strlen(yaml));
     gw g;
     const char *extra[] = { "--metrics", "127.0.0.1:0", "--redact", rules, NULL };
-    T_ASSERT(gw_start(&g, extra) == 0 && g.metrics_port > 0, "start; the port file's second line: %d",
-             g.metrics_port);
+    T_ASSERT(gw_start(&g, extra) == 0 && g.t.metrics_port > 0, "start; the port file's second line: %d",
+             g.t.metrics_port);
     char *out;
-    int st = t_req(g.metrics_port, "GET", "/metrics", NULL, NULL, NULL, NULL, &out);
+    int st = t_req(g.t.metrics_port, "GET", "/metrics", NULL, NULL, NULL, NULL, &out);
     const char *page = t_body(out);
     T_CHECK(st == 200 && page && strstr(page, "# TYPE slicer_mcp_sessions gauge"),
             "served without a token on its own loopback address: %d", st);
     T_CHECK(page && strstr(page, "slicer_mcp_[REDACTED:gauge-name]") && !strstr(page, "queue_length"),
             "the page went through the redaction rules: %s", page ? page : "");
     free(out);
-    st = t_req(g.metrics_port, "GET", "/mcp", NULL, NULL, NULL, NULL, &out);
+    st = t_req(g.t.metrics_port, "GET", "/mcp", NULL, NULL, NULL, NULL, &out);
     T_CHECK(st == 404, "nothing else there: %d", st);
     free(out);
-    st = t_req(g.metrics_port, "GET", "/metrics", "rebound.example.org", NULL, NULL, NULL, &out);
+    st = t_req(g.t.metrics_port, "GET", "/metrics", "rebound.example.org", NULL, NULL, NULL, &out);
     T_CHECK(st == 403, "the Host allow-list applies (DNS rebinding): %d", st);
     free(out);
-    st = t_req(g.port, "GET", "/metrics", NULL, NULL, NULL, NULL, &out);
+    st = t_req(g.t.port, "GET", "/metrics", NULL, NULL, NULL, NULL, &out);
     T_CHECK(st == 404, "not on the MCP address then: %d", st);
     free(out);
-    gw_stop(&g);
+    t_gw_stop(&g.t);
 }
 
 static void expect_refused(const char *const *extra, const char *say)
 {
     gw g;
     T_CHECK(gw_start(&g, extra) != 0, "refused to start");
-    T_CHECK(t_mcp_wait(g.proc, t_mcp_bound(5000)) == 2, "exit status 2 (configuration)");
-    char *err = t_read_file(t_mcp_stderr_path(g.proc), NULL);
+    T_CHECK(t_mcp_wait(g.t.proc, t_mcp_bound(5000)) == 2, "exit status 2 (configuration)");
+    char *err = t_read_file(t_mcp_stderr_path(g.t.proc), NULL);
     T_CHECK(err && strstr(err, say), "says why: %s", err ? err : "");
     free(err);
-    t_mcp_free(g.proc);
+    t_mcp_free(g.t.proc);
 }
 
 static void test_refusals_at_start(void)

@@ -24,6 +24,7 @@
 
 #include "mcpclient.h"
 #include "testlib.h"
+#include "thttp.h"
 #include "tjwt.h"
 #include "tmetrics.h"
 
@@ -104,10 +105,7 @@ static int idp_start(const char *jwks)
 static t_sim *g_sim;
 static char g_audit[512];
 
-typedef struct {
-    t_mcp *proc;
-    int port;
-} gw;
+typedef t_gw gw;
 
 static int gw_start(gw *g, const char *const *extra)
 {
@@ -120,66 +118,24 @@ static int gw_start(gw *g, const char *const *extra)
     int a = 16;
     for (int i = 0; extra && extra[i] && a < 31; i++)
         args[a++] = extra[i];
-    g->proc = t_mcp_start(args);
-    g->port = 0;
-    for (long t = 0; t < t_mcp_bound(10000) && g->proc && !g->port; t += 20) {
-        char *s = t_read_file(pf, NULL);
-        g->port = s ? atoi(s) : 0;
-        free(s);
-        if (!g->port)
-            t_sleep_ms(20);
-    }
-    return g->port ? 0 : -1;
+    return t_gw_start(g, args, pf);
 }
 
-static void gw_stop(gw *g)
-{
-    if (!g->proc)
-        return;
-    kill(t_mcp_pid(g->proc), SIGTERM);
-    t_mcp_wait(g->proc, t_mcp_bound(5000));
-    t_mcp_free(g->proc);
-    g->proc = NULL;
-}
+static void gw_stop(gw *g) { t_gw_stop(g); }
 
-/* One HTTP/1.1 exchange over a raw socket: the answer's status, and its
- * text (headers and body) in *out, which the caller frees. */
+/* One HTTP/1.1 exchange: the answer's status, and its text (headers and
+ * body) in *out, which the caller frees. */
 static int http(const gw *g, const char *method, const char *path, const char *bearer,
                 const char *extra_headers, const char *body, char **out)
 {
-    size_t blen = body ? strlen(body) : 0;
-    size_t n = blen + (bearer ? strlen(bearer) : 0) + 1024;
-    char *rq = malloc(n);
-    int k = snprintf(rq, n, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
-                     "Accept: application/json, text/event-stream\r\n%s%s%s%s",
-                     method, path, g->port, bearer ? "Authorization: Bearer " : "", bearer ? bearer : "",
-                     bearer ? "\r\n" : "", extra_headers ? extra_headers : "");
-    if (body)
-        k += snprintf(rq + k, n - (size_t)k, "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                      blen, body);
-    else
-        k += snprintf(rq + k, n - (size_t)k, "\r\n");
-    int closed = 0;
-    *out = NULL;
-    long got = t_raw(g->port, rq, (size_t)k, 0, 20000, out, &closed);
-    free(rq);
-    int status = 0;
-    if (got > 12 && *out)
-        sscanf(*out, "HTTP/1.1 %d", &status);
-    return status;
+    return t_req(g->port, method, path, NULL, bearer, extra_headers, body, out);
 }
 
 /* A stateless (2026-07-28) request with the headers it needs. */
 static int mcp_post(const gw *g, const char *bearer, const char *method, const char *name, const char *params,
                     char **out)
 {
-    char hdr[256], body[1024];
-    snprintf(hdr, sizeof hdr, "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: %s\r\n%s%s%s", method,
-             name ? "Mcp-Name: " : "", name ? name : "", name ? "\r\n" : "");
-    snprintf(body, sizeof body, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"%s\",\"params\":{%s%s"
-             "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-             "\"io.modelcontextprotocol/clientCapabilities\":{}}}}", method, params ? params : "", params ? "," : "");
-    return http(g, "POST", "/mcp", bearer, hdr, body, out);
+    return t_mcp_post(g->port, bearer, method, name, params, out);
 }
 
 static cJSON *body_json(const char *resp)

@@ -1,11 +1,38 @@
 /* thttp: raw HTTP/1.1 exchanges with the gateway. */
 #include "thttp.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "testlib.h"
+
+int t_gw_start(t_gw *g, const char *const *args, const char *port_file)
+{
+    g->proc = t_mcp_start(args);
+    g->port = g->metrics_port = 0;
+    for (long t = 0; t < t_mcp_bound(10000) && g->proc && !g->port; t += 20) {
+        char *s = t_read_file(port_file, NULL);
+        g->port = s ? atoi(s) : 0;
+        const char *second = s ? strchr(s, '\n') : NULL;
+        g->metrics_port = second ? atoi(second + 1) : 0;
+        free(s);
+        if (!g->port)
+            t_sleep_ms(20);
+    }
+    return g->port ? 0 : -1;
+}
+
+void t_gw_stop(t_gw *g)
+{
+    if (!g->proc)
+        return;
+    kill(t_mcp_pid(g->proc), SIGTERM);
+    t_mcp_wait(g->proc, t_mcp_bound(5000));
+    t_mcp_free(g->proc);
+    g->proc = NULL;
+}
 
 int t_req(int port, const char *method, const char *path, const char *host, const char *bearer,
           const char *extra_headers, const char *body, char **out)
