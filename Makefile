@@ -102,10 +102,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/e2e/%.o $(TLIB_OBJ) $(BUILD)/libslicermcp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-# The Node.js suites (the official MCP conformance suite, an SDK client, and
-# the OAuth mode behind a real OpenID provider) run through small wrappers
-# so tests/run.sh counts them like the rest.
-NODE_TESTS := $(BUILD)/tests/test_conformance $(BUILD)/tests/test_sdk $(BUILD)/tests/test_oauth
+# The Node.js suites (the official MCP conformance suite, an SDK client,
+# the OAuth mode behind a real OpenID provider, and /metrics through a
+# Prometheus text-format parser) run through small wrappers so tests/run.sh
+# counts them like the rest.
+NODE_TESTS := $(BUILD)/tests/test_conformance $(BUILD)/tests/test_sdk $(BUILD)/tests/test_oauth \
+              $(BUILD)/tests/test_prom
 $(NODE_TESTS): $(BUILD)/tests/test_%:
 	@mkdir -p $(dir $@)
 	@printf '#!/bin/sh\nexec sh tests/%s/run.sh %s\n' $* $(BUILD) > $@ && chmod +x $@

@@ -139,7 +139,7 @@ static oauth *make_oauth(const settings *s)
     return o;
 }
 
-static int serve_http(const settings *s, mcp *m, serve_state *st)
+static int serve_http(const settings *s, mcp *m, serve_state *st, metrics *mx)
 {
     http_opts ho = {
         .listen = s->http_listen,
@@ -160,6 +160,9 @@ static int serve_http(const settings *s, mcp *m, serve_state *st)
         .request_timeout_ms = s->http_request_timeout_ms,
         .idle = st->rl ? http_idle : NULL,
         .idle_ud = st,
+        .metrics = mx,
+        .metrics_listen = s->metrics && strcmp(s->metrics, "on") ? s->metrics : NULL,
+        .metrics_allow_remote = s->metrics_allow_remote,
     };
     err e = { 0 };
     if (s->oauth_issuer && !(ho.oauth = make_oauth(s)))
@@ -185,15 +188,22 @@ static int serve(const settings *s, toolset **ts_inout)
 {
     toolset *ts = *ts_inout;
     err e = { 0 };
+    metrics *mx = s->metrics ? metrics_new() : NULL;
+    if (s->metrics && !mx) {
+        fprintf(stderr, "slicer-mcp: out of memory\n");
+        return EXIT_CONFIG;
+    }
     backend_opts bo = {
         .base_url = s->slicer_url,
         .connect_timeout_ms = s->connect_timeout_ms,
         .timeout_ms = s->timeout_ms,
         .max_response = (size_t)s->max_response_bytes,
+        .metrics = mx,
     };
     backend *b = backend_new(&bo, &e);
     if (!b) {
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
+        metrics_free(mx);
         return EXIT_CONFIG;
     }
     spool_opts so = { .dir = s->spool_dir, .group_read = s->spool_group_read };
@@ -201,6 +211,7 @@ static int serve(const settings *s, toolset **ts_inout)
     if (!sp) {
         fprintf(stderr, "slicer-mcp: %s\n", e.msg);
         backend_free(b);
+        metrics_free(mx);
         return EXIT_CONFIG;
     }
     audit *au = NULL;
@@ -217,6 +228,7 @@ static int serve(const settings *s, toolset **ts_inout)
         .spool = sp,
         .audit = au,
         .redact = rd,
+        .metrics = mx,
     };
     int configured = (!s->audit_log || au) && (!s->redact_file || rd);
     if (rd)
@@ -233,7 +245,7 @@ static int serve(const settings *s, toolset **ts_inout)
                 redact_rule_count(rd), redact_rule_count(rd) == 1 ? "" : "s",
                 mcp_policy_enabled(m, "exec") ? "; exec ENABLED" : "");
         if (s->http_listen) {
-            rc = serve_http(s, m, &st);
+            rc = serve_http(s, m, &st, mx);
         } else {
             catch_stop_signals();
             rc = stdio_run(m, 0, 1, stdio_idle, &st) == 0 ? EXIT_OK : EXIT_CHECK_FAILED;
@@ -250,6 +262,7 @@ static int serve(const settings *s, toolset **ts_inout)
     redact_free(rd);
     spool_close(sp);
     backend_free(b);
+    metrics_free(mx);
     return rc;
 }
 

@@ -99,6 +99,12 @@ void settings_usage(FILE *out)
 "  --http-queue-max N       calls waiting for Slicer before 503 (default 64)\n"
 "  --http-queue-timeout-ms N  longest wait for Slicer before 504 (default 30000)\n"
 "  --http-session-idle-ms N   unused sessions end after this (default 1800000)\n"
+"  --metrics MODE           GET /metrics in the Prometheus text format: off\n"
+"                           (default); on: at the --http address, behind the\n"
+"                           same --token-file or OAuth token as /mcp; or\n"
+"                           HOST:PORT (PORT: loopback): an address of its own\n"
+"                           with no authentication, so loopback only unless...\n"
+"  --metrics-allow-remote true  ... this: the network must guard it\n"
 "  --config FILE            read options from FILE first: one 'key = value' a line,\n"
 "                           values may be quoted, '#' starts a comment line\n"
 "  --help, --version\n"
@@ -223,6 +229,20 @@ static int apply(settings *s, const char *key, const char *val, err *e)
     if (!strcmp(key, "http-queue-max")) return set_long(&s->http_queue_max, val, 1, 100000, key, e);
     if (!strcmp(key, "http-queue-timeout-ms")) return set_long(&s->http_queue_timeout_ms, val, 10, 3600000, key, e);
     if (!strcmp(key, "http-session-idle-ms")) return set_long(&s->http_session_idle_ms, val, 100, 86400000L, key, e);
+    if (!strcmp(key, "metrics")) {
+        if (!strcmp(val, "off")) {
+            free(s->metrics);
+            s->metrics = NULL;
+            return 0;
+        }
+        return set_str(&s->metrics, val);
+    }
+    if (!strcmp(key, "metrics-allow-remote")) {
+        if (strcmp(val, "true") && strcmp(val, "false"))
+            return err_set(e, ERR_INVALID, "metrics-allow-remote: expected true or false, got '%s'", val);
+        s->metrics_allow_remote = strcmp(val, "true") == 0;
+        return 0;
+    }
     /* end of HTTP transport options */
     if (!strcmp(key, "watch")) {
         if (strcmp(val, "true") && strcmp(val, "false"))
@@ -464,6 +484,8 @@ int settings_parse(settings *s, int argc, char **argv, err *e)
                        "token or the identity provider's access tokens");
     if (s->oauth_issuer && !s->http_listen)
         return err_set(e, ERR_INVALID, "--oauth-issuer applies to the HTTP mode: add --http ADDR");
+    if (s->metrics && !s->http_listen)
+        return err_set(e, ERR_INVALID, "--metrics applies to the HTTP mode: add --http ADDR");
     if (!s->oauth_issuer != !s->oauth_audience)
         return err_set(e, ERR_INVALID, "--oauth-issuer and --oauth-audience go together (the audience is this "
                        "gateway's MCP URL, e.g. https://gw.example.org/mcp)");
@@ -503,6 +525,7 @@ void settings_free(settings *s)
     free(s->oauth_jwks_uri);
     free(s->oauth_introspection_url);
     free(s->oauth_client_file);
+    free(s->metrics);
     for (int i = 0; s->allow_hosts[i]; i++)
         free(s->allow_hosts[i]);
     for (int i = 0; s->allow_origins[i]; i++)

@@ -47,6 +47,8 @@ typedef struct {
     long   http_max_body, http_max_sessions, http_max_connections;
     long   http_queue_max, http_queue_timeout_ms, http_session_idle_ms;
     long   http_max_per_ip, http_max_streams, http_request_timeout_ms;
+    char  *metrics;          /* NULL: off; "on": GET /metrics beside /mcp; else its own HOST:PORT */
+    int    metrics_allow_remote;   /* that own address may be non-loopback */
 } settings;
 
 /* Fills s from argv (argv[0] locates default folders).  -1 with e on a

@@ -362,6 +362,13 @@ void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
     cJSON_Delete(root);
 }
 
+char *mcp_redact_text(const mcp *m, const char *text)
+{
+    int n = 0;
+    char *t = m->cfg.redact ? redact_text(m->cfg.redact, text, &n) : NULL;
+    return t ? t : n < 0 ? NULL : strdup(text);
+}
+
 void mcp_reply_free(mcp_reply *r)
 {
     if (r) {

@@ -41,6 +41,7 @@ typedef struct {
     const char *instructions;       /* NULL: built-in text */
     audit      *audit;              /* NULL: no audit log (explicitly off) */
     const redact *redact;           /* NULL: no redaction */
+    metrics    *metrics;            /* calls and refusals counted (borrowed); NULL: none */
 } mcp_config;
 
 /* Who calls, as an OAuth access token says (HTTP with --oauth-issuer).
@@ -97,11 +98,18 @@ const char *mcp_session_version(const mcp_session *s);
 /* Handles one message of len bytes (need not be NUL-terminated). */
 void mcp_handle(mcp *m, mcp_session *s, const char *msg, size_t len,
                 const mcp_io *io, mcp_reply *out);
-/* For a transport that refuses a request before the core sees it (an
- * access token refused: 401): one audit line with io's transport and
- * peer, tool "", this outcome and reason.  Safe from any thread: it
- * touches no call state. */
-void mcp_audit_refused(mcp *m, const mcp_io *io, const char *outcome, const char *reason);
+/* For a transport that refuses a request before the core sees it for
+ * want of a good bearer token (401): one audit line with io's transport
+ * and peer, tool "", outcome "unauthorized" and this reason, and one
+ * auth refusal counted.  Safe from any thread: it touches no call state. */
+void mcp_audit_unauthorized(mcp *m, const mcp_io *io, const char *reason);
+/* The same for a token that names another subject's session: outcome
+ * "refused", counted as an auth refusal. */
+void mcp_audit_foreign_session(mcp *m, const mcp_io *io, const char *reason);
+/* Text the transport makes itself for the client (the /metrics page)
+ * through the redaction rules: the one place it is redacted.  A malloc'd
+ * copy, or NULL when memory ran out (then nothing may go out). */
+char *mcp_redact_text(const mcp *m, const char *text);
 
 /* Frees the reply once it is sent (or dropped). */
 void mcp_reply_free(mcp_reply *r);

@@ -421,20 +421,24 @@ static void audit_emit(const rpc_req *r, audit_facts *f)
     free(line);
 }
 
-/* One audit line: who asked what, what reached Slicer, what came back. */
-static void audit_call(const rpc_req *r, const char *tool_name, const cJSON *args,
-                       const char *outcome, const char *reason, const cJSON *res, double t0)
+/* One audit line (who asked what, what reached Slicer, what came back)
+ * and the call counted under the same outcome, so the two agree.  t is
+ * the catalogue's tool, NULL when it has none by that name. */
+static void audit_call(const rpc_req *r, const tool *t, const char *tool_name, const cJSON *args,
+                       metrics_outcome outcome, const char *reason, const cJSON *res, double t0)
 {
+    metrics_call(r->m->cfg.metrics, t ? t->name : NULL, outcome);
     if (!r->m->cfg.audit)
         return;
-    audit_facts f = { .tool = tool_name, .outcome = outcome, .reason = reason, .args = args,
+    audit_facts f = { .tool = tool_name, .outcome = metrics_outcome_name(outcome), .reason = reason, .args = args,
                       .bytes_returned = res ? content_bytes(res) : 0,
                       .latency_ms = ms_rounded(mono_ms() - t0), .traced = 1 };
     audit_emit(r, &f);
 }
 
-void mcp_audit_refused(mcp *m, const mcp_io *io, const char *outcome, const char *reason)
+static void audit_turned_away(mcp *m, const mcp_io *io, const char *outcome, const char *reason)
 {
+    metrics_refusal(m->cfg.metrics, MET_AUTH);
     if (!m->cfg.audit)
         return;
     mcp_session none = { .m = m };
@@ -443,14 +447,28 @@ void mcp_audit_refused(mcp *m, const mcp_io *io, const char *outcome, const char
     audit_emit(&r, &f);
 }
 
-/* A refusal before anything reached Slicer: logged, audited, answered. */
-static int refuse(rpc_req *r, rpc_error *er, const char *tool_name, const cJSON *args,
-                  double t0, int code, const char *msg)
+void mcp_audit_unauthorized(mcp *m, const mcp_io *io, const char *reason)
+{
+    audit_turned_away(m, io, "unauthorized", reason);
+}
+
+void mcp_audit_foreign_session(mcp *m, const mcp_io *io, const char *reason)
+{
+    audit_turned_away(m, io, "refused", reason);
+}
+
+/* A call turned away before anything reached Slicer: logged, audited,
+ * counted, answered.  MET_INVALID for a malformed request, else
+ * MET_REFUSED with why (MET_SCOPE or MET_GUARD). */
+static int refuse(rpc_req *r, rpc_error *er, const tool *t, const char *tool_name, const cJSON *args,
+                  double t0, metrics_outcome outcome, metrics_reason why, const char *msg)
 {
     backend_trace_reset(r->m->b);
     log_msg(LOG_WARNING, "refused tools/call %s: %s", tool_name, msg);
-    audit_call(r, tool_name, args, "refused", msg, NULL, t0);
-    return rpc_fail(er, code, "%s", msg);
+    if (outcome == MET_REFUSED)
+        metrics_refusal(r->m->cfg.metrics, why);
+    audit_call(r, t, tool_name, args, outcome, msg, NULL, t0);
+    return rpc_fail(er, RPC_INVALID_PARAMS, "%s", msg);
 }
 
 int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
@@ -461,12 +479,12 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     const cJSON *jname = cJSON_GetObjectItemCaseSensitive(r->params, "name");
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(r->params, "arguments");
     if (!cJSON_IsString(jname))
-        return refuse(r, er, "", args, t0, RPC_INVALID_PARAMS, "tools/call: params.name must be a string");
+        return refuse(r, er, NULL, "", args, t0, MET_INVALID, MET_REASONS, "tools/call: params.name must be a string");
     const char *name = jname->valuestring;
     const tool *t = tools_find(m->tools, name);
     if (!t) {
         snprintf(msg, sizeof msg, "Unknown tool: %.128s", name);
-        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
+        return refuse(r, er, NULL, name, args, t0, MET_INVALID, MET_REASONS, msg);
     }
     if (!visible(m, t)) {
         /* The file's name only: where the gateway's files live is not the
@@ -475,19 +493,19 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
         snprintf(msg, sizeof msg, "Unknown tool: %s (it is declared in %s but needs the gateway "
                  "policy '%s', which is off; an administrator enables it with --allow-%s)",
                  t->name, slash ? slash + 1 : t->file, t->policy, t->policy);
-        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
+        return refuse(r, er, t, name, args, t0, MET_REFUSED, MET_GUARD, msg);
     }
     if (!permitted(r, t)) {
         snprintf(r->need_scope, sizeof ((mcp_reply *)0)->need_scope, "%s", t->scope);
         snprintf(msg, sizeof msg, "Forbidden: tool %s needs the OAuth scope '%s', which the access token "
                  "does not grant (insufficient_scope)", t->name, t->scope);
-        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, msg);
+        return refuse(r, er, t, name, args, t0, MET_REFUSED, MET_SCOPE, msg);
     }
     cJSON *empty = NULL;
     if (!args || cJSON_IsNull(args))
         args = empty = cJSON_CreateObject();
     if (!cJSON_IsObject(args))
-        return refuse(r, er, name, args, t0, RPC_INVALID_PARAMS, "tools/call: params.arguments must be an object");
+        return refuse(r, er, t, name, args, t0, MET_INVALID, MET_REASONS, "tools/call: params.arguments must be an object");
 
     err e = { 0 };
     if (schema_validate(t->input_validator, args, &e) != 0) {
@@ -496,7 +514,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
         log_msg(LOG_INFO, "tools/call %s: %s", t->name, msg);
         log_note(r, LOG_WARNING, t->name, msg);
         *res = error_result(msg);
-        audit_call(r, name, args, "refused", msg, *res, t0);
+        audit_call(r, t, name, args, MET_INVALID, msg, *res, t0);
         cJSON_Delete(empty);
         return 0;
     }
@@ -513,7 +531,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     backend_set_tick(m->b, NULL, NULL);
     if (rc != 0) {
         call_ctx_clear(&c);
-        audit_call(r, name, args, "internal_error", e.msg, NULL, t0);
+        audit_call(r, t, name, args, MET_INTERNAL_ERROR, e.msg, NULL, t0);
         cJSON_Delete(empty);
         return rpc_fail(er, RPC_INTERNAL_ERROR, "Internal error: %s", e.msg);
     }
@@ -526,7 +544,10 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     const cJSON *first = cJSON_GetArrayItem(c.content, 0);
     const cJSON *text = cJSON_GetObjectItemCaseSensitive(first, "text");
     const char *err_text = c.is_error && cJSON_IsString(text) ? text->valuestring : NULL;
-    const char *outcome = r->cancelled ? "cancelled" : c.denied ? "refused" : c.is_error ? "tool_error" : "ok";
+    metrics_outcome oc = r->cancelled ? MET_CANCELLED : c.denied ? MET_REFUSED : c.is_error ? MET_TOOL_ERROR : MET_OK;
+    const char *outcome = metrics_outcome_name(oc);
+    if (oc == MET_REFUSED)
+        metrics_refusal(m->cfg.metrics, MET_GUARD);
     log_msg(LOG_INFO, "tools/call %s: %s (%zu REST call%s, %.1f ms)%s%s", t->name, outcome,
             backend_trace_count(m->b), backend_trace_count(m->b) == 1 ? "" : "s", mono_ms() - t0,
             err_text ? ": " : "", err_text ? err_text : "");
@@ -543,7 +564,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     char *reason = err_text ? strdup(err_text) : NULL;
     *res = call_result(r, &c);
     call_ctx_clear(&c);
-    audit_call(r, name, args, outcome, reason, *res, t0);
+    audit_call(r, t, name, args, oc, reason, *res, t0);
     free(reason);
     cJSON_Delete(empty);
     return 0;

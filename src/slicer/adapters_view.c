@@ -101,7 +101,7 @@ int view_red_background(call_ctx *c, char **id, err *e)
                        "volume. Give node_id (see list_volumes), or load a volume.") == 0 ? 1 : -1;
     else
         rc = (*id = strdup(bg)) ? 0 : err_set(e, ERR_INTERNAL, "out of memory");
-    call_spend(c->spent, comp);
+    cJSON_Delete(comp);
     return rc;
 }
 
@@ -234,8 +234,8 @@ int adapter_view_state(call_ctx *c, err *e)
         err_set(e, ERR_INTERNAL, "out of memory");
 out:
     cJSON_Delete(res);
-    call_spend(c->spent, comp);
-    call_spend(c->spent, slices);
-    call_spend(c->spent, layout);
+    cJSON_Delete(comp);
+    cJSON_Delete(slices);
+    cJSON_Delete(layout);
     return rc < 0 ? -1 : 0;
 }

@@ -131,6 +131,7 @@ struct backend {
     char *base;
     long connect_ms, total_ms;
     size_t max_response;
+    metrics *metrics;
     backend_tick_fn tick;
     void *tick_ud;
     backend_trace trace[BACKEND_MAX_TRACE];
@@ -172,6 +173,7 @@ backend *backend_new(const backend_opts *o, err *e)
     b->total_ms = o->timeout_ms;
     b->max_response = o->max_response;
     b->sk.fd = b->sk.handed = -1;
+    b->metrics = o->metrics;
     return b;
 }
 
@@ -276,6 +278,7 @@ static void copy_cut(char *dst, size_t cap, const char *s)
 static void record(backend *b, CURL *c, const char *method, const char *target,
                    long status, size_t bytes, double ms)
 {
+    metrics_observe(b->metrics, MET_SLICER_SECONDS, ms / 1e3);   /* every call, past the trace's cap too */
     if (b->ntrace >= BACKEND_MAX_TRACE)
         return;
     backend_trace *t = &b->trace[b->ntrace++];

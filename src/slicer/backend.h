@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include "util/buf.h"
+#include "slicer/metrics.h"
 #include "util/err.h"
 
 #define BACKEND_MAX_TRACE 16
@@ -30,6 +31,7 @@ typedef struct {
     long connect_timeout_ms;
     long timeout_ms;            /* total, per REST call */
     size_t max_response;        /* bytes */
+    metrics *metrics;           /* each call's time goes here (borrowed); NULL: none */
 } backend_opts;
 
 typedef struct {

@@ -119,6 +119,9 @@ static void run_job(gate_ticket *t)
                   .caller = j->authed ? &caller : NULL };
     mcp_reply rep;
     double t0 = mono_ms();
+    /* Timed here, not where the caller's thread wakes: a waiter's call
+     * starts when the leaver hands it over. */
+    metrics_observe(S->o.metrics, MET_QUEUE_SECONDS, (t0 - j->t0) / 1e3);
     mcp_handle(S->m, j->core, j->msg, j->len, &io, &rep);
     long took = (long)(mono_ms() - t0), mean = S->mean_call_ms;
     S->mean_call_ms = mean ? (mean * 7 + took) / 8 : took;   /* only the core thread writes */
@@ -231,6 +234,7 @@ static enum MHD_Result plain_reply(http_srv *S, struct MHD_Connection *c, call_j
         if (!added) {
             /* No Retry-After: when a session frees is up to its clients. */
             log_msg(LOG_WARNING, "http: %s refused a session: %s", j->peer, why);
+            metrics_refusal(S->o.metrics, MET_LIMITS);
             char msg[160];
             snprintf(msg, sizeof msg, "Server busy: %s; retry later", why);
             return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, msg, NULL);
@@ -272,6 +276,8 @@ static enum MHD_Result refusal(http_srv *S, struct MHD_Connection *c, const char
     char msg[160], secs[24];
     retry_after_s(S, queued, secs, sizeof secs);
     const char *const retry_after[] = { "Retry-After", secs, NULL };
+    if (g != GATE_STOPPED)
+        metrics_refusal(S->o.metrics, MET_LIMITS);
     if (g == GATE_FULL) {
         log_msg(LOG_WARNING, "http: %s refused: %u calls already queued for Slicer", peer, queued);
         snprintf(msg, sizeof msg, "Server busy: %u calls are queued for Slicer; retry later", queued);

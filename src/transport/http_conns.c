@@ -32,9 +32,10 @@ struct http_conns {
     conn *head;
     unsigned n, max, per_ip;
     long deadline_ms;
+    metrics *metrics;
 };
 
-http_conns *http_conns_new(unsigned max, unsigned per_ip, long deadline_ms)
+http_conns *http_conns_new(unsigned max, unsigned per_ip, long deadline_ms, metrics *m)
 {
     http_conns *t = calloc(1, sizeof *t);
     if (!t)
@@ -43,6 +44,7 @@ http_conns *http_conns_new(unsigned max, unsigned per_ip, long deadline_ms)
     t->max = max;
     t->per_ip = per_ip;
     t->deadline_ms = deadline_ms;
+    t->metrics = m;
     return t;
 }
 
@@ -117,6 +119,8 @@ enum MHD_Result http_conns_accept(void *cls, const struct sockaddr *addr, sockle
     if (admit)
         return MHD_YES;
     free(r);
+    if (total >= t->max || same >= t->per_ip)
+        metrics_refusal(t->metrics, MET_LIMITS);
     if (total >= t->max) {
         log_msg(LOG_WARNING, "http: connection from %s refused: %u connections open, the limit "
                 "(--http-max-connections)", host, total);
@@ -206,6 +210,7 @@ unsigned http_conns_sweep(http_conns *t)
         shutdown(c->fd, SHUT_RDWR);
         c->shut = 1;
         n++;
+        metrics_refusal(t->metrics, MET_LIMITS);
         log_msg(LOG_WARNING, "http: connection from %s closed: no whole request within %ld ms "
                 "(--http-request-timeout-ms)", c->host, t->deadline_ms);
     }

@@ -12,12 +12,14 @@
 #include <sys/socket.h>
 
 #include "transport/http_mhd.h"
+#include "slicer/metrics.h"
 
 typedef struct http_conns http_conns;
 
 /* NULL on OOM.  max: connections in all; per_ip: from one address;
- * deadline_ms: for each request to arrive whole. */
-http_conns *http_conns_new(unsigned max, unsigned per_ip, long deadline_ms);
+ * deadline_ms: for each request to arrive whole; each refusal and shut
+ * connection counts as a limits refusal in m (may be NULL). */
+http_conns *http_conns_new(unsigned max, unsigned per_ip, long deadline_ms, metrics *m);
 void http_conns_free(http_conns *t);
 
 /* libmicrohttpd's accept policy (MHD_start_daemon's apc), with t as its

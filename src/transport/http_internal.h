@@ -36,6 +36,7 @@ typedef struct {
     _Atomic long mean_call_ms;   /* moving average of a call's time in the core */
     gate_ticket idle;            /* the housekeeping's turn at the core */
     _Atomic int idle_queued;     /* idle is in the gate's queue or running */
+    struct MHD_Daemon *metrics_d;   /* /metrics on its own address, or NULL */
 } http_srv;
 
 /* One request, from its first callback to MHD's "completed". */
@@ -44,6 +45,7 @@ typedef struct {
     int too_large;               /* the body passed max_body: 413 */
     char peer[64];               /* "ip:port" for the audit log */
     int authed;                  /* claims holds an accepted OAuth token's */
+    int metrics;                 /* a request for /metrics that passed the checks */
     jwt_claims claims;
     char *owner;                 /* the token's subject, for session binding; NULL without OAuth */
     void *call;                  /* http_call.c's job while the request waits

@@ -113,7 +113,7 @@ int http_oauth_precheck(http_oauth *h, struct MHD_Connection *c, const char *url
     mcp_io io = { .transport = "http", .peer = peer };
     if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
         log_msg(LOG_WARNING, "http: %s refused: no bearer token (401 with the resource metadata URL)", peer);
-        mcp_audit_refused(h->m, &io, "unauthorized", "no bearer access token");
+        mcp_audit_unauthorized(h->m, &io, "no bearer access token");
         *r = unauthorized(h, c, 0, NULL);
         return 1;
     }
@@ -126,7 +126,7 @@ int http_oauth_precheck(http_oauth *h, struct MHD_Connection *c, const char *url
         char why[1200];
         snprintf(why, sizeof why, "access token %s: %s", jwt_status_name(st), e.msg);
         log_msg(LOG_WARNING, "http: %s refused: %s (kid '%.64s')", peer, why, claims->kid);
-        mcp_audit_refused(h->m, &io, "unauthorized", why);
+        mcp_audit_unauthorized(h->m, &io, why);
         *r = unauthorized(h, c, 1, st == JWT_NO_KEYS ? "the identity provider cannot be reached to check the token"
                                  : st == JWT_EXPIRED ? "the access token expired"
                                  : st == JWT_INACTIVE ? "the access token is not active"
@@ -164,7 +164,7 @@ void http_oauth_foreign_session(http_oauth *h, const char *peer, const jwt_claim
             claims->sub);
     mcp_caller caller = http_oauth_caller(claims);
     mcp_io io = { .transport = "http", .peer = peer, .caller = &caller };
-    mcp_audit_refused(h->m, &io, "refused", why);
+    mcp_audit_foreign_session(h->m, &io, why);
 }
 
 mcp_caller http_oauth_caller(const jwt_claims *claims)

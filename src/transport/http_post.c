@@ -92,6 +92,7 @@ static enum MHD_Result sub_listen(http_srv *S, struct MHD_Connection *c, const h
     if (!s) {
         /* No Retry-After: a stream ends when its client leaves. */
         log_msg(LOG_WARNING, "http: %s refused a subscriptions/listen stream: %s", peer, why);
+        metrics_refusal(S->o.metrics, MET_LIMITS);
         char msg[160];
         snprintf(msg, sizeof msg, "Server busy: %s; retry later", why);
         return http_respond_error(c, 503, id, RPC_INTERNAL_ERROR, msg, NULL);
@@ -176,6 +177,7 @@ enum MHD_Result http_post(http_srv *S, struct MHD_Connection *c, http_req *rq)
     if (rq->too_large) {
         char msg[96];
         snprintf(msg, sizeof msg, "Request body larger than %zu bytes", S->o.max_body);
+        metrics_refusal(S->o.metrics, MET_LIMITS);
         return http_respond_error(c, 413, NULL, RPC_INVALID_REQUEST, msg, NULL);
     }
     const char *ct = http_header(c, "Content-Type");

@@ -6,8 +6,6 @@
 #include "transport/http_oauth.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,6 +18,8 @@
 
 #include "transport/http_access.h"
 #include "transport/http_call.h"
+#include "transport/http_listen.h"
+#include "transport/http_metrics.h"
 #include "transport/http_post.h"
 #include "transport/http_reply.h"
 #include "transport/http_tls.h"
@@ -102,6 +102,7 @@ static enum MHD_Result do_get(http_srv *S, struct MHD_Connection *c, const http_
                                       "Conflict: this session already has a GET stream open", NULL);
         log_msg(LOG_WARNING, "http: %s refused a GET stream: too many open streams "
                 "(--http-max-streams)", peer);
+        metrics_refusal(S->o.metrics, MET_LIMITS);
         return http_respond_error(c, 503, NULL, RPC_INTERNAL_ERROR,
                                   "Server busy: too many open streams (--http-max-streams); retry later",
                                   NULL);
@@ -180,8 +181,11 @@ static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, cons
         *r = http_respond_error(c, 403, NULL, RPC_INVALID_REQUEST, "Forbidden: Host or Origin not allowed", NULL);
         return -1;
     }
+    /* /metrics on this address passes the same token checks as /mcp. */
+    int metrics_here = S->o.metrics && !S->o.metrics_listen && !strcmp(url, HTTP_METRICS_PATH);
     if (S->oauth) {
-        if (http_oauth_precheck(S->oauth, c, url, method, HTTP_ENDPOINT, peer, &rq->claims, r))
+        if (http_oauth_precheck(S->oauth, c, url, method, metrics_here ? HTTP_METRICS_PATH : HTTP_ENDPOINT, peer,
+                                &rq->claims, r))
             return -1;
         rq->authed = 1;
         rq->owner = http_oauth_owner(S->oauth, &rq->claims);
@@ -197,7 +201,7 @@ static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, cons
         *r = http_respond_error(c, 404, NULL, RPC_INVALID_REQUEST, "Not Found: " HTTP_STATIC_TOKEN_HINT, NULL);
         return -1;
     }
-    if (strcmp(url, HTTP_ENDPOINT) != 0) {
+    if (!metrics_here && strcmp(url, HTTP_ENDPOINT) != 0) {
         *r = http_respond_error(c, 404, NULL, RPC_INVALID_REQUEST, "Not Found: the MCP endpoint is " HTTP_ENDPOINT, NULL);
         return -1;
     }
@@ -205,9 +209,15 @@ static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, cons
         static const char *const chal[] = { "WWW-Authenticate", "Bearer realm=\"slicer-mcp\", error=\"invalid_token\", "
                                             "error_description=\"" HTTP_STATIC_TOKEN_HINT "\"", NULL };
         log_msg(LOG_WARNING, "http: %s refused: missing or wrong bearer token", peer);
+        mcp_io io = { .transport = "http", .peer = peer };
+        mcp_audit_unauthorized(S->m, &io, "missing or wrong bearer token");
         *r = http_respond_error(c, 401, NULL, RPC_INVALID_REQUEST, "Unauthorized: missing or wrong token; "
                                 HTTP_STATIC_TOKEN_HINT, chal);
         return -1;
+    }
+    if (metrics_here) {
+        rq->metrics = 1;
+        return 0;
     }
     if (strcmp(method, "POST") && strcmp(method, "GET") && strcmp(method, "DELETE")) {
         *r = http_respond_error(c, 405, NULL, RPC_INVALID_REQUEST, "Method Not Allowed", allow_methods);
@@ -223,6 +233,7 @@ static int precheck(http_srv *S, struct MHD_Connection *c, const char *url, cons
     if (!strcmp(method, "POST") && cl && strtoull(cl, NULL, 10) > S->o.max_body) {
         char msg[96];
         snprintf(msg, sizeof msg, "Request body larger than %zu bytes", S->o.max_body);
+        metrics_refusal(S->o.metrics, MET_LIMITS);
         *r = http_respond_error(c, 413, NULL, RPC_INVALID_REQUEST, msg, NULL);
         return -1;
     }
@@ -258,6 +269,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     http_conns_arrived(S->conns, c);
     log_msg(LOG_DEBUG, "http: %s %s from %s (%zu bytes)", method, url, rq->peer, rq->body.len);
+    if (rq->metrics)
+        return http_metrics_serve(S, c, method);
     if (!strcmp(method, "POST"))
         return http_post(S, c, rq);
     if (!strcmp(method, "GET"))
@@ -297,68 +310,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig) { stop_signal = sig; }
-
-/* "HOST:PORT", "[V6]:PORT" or "PORT" to a bound listening socket.  A
- * non-loopback address without a token is refused before anything binds,
- * so not even a connection attempt reaches it. */
-static int listen_on(const char *spec, int have_token, int *loopback, char *shown, size_t shown_n, err *e)
-{
-    char host[256] = "127.0.0.1";
-    const char *port = spec, *colon = strrchr(spec, ':');
-    if (colon) {
-        const char *h = spec;
-        size_t hn = (size_t)(colon - spec);
-        if (hn >= 2 && h[0] == '[' && h[hn - 1] == ']') {
-            h++;
-            hn -= 2;
-        }
-        if (hn == 0 || hn >= sizeof host)
-            return err_set(e, ERR_INVALID, "--http %s: expected HOST:PORT", spec);
-        memcpy(host, h, hn);
-        host[hn] = '\0';
-        port = colon + 1;
-    }
-    char *end;
-    long p = strtol(port, &end, 10);
-    if (!*port || *end || p < 0 || p > 65535)
-        return err_set(e, ERR_INVALID, "--http %s: the port must be a number from 0 to 65535", spec);
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
-    struct addrinfo *ai;
-    int gr = getaddrinfo(host, port, &hints, &ai);
-    if (gr != 0)
-        return err_set(e, ERR_INVALID, "--http %s: %s", spec, gai_strerror(gr));
-    *loopback = http_addr_is_loopback(ai->ai_addr);
-    if (!*loopback && !have_token) {
-        freeaddrinfo(ai);
-        return err_set(e, ERR_INVALID, "refusing to serve HTTP on %s without --token-file or --oauth-issuer: that address is "
-                       "reachable from other machines, and anyone reaching it could drive Slicer", spec);
-    }
-#ifdef SOCK_CLOEXEC
-    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-#else
-    int fd = socket(ai->ai_family, SOCK_STREAM, 0);   /* macOS: no SOCK_CLOEXEC */
-    if (fd >= 0)
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
-#endif
-    int one = 1;
-    if (fd >= 0)
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 64) != 0) {
-        err_set(e, ERR_INTERNAL, "--http %s: cannot listen: %s", spec, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        freeaddrinfo(ai);
-        return -1;
-    }
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof ss;
-    getsockname(fd, (struct sockaddr *)&ss, &sl);
-    char num[INET6_ADDRSTRLEN], ps[8];
-    getnameinfo((struct sockaddr *)&ss, sl, num, sizeof num, ps, sizeof ps, NI_NUMERICHOST | NI_NUMERICSERV);
-    snprintf(shown, shown_n, ai->ai_family == AF_INET6 ? "[%s]:%s" : "%s:%s", num, ps);
-    freeaddrinfo(ai);
-    return fd;
-}
 
 static void fill_defaults(http_opts *o)
 {
@@ -442,8 +393,10 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     const char *scheme = tls.cert ? "https" : "http";
     int loopback = 0;
     char shown[INET6_ADDRSTRLEN + 16];
-    int fd = listen_on(S.o.listen ? S.o.listen : "127.0.0.1:8765", S.token || S.oauth, &loopback, shown,
-                       sizeof shown, e);
+    int fd = http_listen_on("--http", S.o.listen ? S.o.listen : "127.0.0.1:8765",
+                            S.token || S.oauth ? NULL : "HTTP without --token-file or --oauth-issuer: that address "
+                            "is reachable from other machines, and anyone reaching it could drive Slicer",
+                            &loopback, shown, sizeof shown, e);
     if (fd < 0) {
         http_tls_free(&tls);
         free(S.token);
@@ -461,7 +414,10 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     S.parking = http_parking_new(HTTP_SSE_KEEPALIVE_MS);
     S.sessions = S.parking ? http_sessions_new(S.o.max_sessions, S.o.max_streams, S.o.session_idle_ms,
                                                S.parking) : NULL;
-    S.conns = http_conns_new(S.o.max_connections, S.o.max_per_ip, S.o.request_timeout_ms);
+    S.conns = http_conns_new(S.o.max_connections, S.o.max_per_ip, S.o.request_timeout_ms, S.o.metrics);
+    char mshown[INET6_ADDRSTRLEN + 16] = "";
+    int mfail = S.sessions && S.conns && S.o.metrics && S.o.metrics_listen &&
+                http_metrics_start(&S, mshown, sizeof mshown, e) != 0;
     /* A few polling threads serve every connection (waiting ones are
      * parked, http_park.h): no thread is started per connection or call.
      * libmicrohttpd checks its own limits before the accept policy, and
@@ -470,7 +426,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
      * moment: it splits the total among its threads, so each gets the
      * whole plus one; and it counts a connection against its address
      * before asking the policy, so each thread may hold one more there. */
-    struct MHD_Daemon *d = !S.sessions || !S.conns ? NULL : MHD_start_daemon(
+    struct MHD_Daemon *d = !S.sessions || !S.conns || mfail ? NULL : MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
         (tls.cert ? MHD_USE_TLS : 0),
         0, http_conns_accept, S.conns, on_request, &S,
@@ -489,8 +445,8 @@ int http_run(mcp *m, const http_opts *opts, err *e)
     if (!d) {
         close(fd);
         http_gate_stop(&S.gate);
-        rc = err_set(e, ERR_INTERNAL, "--http %s: %s", shown,
-                     S.sessions && S.conns ? "libmicrohttpd failed to start" : "out of memory");
+        rc = mfail ? -1 : err_set(e, ERR_INTERNAL, "--http %s: %s", shown,
+                                  S.sessions && S.conns ? "libmicrohttpd failed to start" : "out of memory");
     } else {
         struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
         sigemptyset(&sa.sa_mask);
@@ -502,6 +458,8 @@ int http_run(mcp *m, const http_opts *opts, err *e)
             FILE *pf = fopen(S.o.port_file, "w");
             if (pf) {
                 fprintf(pf, "%s\n", strrchr(shown, ':') + 1);
+                if (mshown[0])
+                    fprintf(pf, "%s\n", strrchr(mshown, ':') + 1);
                 fclose(pf);
             }
         }
@@ -536,6 +494,7 @@ int http_run(mcp *m, const http_opts *opts, err *e)
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);
     }
+    http_metrics_stop(&S);   /* before what its page reads is freed */
     http_sessions_free(S.sessions);
     http_parking_free(S.parking);
     http_conns_free(S.conns);

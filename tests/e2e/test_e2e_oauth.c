@@ -5,7 +5,9 @@
  * and bad tokens (expired, another audience or issuer, alg none, HS256
  * keyed with the public key), scopes deciding what tools/list shows and
  * what tools/call runs (403 insufficient_scope), who-did-what in the
- * audit log, and the key set fetched once for a flood of unknown kids. */
+ * audit log, the key set fetched once for a flood of unknown kids, and
+ * /metrics behind the same tokens, its counters equal to the audit log's
+ * after all of that. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <cjson/cJSON.h>
@@ -22,7 +24,9 @@
 
 #include "mcpclient.h"
 #include "testlib.h"
+#include "thttp.h"
 #include "tjwt.h"
+#include "tmetrics.h"
 
 #define AUD "https://gw.example.test/mcp"
 #define PRM_URL "https://gw.example.test/.well-known/oauth-protected-resource/mcp"
@@ -101,10 +105,7 @@ static int idp_start(const char *jwks)
 static t_sim *g_sim;
 static char g_audit[512];
 
-typedef struct {
-    t_mcp *proc;
-    int port;
-} gw;
+typedef t_gw gw;
 
 static int gw_start(gw *g, const char *const *extra)
 {
@@ -117,66 +118,24 @@ static int gw_start(gw *g, const char *const *extra)
     int a = 16;
     for (int i = 0; extra && extra[i] && a < 31; i++)
         args[a++] = extra[i];
-    g->proc = t_mcp_start(args);
-    g->port = 0;
-    for (long t = 0; t < t_mcp_bound(10000) && g->proc && !g->port; t += 20) {
-        char *s = t_read_file(pf, NULL);
-        g->port = s ? atoi(s) : 0;
-        free(s);
-        if (!g->port)
-            t_sleep_ms(20);
-    }
-    return g->port ? 0 : -1;
+    return t_gw_start(g, args, pf);
 }
 
-static void gw_stop(gw *g)
-{
-    if (!g->proc)
-        return;
-    kill(t_mcp_pid(g->proc), SIGTERM);
-    t_mcp_wait(g->proc, t_mcp_bound(5000));
-    t_mcp_free(g->proc);
-    g->proc = NULL;
-}
+static void gw_stop(gw *g) { t_gw_stop(g); }
 
-/* One HTTP/1.1 exchange over a raw socket: the answer's status, and its
- * text (headers and body) in *out, which the caller frees. */
+/* One HTTP/1.1 exchange: the answer's status, and its text (headers and
+ * body) in *out, which the caller frees. */
 static int http(const gw *g, const char *method, const char *path, const char *bearer,
                 const char *extra_headers, const char *body, char **out)
 {
-    size_t blen = body ? strlen(body) : 0;
-    size_t n = blen + (bearer ? strlen(bearer) : 0) + 1024;
-    char *rq = malloc(n);
-    int k = snprintf(rq, n, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
-                     "Accept: application/json, text/event-stream\r\n%s%s%s%s",
-                     method, path, g->port, bearer ? "Authorization: Bearer " : "", bearer ? bearer : "",
-                     bearer ? "\r\n" : "", extra_headers ? extra_headers : "");
-    if (body)
-        k += snprintf(rq + k, n - (size_t)k, "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                      blen, body);
-    else
-        k += snprintf(rq + k, n - (size_t)k, "\r\n");
-    int closed = 0;
-    *out = NULL;
-    long got = t_raw(g->port, rq, (size_t)k, 0, 20000, out, &closed);
-    free(rq);
-    int status = 0;
-    if (got > 12 && *out)
-        sscanf(*out, "HTTP/1.1 %d", &status);
-    return status;
+    return t_req(g->port, method, path, NULL, bearer, extra_headers, body, out);
 }
 
 /* A stateless (2026-07-28) request with the headers it needs. */
 static int mcp_post(const gw *g, const char *bearer, const char *method, const char *name, const char *params,
                     char **out)
 {
-    char hdr[256], body[1024];
-    snprintf(hdr, sizeof hdr, "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: %s\r\n%s%s%s", method,
-             name ? "Mcp-Name: " : "", name ? name : "", name ? "\r\n" : "");
-    snprintf(body, sizeof body, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"%s\",\"params\":{%s%s"
-             "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-             "\"io.modelcontextprotocol/clientCapabilities\":{}}}}", method, params ? params : "", params ? "," : "");
-    return http(g, "POST", "/mcp", bearer, hdr, body, out);
+    return t_mcp_post(g->port, bearer, method, name, params, out);
 }
 
 static cJSON *body_json(const char *resp)
@@ -397,6 +356,42 @@ static void test_unknown_kid_one_fetch(void)
     free(tok);
 }
 
+/* Last on g_gw, whose audit log then holds this whole run: 401s of every
+ * kind, scope refusals, a policy refusal, and the calls below. */
+static void test_metrics_match_audit(void)
+{
+    char *out, *both = good("slicer:read slicer:write"), *none = good("openid");
+    int st = http(&g_gw, "GET", "/metrics", NULL, NULL, NULL, &out);
+    T_CHECK(st == 401 && strstr(out, "resource_metadata=\"" PRM_URL "\""), "/metrics needs a token: %d", st);
+    free(out);
+    static const char *const calls[][2] = {
+        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}" },
+        { "get_volume_info", "{\"node_id\":7}" },
+        { "get_volume_info", "{\"node_id\":\"vtkMRMLScalarVolumeNode99\"}" },
+        { "no_such_tool", "{}" },
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        char params[200];
+        snprintf(params, sizeof params, "\"name\":\"%s\",\"arguments\":%s", calls[i][0], calls[i][1]);
+        mcp_post(&g_gw, both, "tools/call", calls[i][0], params, &out);
+        free(out);
+    }
+    /* Any token for this resource reads it: a scraper needs no tool scope. */
+    st = http(&g_gw, "GET", "/metrics", none, NULL, NULL, &out);
+    const char *page = out ? strstr(out, "\r\n\r\n") : NULL;
+    T_ASSERT(st == 200 && page, "/metrics with a token: %d %s", st, out ? out : "");
+    char *log = t_read_file(g_audit, NULL), why[4096];
+    T_CHECK(log && t_metrics_match_audit(page + 4, log, "no_such_tool", why, sizeof why) == 0,
+            "counters match the audit log: %s\n%s", why, page);
+    T_CHECK(t_metric(page + 4, "slicer_mcp_refusals_total{reason=\"scope\"}") >= 1 &&
+            t_metric(page + 4, "slicer_mcp_refusals_total{reason=\"auth\"}") >= 27,
+            "scope refusals and the 27 or more 401s of this run are there");
+    free(log);
+    free(out);
+    free(both);
+    free(none);
+}
+
 static void test_keys_kept_while_idp_down(void)
 {
     idp.down = 1;
@@ -565,7 +560,8 @@ int main(void)
     char *jwks = jwk ? t_jwks(one, 1) : NULL;
     g_sim = t_sim_start(NULL);
     snprintf(g_audit, sizeof g_audit, "%s/oauth-audit.jsonl", t_tmpdir());
-    if (!jwks || !g_sim || idp_start(jwks) != 0 || gw_start(&g_gw, NULL) != 0) {
+    const char *with_metrics[] = { "--metrics", "on", NULL };
+    if (!jwks || !g_sim || idp_start(jwks) != 0 || gw_start(&g_gw, with_metrics) != 0) {
         printf("FAIL oauth_setup\n");
         return 1;
     }
@@ -577,6 +573,7 @@ int main(void)
     t_run("oauth_unknown_kid_one_fetch", test_unknown_kid_one_fetch);
     t_run("oauth_keys_kept_while_idp_down", test_keys_kept_while_idp_down);
     t_run("oauth_session_bound_to_subject", test_session_bound_to_subject);
+    t_run("oauth_metrics_match_audit", test_metrics_match_audit);
     gw_stop(&g_gw);
     t_run("oauth_idp_down_at_start", test_idp_down_at_start);
     t_run("oauth_audit_redacts_user_ids", test_audit_redacts_user_ids);

@@ -135,11 +135,39 @@ static void test_service_folders(void)
     unsetenv("CREDENTIALS_DIRECTORY");
 }
 
+/* --metrics and its config-file key: off by default, "off" undoes a
+ * config file's value, only with --http. */
+static void test_metrics(void)
+{
+    settings s;
+    err e;
+    const char *none[] = { "--http", "8765", NULL };
+    T_ASSERT(parse(&s, &e, none) == 0, "%s", e.msg);
+    T_CHECK(!s.metrics && !s.metrics_allow_remote, "off by default");
+    settings_free(&s);
+    const char *f = conf("m.conf", "http = 8765\nmetrics = 127.0.0.1:9464\nmetrics_allow_remote = true\n");
+    const char *from_file[] = { "--config", f, NULL };
+    T_ASSERT(parse(&s, &e, from_file) == 0, "%s", e.msg);
+    T_CHECK(s.metrics && !strcmp(s.metrics, "127.0.0.1:9464") && s.metrics_allow_remote, "from the config file");
+    settings_free(&s);
+    const char *undone[] = { "--config", f, "--metrics", "off", NULL };
+    T_ASSERT(parse(&s, &e, undone) == 0, "%s", e.msg);
+    T_CHECK(!s.metrics, "the command line turns it off again");
+    settings_free(&s);
+    const char *stdio[] = { "--metrics", "on", NULL };
+    T_CHECK(parse(&s, &e, stdio) < 0 && strstr(e.msg, "--http"), "stdio has no /metrics: %s", e.msg);
+    settings_free(&s);
+    const char *bad[] = { "--http", "8765", "--metrics-allow-remote", "yes", NULL };
+    T_CHECK(parse(&s, &e, bad) < 0 && strstr(e.msg, "true or false"), "%s", e.msg);
+    settings_free(&s);
+}
+
 int main(void)
 {
     t_run("settings_options_after_the_command", test_options_after_the_command);
     t_run("settings_unknown_option", test_unknown_option);
     t_run("settings_quoted_values", test_quoted_values);
     t_run("settings_service_folders", test_service_folders);
+    t_run("settings_metrics", test_metrics);
     return t_done();
 }
