@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "util/base64.h"
-#include "util/jsonr.h"
 #include "util/log.h"
 #include "util/ownfile.h"
 
@@ -139,7 +138,7 @@ static jwt_status ask(introspect *ix, const char *token, double now, jwt_claims 
     if (buf_puts(&form, "token=") || buf_put_pct(&form, token) || buf_puts(&form, "&token_type_hint=access_token")) {
         err_set(e, ERR_INTERNAL, "out of memory");
     } else if (ix->post(ix->post_ud, ix->url, form.data, ix->auth_header, INTROSPECT_TIMEOUT_MS, &answer, e) == 0) {
-        cJSON *j = jsonr_parse(answer.data ? answer.data : "", answer.len, NULL);
+        cJSON *j = cJSON_ParseWithLengthOpts(answer.data ? answer.data : "", answer.len, NULL, 0);
         const cJSON *active = cJSON_GetObjectItemCaseSensitive(j, "active");
         jwt_expect x = { .issuer = ix->issuer, .audience = ix->audience, .skew_s = ix->skew_s, .introspected = 1 };
         if (!cJSON_IsObject(j) || !cJSON_IsBool(active)) {

@@ -154,6 +154,14 @@ void http_gate_stop(http_gate *g)
         pthread_join(g->core, NULL);
 }
 
+unsigned http_gate_waiting(http_gate *g)
+{
+    pthread_mutex_lock(&g->mu);
+    unsigned n = g->waiting;
+    pthread_mutex_unlock(&g->mu);
+    return n;
+}
+
 int http_gate_stopped(http_gate *g)
 {
     pthread_mutex_lock(&g->mu);

@@ -63,6 +63,8 @@ void http_gate_tick(http_gate *g, double until_ms);
  * finish and joins the core thread; later enters get GATE_STOPPED. */
 void http_gate_stop(http_gate *g);
 int  http_gate_stopped(http_gate *g);
+/* Tickets waiting now (the queue length /metrics shows). */
+unsigned http_gate_waiting(http_gate *g);
 void http_gate_destroy(http_gate *g);
 
 #endif
