@@ -65,7 +65,11 @@ int t_metrics_match_audit(const char *page, const char *audit, const char *unkno
             continue;
         }
         rest += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "slicer_calls"));
-        if (!strcmp(outcome->valuestring, "unauthorized")) {
+        /* A token naming another subject's session is turned away before
+         * any call (http_oauth_foreign_session): an auth refusal. */
+        int foreign = !strcmp(outcome->valuestring, "refused") && cJSON_IsString(reason) &&
+                      !strncmp(reason->valuestring, "session_owner:", 14);
+        if (foreign || !strcmp(outcome->valuestring, "unauthorized")) {
             auth++;
             cJSON_Delete(j);
             continue;
