@@ -390,6 +390,9 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
         cJSON_AddNumberToObject(one, "ms", ms_rounded(bt->ms));
         cJSON_AddNumberToObject(one, "first_byte_ms", ms_rounded(bt->first_byte_ms));
     }
+    size_t made = f->traced ? backend_calls_made(r->m->b) : 0;
+    if (made > (size_t)cJSON_GetArraySize(calls))   /* past BACKEND_MAX_TRACE: said, not hidden */
+        cJSON_AddNumberToObject(o, "slicer_calls_unlisted", (double)(made - (size_t)cJSON_GetArraySize(calls)));
     cJSON_AddNumberToObject(o, "bytes_returned", f->bytes_returned);
     cJSON_AddNumberToObject(o, "latency_ms", f->latency_ms);
     char *s = jsonw_print(o, len), *nl = s ? realloc(s, *len + 2) : NULL;
@@ -549,7 +552,7 @@ int mcp_tools_call(rpc_req *r, cJSON **res, rpc_error *er)
     if (oc == MET_REFUSED)
         metrics_refusal(m->cfg.metrics, MET_GUARD);
     log_msg(LOG_INFO, "tools/call %s: %s (%zu REST call%s, %.1f ms)%s%s", t->name, outcome,
-            backend_trace_count(m->b), backend_trace_count(m->b) == 1 ? "" : "s", mono_ms() - t0,
+            backend_calls_made(m->b), backend_calls_made(m->b) == 1 ? "" : "s", mono_ms() - t0,
             err_text ? ": " : "", err_text ? err_text : "");
     for (size_t i = 0; note_wanted(r, LOG_DEBUG) && i < backend_trace_count(m->b); i++) {
         const backend_trace *bt = backend_trace_at(m->b, i);

@@ -134,8 +134,8 @@ struct backend {
     metrics *metrics;
     backend_tick_fn tick;
     void *tick_ud;
-    backend_trace trace[BACKEND_MAX_TRACE];
-    size_t ntrace;
+    backend_trace *trace;       /* grows to BACKEND_MAX_TRACE */
+    size_t ntrace, trace_cap, ncalls;
     sockets sk;
 };
 
@@ -217,6 +217,7 @@ void backend_free(backend *b)
     if (b->headers)
         api.slist_free_all(b->headers);
     free(b->base);
+    free(b->trace);
     free(b);
 }
 
@@ -279,8 +280,15 @@ static void record(backend *b, CURL *c, const char *method, const char *target,
                    long status, size_t bytes, double ms)
 {
     metrics_observe(b->metrics, MET_SLICER_SECONDS, ms / 1e3);   /* every call, past the trace's cap too */
-    if (b->ntrace >= BACKEND_MAX_TRACE)
-        return;
+    b->ncalls++;
+    if (b->ntrace == b->trace_cap) {
+        size_t cap = b->trace_cap ? b->trace_cap * 2 : 16;
+        backend_trace *more = cap <= BACKEND_MAX_TRACE ? realloc(b->trace, cap * sizeof *more) : NULL;
+        if (!more)
+            return;             /* listed no further; still counted */
+        b->trace = more;
+        b->trace_cap = cap;
+    }
     backend_trace *t = &b->trace[b->ntrace++];
     copy_cut(t->method, sizeof t->method, method);
     copy_cut(t->target, sizeof t->target, target);
@@ -592,8 +600,9 @@ void backend_resp_free(backend_resp *r)
         buf_free(&r->body);
 }
 
-void backend_trace_reset(backend *b) { b->ntrace = 0; }
+void backend_trace_reset(backend *b) { b->ntrace = b->ncalls = 0; }
 size_t backend_trace_count(const backend *b) { return b->ntrace; }
+size_t backend_calls_made(const backend *b) { return b->ncalls; }
 const backend_trace *backend_trace_at(const backend *b, size_t i)
 {
     return i < b->ntrace ? &b->trace[i] : NULL;

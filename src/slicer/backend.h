@@ -14,7 +14,10 @@
 #include "slicer/metrics.h"
 #include "util/err.h"
 
-#define BACKEND_MAX_TRACE 16
+/* REST calls one tool call's audit line lists; the count goes on past it.
+ * A get_markups or list_volumes page makes one call per node, so this is
+ * well above the largest page. */
+#define BACKEND_MAX_TRACE 4096
 
 /* Caps per kind of collected answer, each also at most
  * backend_opts.max_response: such an answer is held whole in memory (and
@@ -88,9 +91,11 @@ int  backend_call_stream(backend *b, const char *method, const char *target,
  * next call's (without it, each REST call connects and closes on the
  * way to the reply). */
 void backend_idle(backend *b);
-/* The calls made since the last reset (at most BACKEND_MAX_TRACE kept). */
+/* The calls made since the last reset: backend_trace_count of them are
+ * kept (at most BACKEND_MAX_TRACE), backend_calls_made counts them all. */
 void backend_trace_reset(backend *b);
 size_t backend_trace_count(const backend *b);
+size_t backend_calls_made(const backend *b);
 const backend_trace *backend_trace_at(const backend *b, size_t i);
 
 /* GETs an http(s) url into out, which the caller has set up with

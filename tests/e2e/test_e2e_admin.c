@@ -255,6 +255,41 @@ static void test_audit_log(void)
     e2e_stop(&x);
 }
 
+/* A get_markups page makes one REST call per markups node: the audit line
+ * lists every one of them (it stopped at 16), counted here from the
+ * stand-in's own request log. */
+static void test_audit_lists_every_call(void)
+{
+    char path[512];
+    e2e x;
+    T_ASSERT(start_audited(&x, NULL, "audit-many.jsonl", path, sizeof path) == 0, "start");
+    for (int i = 0; i < 24; i++) {
+        char args[160];
+        snprintf(args, sizeof args, "{\"type\":\"point_list\",\"points\":[{\"r\":%d,\"a\":0,\"s\":0}]}", i);
+        cJSON *r = t_mcp_call(x.mcp, "place_markups", args, 5000);
+        T_CHECK(!t_mcp_is_error(r), "placed %d: %s", i, t_mcp_text(r));
+        cJSON_Delete(r);
+    }
+    char *before = t_sim_log_text(x.sim);
+    cJSON *r = t_mcp_call(x.mcp, "get_markups", "{}", 10000);
+    T_CHECK(!t_mcp_is_error(r), "get_markups: %s", t_mcp_text(r));
+    cJSON_Delete(r);
+    char *after = t_sim_log_text(x.sim);
+    T_ASSERT(before && after, "request log");
+    int seen = t_count(after + strlen(before), "\n");
+    int lines, bad;
+    cJSON *recs = read_audit(path, &lines, &bad);
+    const cJSON *last = cJSON_GetArrayItem(recs, lines - 1);
+    int listed = cJSON_GetArraySize(get(last, "slicer_calls"));
+    T_CHECK(last && !strcmp(get(last, "tool")->valuestring, "get_markups") && seen > 24 && listed == seen &&
+            !get(last, "slicer_calls_unlisted"), "the audit line lists all %d REST calls Slicer saw (%d listed)",
+            seen, listed);
+    cJSON_Delete(recs);
+    free(before);
+    free(after);
+    e2e_stop(&x);
+}
+
 /* Time to the first byte is Slicer's own work: a Slicer that thinks for
  * 300 ms shows it there, and the rest of the call is short. */
 static void test_audit_first_byte(void)
@@ -594,6 +629,7 @@ int main(void)
     t_run("slicer_single_quoted_answer", test_single_quoted_answer);
     t_run("slicer_down", test_slicer_down);
     t_run("audit_log", test_audit_log);
+    t_run("audit_lists_every_call", test_audit_lists_every_call);
     t_run("audit_first_byte", test_audit_first_byte);
     t_run("audit_survives_kill9", test_audit_survives_kill9);
     t_run("redaction", test_redaction);
