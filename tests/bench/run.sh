@@ -20,7 +20,7 @@ export BENCH_TMP="$TMP"
 BIN="$TMP/bench"
 # shellcheck disable=SC2046
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra \
-    -Isrc -Itests/lib tests/bench/bench.c tests/lib/testlib.c src/slicer/nrrd.c src/slicer/volstats.c src/slicer/img.c src/util/err.c \
+    -Isrc -Itests/lib tests/bench/bench.c tests/lib/testlib.c src/slicer/nrrd.c src/slicer/volstats.c src/slicer/img.c src/util/buf.c src/util/err.c \
     $(pkg-config --cflags --libs libcurl libcjson libpng) -lm -o "$BIN"
 
 HTTPBIN="$TMP/bench_http"
