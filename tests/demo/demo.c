@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/base64.h"
+#include "util/jsonw.h"
 #include "e2e.h"
 
 static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
@@ -13,8 +14,9 @@ static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectI
 static void show(const char *what, const cJSON *resp, size_t max)
 {
     const cJSON *res = get(resp, "result");
-    char *s = cJSON_PrintUnformatted(get(res, "structuredContent") ? get(res, "structuredContent") :
-                                     res ? res : resp);
+    /* The gateway's own printer, so numbers read as it sent them (cJSON's
+     * would turn 0.1 + 0.2 style values into 17 digits again). */
+    char *s = jsonw_print(get(res, "structuredContent") ? get(res, "structuredContent") : res ? res : resp, NULL);
     size_t n = s ? strlen(s) : 0;
     printf("  %s -> %.*s%s\n", what, (int)(n > max ? max : n), s ? s : "(no answer)", n > max ? " ..." : "");
     free(s);
