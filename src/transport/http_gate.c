@@ -30,7 +30,8 @@ static void *core_main(void *arg)
         g->head = t->next;
         if (!g->head)
             g->tail = NULL;
-        g->waiting--;
+        if (t->deadline_ms)
+            g->waiting--;
         g->busy = 1;
         pthread_mutex_unlock(&g->mu);
         t->run(t);
@@ -76,7 +77,8 @@ gate_result http_gate_enter(http_gate *g, gate_ticket *t, long timeout_ms, unsig
         else
             g->head = t;
         g->tail = t;
-        g->waiting++;
+        if (timeout_ms >= 0)
+            g->waiting++;
         if (!g->busy && g->head == t)
             pthread_cond_signal(&g->work);
         /* Deadlines grow along the queue, so only a new head can be due

@@ -39,7 +39,8 @@ typedef struct {
     pthread_cond_t  work;        /* the core thread waits here for a ticket */
     pthread_cond_t  timer;       /* http_gate_tick waits here for a deadline */
     gate_ticket    *head, *tail; /* waiting, oldest first */
-    unsigned        waiting;
+    unsigned        waiting;     /* calls only: housekeeping (no time-out) takes
+                                  * no place a client could have */
     unsigned        queue_max;
     int             busy;        /* the core thread is running a ticket */
     int             stopped;
@@ -63,7 +64,7 @@ void http_gate_tick(http_gate *g, double until_ms);
  * finish and joins the core thread; later enters get GATE_STOPPED. */
 void http_gate_stop(http_gate *g);
 int  http_gate_stopped(http_gate *g);
-/* Tickets waiting now (the queue length /metrics shows). */
+/* Calls waiting now (the queue length /metrics shows). */
 unsigned http_gate_waiting(http_gate *g);
 void http_gate_destroy(http_gate *g);
 

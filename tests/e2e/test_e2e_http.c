@@ -1235,15 +1235,21 @@ static void *slow_thread(void *ud)
 
 static void test_queue_full_and_timeout(void)
 {
-    const char *extra[] = { "--http-queue-max", "1", "--http-queue-timeout-ms", "500", NULL };
+    /* All four times stretch together (SLICER_MCP_TIME_SCALE, 8 under
+     * valgrind): the second must reach the queue while the first holds
+     * Slicer, and the third while the second still waits there. */
+    char qt[24];
+    snprintf(qt, sizeof qt, "%ld", t_mcp_bound(500));
+    const char *extra[] = { "--http-queue-max", "1", "--http-queue-timeout-ms", qt, NULL };
     gw *g = gw_start(extra);
     T_ASSERT(g, "start");
     t_resp tr;
     char u[160];
-    snprintf(u, sizeof u, "%s/__sim/fault?route=/slicer/system/version&kind=delay:1500", t_sim_url(g_sim));
+    snprintf(u, sizeof u, "%s/__sim/fault?route=/slicer/system/version&kind=delay:%ld", t_sim_url(g_sim),
+             t_mcp_bound(1500));
     t_http("POST", u, NULL, 0, 3000, &tr);
     t_resp_free(&tr);
-    slow_arg a[3] = { { g->port, 0, { 0 } }, { g->port, 150, { 0 } }, { g->port, 300, { 0 } } };
+    slow_arg a[3] = { { g->port, 0, { 0 } }, { g->port, t_mcp_bound(150), { 0 } }, { g->port, t_mcp_bound(300), { 0 } } };
     pthread_t th[3];
     for (int i = 0; i < 3; i++)
         pthread_create(&th[i], NULL, slow_thread, &a[i]);

@@ -110,6 +110,31 @@ static void test_fifo_full(void)
     http_gate_destroy(&g);
 }
 
+/* The housekeeping waiting behind a long call takes no place from a
+ * client: with --http-queue-max 1, a call still gets the one place (it
+ * got 503 "1 calls are queued" when a slow Slicer let the idle ticket in
+ * first, which test_e2e_http met under valgrind). */
+static void test_housekeeping_takes_no_place(void)
+{
+    http_gate g;
+    gate_ticket hold, idle, call, extra;
+    unsigned q;
+    T_ASSERT(start_held(&g, 1, &hold) == 0, "held");
+    ticket(&idle, 1);
+    ticket(&call, 2);
+    ticket(&extra, 3);
+    T_CHECK(http_gate_enter(&g, &idle, -1, &q) == GATE_OK && q == 0, "housekeeping queued");
+    T_CHECK(http_gate_enter(&g, &call, 60000, &q) == GATE_OK && q == 0, "a call still finds its place");
+    T_CHECK(http_gate_waiting(&g) == 1, "one call waiting: %u", http_gate_waiting(&g));
+    T_CHECK(http_gate_enter(&g, &extra, 60000, &q) == GATE_FULL && q == 1, "the next call finds the queue full");
+    release_hold();
+    WAIT_FOR(g_nran == 3);
+    T_CHECK(g_ran[1] == 1 && g_ran[2] == 2, "run in arrival order");
+    T_CHECK(http_gate_waiting(&g) == 0, "none waiting after");
+    http_gate_stop(&g);
+    http_gate_destroy(&g);
+}
+
 static void test_timeout(void)
 {
     http_gate g;
@@ -216,6 +241,7 @@ static void test_many(void)
 int main(void)
 {
     t_run("http_gate_fifo_and_full", test_fifo_full);
+    t_run("http_gate_housekeeping_takes_no_place", test_housekeeping_takes_no_place);
     t_run("http_gate_timeout_by_tick", test_timeout);
     t_run("http_gate_stop_refuses_waiters", test_stop);
     t_run("http_gate_many_callers", test_many);
