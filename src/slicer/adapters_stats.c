@@ -212,11 +212,8 @@ static int add_plot(call_ctx *c, int bins, const double *edges, const uint64_t *
     void *png = NULL;
     size_t len = 0;
     int rc = histplot_png(edges, counts, bins, &png, &len, e);
-    if (rc == 0) {
-        imgreply job;
-        imgreply_start(&job, png, len, 0);
-        rc = call_add_png(c, &job, NULL, NULL, e);
-    }
+    if (rc == 0)
+        rc = call_add_drawn_png(c, png, len, e);
     free(png);
     return rc;
 }

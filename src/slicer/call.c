@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "policy/guard.h"
+#include "util/base64.h"
 #include "util/jsonw.h"
 
 #define CALL_MAX_TARGET 8192
@@ -209,13 +210,12 @@ int call_set_structured(call_ctx *c, cJSON *obj)
     return c->structured_item ? 0 : -1;
 }
 
-/* Adds a finished job's image as image content (takes j->b64). */
-static int add_image(call_ctx *c, imgreply *j, err *e)
+/* Adds base64 PNG data as image content (takes b64; NULL: out of memory). */
+static int add_image_b64(call_ctx *c, char *b64, err *e)
 {
     cJSON *blk = cJSON_CreateObject();
-    cJSON *data = cJSON_CreateString(j->b64);
-    free(j->b64);
-    j->b64 = NULL;
+    cJSON *data = b64 ? cJSON_CreateString(b64) : NULL;
+    free(b64);
     if (!blk || !data) {
         cJSON_Delete(blk);
         cJSON_Delete(data);
@@ -226,6 +226,19 @@ static int add_image(call_ctx *c, imgreply *j, err *e)
     cJSON_AddStringToObject(blk, "mimeType", "image/png");
     cJSON_AddItemToArray(c->content, blk);
     return 0;
+}
+
+/* Adds a finished job's image as image content (takes j->b64). */
+static int add_image(call_ctx *c, imgreply *j, err *e)
+{
+    char *b64 = j->b64;
+    j->b64 = NULL;
+    return add_image_b64(c, b64, e);
+}
+
+int call_add_drawn_png(call_ctx *c, const void *png, size_t len, err *e)
+{
+    return add_image_b64(c, base64_encode(png, len, NULL), e);
 }
 
 /* Re-encodes png to fit max_side and the clients' byte limit and adds it

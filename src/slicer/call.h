@@ -85,6 +85,11 @@ int  call_add_text(call_ctx *c, const char *text);
  * it; *w,*h get the output size (may be NULL).  The job is finished
  * either way. */
 int  call_add_png(call_ctx *c, imgreply *j, unsigned *w, unsigned *h, err *e);
+/* Adds a PNG the gateway drew itself as image content, as it is: it is
+ * already lossless and small (the 480x300 histogram plot would stay under
+ * 600 kB of base64 even stored raw, below the clients' 1 MiB), so nothing
+ * is decoded or re-encoded. */
+int  call_add_drawn_png(call_ctx *c, const void *png, size_t len, err *e);
 /* Sets structuredContent (takes ownership) and adds its JSON as text. */
 int  call_set_structured(call_ctx *c, cJSON *obj);
 /* Makes the result an error whose text is msg. */
