@@ -377,7 +377,9 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
     if (f->reason)
         cJSON_AddItemToObject(o, "reason", redacted(rd, f->reason));
     cJSON *calls = cJSON_AddArrayToObject(o, "slicer_calls");
-    for (size_t i = 0; f->traced && i < backend_trace_count(r->m->b); i++) {
+    size_t listed = f->traced ? backend_trace_count(r->m->b) : 0;
+    size_t made = f->traced ? backend_calls_made(r->m->b) : 0;
+    for (size_t i = 0; i < listed; i++) {
         const backend_trace *bt = backend_trace_at(r->m->b, i);
         cJSON *one = cJSON_CreateObject();
         cJSON_AddItemToArray(calls, one);
@@ -390,9 +392,8 @@ static char *audit_line(const rpc_req *r, const audit_facts *f, int with_args, s
         cJSON_AddNumberToObject(one, "ms", ms_rounded(bt->ms));
         cJSON_AddNumberToObject(one, "first_byte_ms", ms_rounded(bt->first_byte_ms));
     }
-    size_t made = f->traced ? backend_calls_made(r->m->b) : 0;
-    if (made > (size_t)cJSON_GetArraySize(calls))   /* past BACKEND_MAX_TRACE: said, not hidden */
-        cJSON_AddNumberToObject(o, "slicer_calls_unlisted", (double)(made - (size_t)cJSON_GetArraySize(calls)));
+    if (made > listed)   /* past BACKEND_MAX_TRACE: said, not hidden */
+        cJSON_AddNumberToObject(o, "slicer_calls_unlisted", (double)(made - listed));
     cJSON_AddNumberToObject(o, "bytes_returned", f->bytes_returned);
     cJSON_AddNumberToObject(o, "latency_ms", f->latency_ms);
     char *s = jsonw_print(o, len), *nl = s ? realloc(s, *len + 2) : NULL;

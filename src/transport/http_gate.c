@@ -77,7 +77,7 @@ gate_result http_gate_enter(http_gate *g, gate_ticket *t, long timeout_ms, unsig
         else
             g->head = t;
         g->tail = t;
-        if (timeout_ms >= 0)
+        if (t->deadline_ms)          /* a call; the housekeeping has none */
             g->waiting++;
         if (!g->busy && g->head == t)
             pthread_cond_signal(&g->work);
