@@ -551,8 +551,9 @@ static int perform(backend *b, const char *method, const char *target,
     api.easy_setopt(c, CURLOPT_XFERINFODATA, &x);
     if (!sink)
         api.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x.cap);
-    else    /* one receive and one sink call per 256 KiB, not per 16 KiB */
-        api.easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024);
+    /* One receive per 256 KiB, not per 16 KiB: a 1 MB slice PNG took about
+     * 80 receives and 500 polls with curl's default. */
+    api.easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024);
     api.easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     if (strcmp(method, "GET") != 0 || body_len > 0) {
         api.easy_setopt(c, CURLOPT_POST, 1L);

@@ -1,7 +1,8 @@
 /* img: PNG decoding, area-average downscaling and smallest-lossless
- * re-encoding; the only file that talks to libpng (the simplified API to
- * read, the full one to write: only it sets zlib's strategy and the
- * row filters). */
+ * re-encoding; the only file that talks to libpng.  Its full API both
+ * ways: reading, it hands over rows as they are unfiltered (imgreply
+ * encodes them meanwhile); writing, only it sets zlib's strategy and the
+ * row filters. */
 #include "slicer/img.h"
 
 #include <png.h>
@@ -20,7 +21,122 @@ static size_t rgba_bytes(unsigned w, unsigned h)
     return (size_t)w * h * 4;
 }
 
-int img_decode_png(const void *png, size_t len, img_rgba *out, err *e)
+/* libpng's input: the bytes left of Slicer's PNG, and the error text. */
+typedef struct {
+    const unsigned char *p;
+    size_t left;
+    char msg[128];
+} png_in;
+
+static void in_read(png_structp png, png_bytep dst, size_t n)
+{
+    png_in *s = png_get_io_ptr(png);
+    if (n > s->left)
+        png_error(png, "truncated");
+    memcpy(dst, s->p, n);
+    s->p += n;
+    s->left -= n;
+}
+
+static void in_error(png_structp png, png_const_charp msg)
+{
+    png_in *s = png_get_error_ptr(png);
+    snprintf(s->msg, sizeof s->msg, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+/* Warnings (a bad ancillary chunk, which libpng skips) change no pixel. */
+static void in_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+/* Any PNG to 8-bit RGBA rows, whatever its type, depth and tRNS. */
+static int read_transforms(png_structp png, png_infop info)
+{
+    int type = png_get_color_type(png, info), depth = png_get_bit_depth(png, info);
+    int trns = png_get_valid(png, info, PNG_INFO_tRNS) != 0;
+    if (type == PNG_COLOR_TYPE_PALETTE)
+        png_set_palette_to_rgb(png);
+    if (type == PNG_COLOR_TYPE_GRAY && depth < 8)
+        png_set_expand_gray_1_2_4_to_8(png);
+    if (trns)
+        png_set_tRNS_to_alpha(png);
+    if (depth == 16)
+        png_set_scale_16(png);
+    if (!(type & PNG_COLOR_MASK_COLOR))
+        png_set_gray_to_rgb(png);
+    if (!(type & PNG_COLOR_MASK_ALPHA) && !trns)
+        png_set_add_alpha(png, 0xff, PNG_FILLER_AFTER);
+    int passes = png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    return passes;
+}
+
+/* The whole libpng read, apart so that nothing the caller keeps is
+ * touched between setjmp and a longjmp; 0, -1 (s->msg says why) or -2
+ * (too big: out->w and out->h say how big). */
+static int read_png(png_in *s, img_rgba *out, img_rows_fn done, void *ctx)
+{
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, s, in_error, in_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!info) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        snprintf(s->msg, sizeof s->msg, "out of memory");
+        return -1;
+    }
+    /* volatile: set after setjmp and read after a longjmp. */
+    unsigned char *volatile px = NULL;
+    if (setjmp(png_jmpbuf(png))) {
+        if (done && px)
+            done(ctx, NULL, 0, 0);
+        png_destroy_read_struct(&png, &info, NULL);
+        free(px);
+        return -1;
+    }
+    png_set_read_fn(png, s, in_read);
+#ifdef PNG_IGNORE_ADLER32
+    /* The chunk CRCs already cover every byte of the image data; zlib's
+     * Adler-32 over the same bytes inflated costs a sixth of decoding
+     * Slicer's stored (uncompressed) PNG and finds nothing they miss. */
+    png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+#endif
+    png_read_info(png, info);
+    png_uint_32 w = png_get_image_width(png, info), h = png_get_image_height(png, info);
+    if (w > IMG_MAX_SIDE || h > IMG_MAX_SIDE) {
+        out->w = w;
+        out->h = h;
+        png_destroy_read_struct(&png, &info, NULL);
+        return -2;
+    }
+    int passes = read_transforms(png, info);
+    if (png_get_rowbytes(png, info) != (size_t)w * 4)
+        png_error(png, "unexpected row size after conversion to RGBA");
+    px = malloc(rgba_bytes(w, h));
+    if (!px)
+        png_error(png, "out of memory");
+    out->w = w;
+    out->h = h;
+    out->rgba = px;
+    if (done)
+        done(ctx, out, 0, 0);
+    /* Rows are final after the last pass; with one pass, at once. */
+    for (int pass = 0; pass < passes; pass++)
+        for (png_uint_32 y = 0; y < h; y++) {
+            png_read_row(png, px + rgba_bytes(w, y), NULL);
+            if (done && passes == 1 && (y % IMG_ROWS_BATCH == IMG_ROWS_BATCH - 1 || y + 1 == h))
+                done(ctx, out, y - y % IMG_ROWS_BATCH, y + 1);
+        }
+    png_read_end(png, NULL);
+    if (done && passes > 1)
+        done(ctx, out, 0, h);
+    png_destroy_read_struct(&png, &info, NULL);
+    return 0;
+}
+
+int img_decode_png_rows(const void *png, size_t len, img_rgba *out, img_rows_fn done,
+                        void *ctx, err *e)
 {
     out->w = out->h = 0;
     out->rgba = NULL;
@@ -29,40 +145,22 @@ int img_decode_png(const void *png, size_t len, img_rgba *out, err *e)
     if (len > IMG_MAX_PNG_BYTES)
         return err_set(e, ERR_LIMIT, "png: %zu bytes exceeds the limit of %u",
                        len, IMG_MAX_PNG_BYTES);
+    png_in s = { .p = png, .left = len, .msg = "" };
+    int rc = read_png(&s, out, done, ctx);
+    if (rc == 0)
+        return 0;
+    unsigned w = out->w, h = out->h;
+    out->w = out->h = 0;
+    out->rgba = NULL;
+    if (rc == -2)
+        return err_set(e, ERR_LIMIT, "png: %ux%u exceeds the limit of %ux%u",
+                       w, h, IMG_MAX_SIDE, IMG_MAX_SIDE);
+    return err_set(e, ERR_UPSTREAM, "png: %s", s.msg);
+}
 
-    png_image im;
-    memset(&im, 0, sizeof im);
-    im.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&im, png, len)) {
-        err_set(e, ERR_UPSTREAM, "png: %s", im.message);
-        png_image_free(&im);
-        return -1;
-    }
-    if (im.width > IMG_MAX_SIDE || im.height > IMG_MAX_SIDE) {
-        err_set(e, ERR_LIMIT, "png: %ux%u exceeds the limit of %ux%u",
-                (unsigned)im.width, (unsigned)im.height, IMG_MAX_SIDE, IMG_MAX_SIDE);
-        png_image_free(&im);
-        return -1;
-    }
-    im.format = PNG_FORMAT_RGBA;
-    unsigned char *px = malloc(rgba_bytes(im.width, im.height));
-    if (!px) {
-        png_image_free(&im);
-        return err_set(e, ERR_INTERNAL, "png: out of memory for %ux%u",
-                       (unsigned)im.width, (unsigned)im.height);
-    }
-    /* background NULL: alpha is kept, nothing is composited. */
-    if (!png_image_finish_read(&im, NULL, px, 0, NULL)) {
-        err_set(e, ERR_UPSTREAM, "png: %s", im.message);
-        png_image_free(&im);
-        free(px);
-        return -1;
-    }
-    png_image_free(&im);   /* finish_read already freed it; harmless */
-    out->w = im.width;
-    out->h = im.height;
-    out->rgba = px;
-    return 0;
+int img_decode_png(const void *png, size_t len, img_rgba *out, err *e)
+{
+    return img_decode_png_rows(png, len, out, NULL, NULL, e);
 }
 
 /* ---- downscaling ------------------------------------------------------ */
@@ -218,10 +316,10 @@ int img_downscale(const img_rgba *in, unsigned max_side, img_rgba *out, err *e)
 
 /* ---- choosing the layout and encoding ---------------------------------- */
 
-size_t img_flatten_black(img_rgba *im)
+size_t img_flatten_black_rows(img_rgba *im, unsigned y0, unsigned y1)
 {
-    size_t n = (size_t)im->w * im->h, seen = 0;
-    unsigned char *p = im->rgba;
+    size_t n = (size_t)im->w * (y1 - y0), seen = 0;
+    unsigned char *p = im->rgba + rgba_bytes(im->w, y0);
     for (size_t i = 0; i < n; i++, p += 4) {
         unsigned a = p[3];
         if (a == 255)
@@ -237,6 +335,20 @@ size_t img_flatten_black(img_rgba *im)
         p[3] = 255;
     }
     return seen;
+}
+
+size_t img_flatten_black(img_rgba *im)
+{
+    return img_flatten_black_rows(im, 0, im->h);
+}
+
+int img_rows_colour(const img_rgba *in, unsigned y0, unsigned y1)
+{
+    const unsigned char *p = in->rgba + rgba_bytes(in->w, y0);
+    unsigned colour = 0;
+    for (size_t i = 0, n = (size_t)in->w * (y1 - y0); i < n; i++, p += 4)
+        colour |= (unsigned)(p[0] ^ p[1]) | (unsigned)(p[1] ^ p[2]);
+    return colour != 0;
 }
 
 img_format img_best_format(const img_rgba *in)
@@ -333,7 +445,8 @@ static const int png_types[] = {
  * keeps zlib's default matching: Z_RLE makes 3D views and screenshots
  * up to 4x larger.  Paeth saves another 10% on gray but costs 30% more
  * time; libpng's adaptive choice among all five filters costs 2x. */
-static int write_png(const img_rgba *in, img_format fmt, unsigned char *row, png_out *o)
+static int write_png(unsigned w, unsigned h, img_format fmt, img_row_src src, void *ctx,
+                     unsigned char *row, png_out *o)
 {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, o, out_error, out_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
@@ -351,21 +464,58 @@ static int write_png(const img_rgba *in, img_format fmt, unsigned char *row, png
     if (fmt == IMG_GRAY || fmt == IMG_GRAY_ALPHA)
         png_set_compression_strategy(png, Z_RLE);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
-    png_set_IHDR(png, info, in->w, in->h, 8, png_types[fmt], PNG_INTERLACE_NONE,
+    png_set_IHDR(png, info, w, h, 8, png_types[fmt], PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     /* sRGB (13 bytes) says what Slicer's pixels are, as the simplified
      * writer this replaced did. */
     png_set_sRGB(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
     png_write_info(png, info);
-    for (unsigned y = 0; y < in->h; y++) {
-        const unsigned char *src = in->rgba + rgba_bytes(in->w, y);
+    for (unsigned y = 0; y < h; y++) {
+        const unsigned char *p = src(ctx, y);
+        if (!p) {
+            snprintf(o->msg, sizeof o->msg, "stopped");
+            png_destroy_write_struct(&png, &info);
+            return -2;
+        }
         if (fmt != IMG_RGBA)
-            pack_row(src, in->w, fmt, row);
-        png_write_row(png, fmt == IMG_RGBA ? src : row);
+            pack_row(p, w, fmt, row);
+        png_write_row(png, fmt == IMG_RGBA ? p : row);
     }
     png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
     return 0;
+}
+
+int img_encode_rows(unsigned w, unsigned h, img_format fmt, img_row_src src, void *ctx,
+                    void **png, size_t *len, err *e)
+{
+    *png = NULL;
+    *len = 0;
+    if (w == 0 || h == 0 || w > IMG_MAX_SIDE || h > IMG_MAX_SIDE)
+        return err_set(e, ERR_INVALID, "png: cannot encode a %ux%u image", w, h);
+    /* The cap is past anything zlib makes of these pixels (stored blocks
+     * add 5 bytes per 16 KiB), so only OOM stops an append. */
+    png_out o = { .msg = "" };
+    buf_init(&o.out, rgba_bytes(w, h) + h + (1u << 20));
+    unsigned char *row = malloc((size_t)w * 4);
+    if (!row)
+        return err_set(e, ERR_INTERNAL, "png: out of memory encoding %ux%u", w, h);
+    int rc = write_png(w, h, fmt, src, ctx, row, &o);
+    free(row);
+    if (rc != 0) {
+        buf_free(&o.out);
+        if (rc == -2)
+            return -2;
+        return err_set(e, ERR_INTERNAL, "png: encoding %ux%u failed: %s", w, h, o.msg);
+    }
+    *png = buf_steal(&o.out, len);
+    return 0;
+}
+
+static const unsigned char *whole_row(void *ctx, unsigned y)
+{
+    const img_rgba *in = ctx;
+    return in->rgba + rgba_bytes(in->w, y);
 }
 
 int img_encode_png(const img_rgba *in, void **png, size_t *len,
@@ -378,21 +528,8 @@ int img_encode_png(const img_rgba *in, void **png, size_t *len,
     img_format fmt = img_best_format(in);
     if (fmt_used)
         *fmt_used = fmt;
-    /* The cap is past anything zlib makes of these pixels (stored blocks
-     * add 5 bytes per 16 KiB), so only OOM stops an append. */
-    png_out o = { .msg = "" };
-    buf_init(&o.out, rgba_bytes(in->w, in->h) + in->h + (1u << 20));
-    unsigned char *row = malloc((size_t)in->w * 4);
-    if (!row)
-        return err_set(e, ERR_INTERNAL, "png: out of memory encoding %ux%u", in->w, in->h);
-    int rc = write_png(in, fmt, row, &o);
-    free(row);
-    if (rc != 0) {
-        buf_free(&o.out);
-        return err_set(e, ERR_INTERNAL, "png: encoding %ux%u failed: %s", in->w, in->h, o.msg);
-    }
-    *png = buf_steal(&o.out, len);
-    return 0;
+    img_rgba rows = *in;   /* whole_row reads it through a void pointer */
+    return img_encode_rows(in->w, in->h, fmt, whole_row, &rows, png, len, e);
 }
 
 void img_free(img_rgba *im)

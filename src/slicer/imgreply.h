@@ -7,7 +7,8 @@
  * Slicer's filtered rows) touches nothing but the job, so it can run on
  * a worker thread while the caller makes its next REST call: a slice
  * call overlaps it with the slice node's properties, which Slicer takes
- * milliseconds to answer. */
+ * milliseconds to answer.  Decoding and encoding overlap too, on a
+ * second thread, once the caller is waiting for the job. */
 #ifndef IMGREPLY_H
 #define IMGREPLY_H
 
@@ -30,6 +31,7 @@ typedef struct {
     err e;
     pthread_t thread;
     int threaded;
+    struct imgreply_pipe *pipe;   /* the decoder's and encoder's meeting point */
 } imgreply;
 
 /* The whole job on this thread; 0, or -1 with e. */

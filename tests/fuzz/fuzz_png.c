@@ -1,10 +1,12 @@
 /* fuzz_png: the PNG re-encoder on arbitrary bytes: img_decode_png, then
  * img_downscale to a side picked by the first byte, then img_encode_png;
- * the output must decode again to the same size. */
+ * the output must decode again to the same size.  Then the whole reply
+ * path, imgreply_run, whose decoder hands rows to an encoder thread. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "slicer/img.h"
+#include "slicer/imgreply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -30,5 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     img_free(&in);
     img_free(&small);
     img_free(&back);
+    imgreply j;
+    if (imgreply_run(&j, data + 1, size - 1, data[0] & 1 ? max_side : 0, &e) == 0)
+        free(j.b64);
     return 0;
 }

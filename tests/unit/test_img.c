@@ -1,10 +1,10 @@
 /* test_img: decode / re-encode losslessly, format choice, area-average
  * downscaling and rejection of corrupt, truncated and oversized PNGs. */
 #include "slicer/img.h"
+#include "t_pngw.h"
 #include "testlib.h"
 
 #include <math.h>
-#include <png.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,63 +12,11 @@
 
 /* ---- helpers ----------------------------------------------------------- */
 
-typedef struct {
-    unsigned char *p;
-    size_t n, cap;
-} membuf;
-
-static void mem_write(png_structp pp, png_bytep d, size_t n)
-{
-    membuf *m = png_get_io_ptr(pp);
-    if (m->n + n > m->cap) {
-        size_t cap = (m->n + n) * 2;
-        unsigned char *p = realloc(m->p, cap);
-        if (!p)
-            png_error(pp, "out of memory");
-        m->p = p;
-        m->cap = cap;
-    }
-    memcpy(m->p + m->n, d, n);
-    m->n += n;
-}
-
-static void mem_flush(png_structp pp)
-{
-    (void)pp;
-}
-
-/* Writes an 8-bit PNG the way Slicer does (vtkPNGWriter: zlib level 0
- * and libpng's default, adaptive row filters) with the full libpng API;
- * channels 1..4.  Returns malloc'd bytes or NULL.
- * Nothing local is modified between setjmp and a longjmp. */
+/* An 8-bit PNG as Slicer writes it; channels 1..4. */
 static unsigned char *png_level0(const unsigned char *px, unsigned w, unsigned h,
                                  int channels, size_t *len)
 {
-    static const int types[] = { 0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
-                                 PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGBA };
-    membuf m = { NULL, 0, 0 };
-    png_structp pp = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop ip = pp ? png_create_info_struct(pp) : NULL;
-    if (!ip) {
-        png_destroy_write_struct(&pp, NULL);
-        return NULL;
-    }
-    if (setjmp(png_jmpbuf(pp))) {
-        png_destroy_write_struct(&pp, &ip);
-        free(m.p);
-        return NULL;
-    }
-    png_set_write_fn(pp, &m, mem_write, mem_flush);
-    png_set_IHDR(pp, ip, w, h, 8, types[channels], PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_compression_level(pp, 0);
-    png_write_info(pp, ip);
-    for (unsigned y = 0; y < h; y++)
-        png_write_row(pp, px + (size_t)y * w * channels);
-    png_write_end(pp, ip);
-    png_destroy_write_struct(&pp, &ip);
-    *len = m.n;
-    return m.p;
+    return t_pngw(px, w, h, (t_pngw_opts){ .channels = channels, .depth = 8 }, len);
 }
 
 static unsigned g_seed = 12345;
