@@ -321,6 +321,50 @@ static double direct_get(CURL *c, int port, const char *target, long bufsize, si
 
 /* ---- calls --------------------------------------------------------------- */
 
+/* The gateway's own time inside each of the last n calls of tool, from
+ * its audit log: latency_ms minus the ms of its REST calls, in us.
+ * Returns how many it found. */
+static int own_times(const char *tool, int n, double *out)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/audit.jsonl", g_tmp);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char *line = NULL;
+    size_t cap = 0;
+    int k = 0;   /* a ring of the last n */
+    while (getline(&line, &cap, f) > 0) {
+        cJSON *rec = cJSON_Parse(line);
+        const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "tool"));
+        const cJSON *lat = cJSON_GetObjectItem(rec, "latency_ms"), *call;
+        if (t && !strcmp(t, tool) && cJSON_IsNumber(lat)) {
+            double v = lat->valuedouble;
+            cJSON_ArrayForEach(call, cJSON_GetObjectItem(rec, "slicer_calls"))
+                v -= cJSON_GetNumberValue(cJSON_GetObjectItem(call, "ms"));
+            out[k % n] = v * 1000;
+            k++;
+        }
+        cJSON_Delete(rec);
+    }
+    free(line);
+    fclose(f);
+    return k < n ? k : n;
+}
+
+/* One line to relay (fmt has a %d for the id) and its answer, in us. */
+static double relay_call(proc *p, int id, const char *fmt)
+{
+    char req[700];
+    snprintf(req, sizeof req, fmt, id);
+    double t0 = now_us();
+    if (write_all(p->in, req) != 0)
+        return -1;
+    char *l = await_id(p, id, 600000);
+    double t = now_us() - t0;
+    return l && strstr(l, "\"result\"") ? t : -1;
+}
+
 static void bench_calls(const char *build, int n)
 {
     proc sim, mcp;
@@ -337,7 +381,7 @@ static void bench_calls(const char *build, int n)
     };
     CURL *c = curl_easy_init();
     double *a = malloc(sizeof(double) * (size_t)n), *b = malloc(sizeof(double) * (size_t)n),
-           *d = malloc(sizeof(double) * (size_t)n);
+           *d = malloc(sizeof(double) * (size_t)n), *e = malloc(sizeof(double) * (size_t)n);
     int id = 100;
     /* The stdio hop itself: a line through /bin/cat and back. */
     proc cat;
@@ -354,25 +398,47 @@ static void bench_calls(const char *build, int n)
         printf("stdio round trip through /bin/cat: median %.1f us, p99 %.1f us\n", m, p);
         proc_end(&cat);
     }
+    /* The floor of any stdio gateway: relay (tests/bench/relay.c) makes
+     * the same REST calls behind the same pipe hop and does nothing else. */
+    proc relay;
+    char rport[16], rpath[600];
+    snprintf(rport, sizeof rport, "%d", port);
+    snprintf(rpath, sizeof rpath, "%s/relay", g_tmp);
+    char *rargv[] = { rpath, rport, NULL };
+    int have_relay = g_latency && spawn(&relay, rargv, NULL) == 0;
     printf("audit log %s\n", g_audit_off ? "off" : "on (a file in /tmp)");
     printf("per-call overhead (%d calls each, after 100 warm-up; microseconds; overhead is the\n"
            "median of each call's time minus that of the direct calls made right after it; CPU is\n"
            "user + system time per call: slicer-mcp's threads, the bench's own for the direct calls)\n", n);
     if (g_latency)
-        printf("slicer-sim --latency-ms %s: each Slicer request takes that long, one at a time;\n"
-               "overhead %% at pNN = (mcp pNN - rest pNN) / mcp pNN, the gateway's share of the call\n",
+        printf("slicer-sim --latency-ms %s: each Slicer request takes that long, one at a time.\n"
+               "Share of the call at pNN (the same rank of each sorted list, over mcp pNN):\n"
+               "  gateway = (mcp - relay) / mcp: what slicer-mcp itself adds (target <= 2%%)\n"
+               "  hop     = (relay - rest) / mcp: the stdio pipe in and out of any second\n"
+               "            process, measured with relay, which only makes the same REST calls\n",
                g_latency);
     printf("  %-16s %9s %9s %9s %9s %9s %6s %9s %9s", "tool", "mcp med", "mcp p99", "rest med",
            "rest p99", "overhead", "ratio", "mcp CPU", "rest CPU");
-    printf(g_latency ? "   %%p50   %%p90   %%p99\n" : "\n");
+    printf(g_latency ? "  relay med  gw%%p50 gw%%p90 gw%%p99  hop%%p50 hop%%p90 hop%%p99\n" : "\n");
+    double *own = malloc(sizeof(double) * (size_t)n);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         int bad = 0;
-        for (int i = 0; i < 100; i++)
+        char rline[600];
+        int rl = snprintf(rline, sizeof rline, "%%d");
+        for (int r = 0; cases[k].rest[r]; r++)
+            rl += snprintf(rline + rl, sizeof rline - (size_t)rl, " %s", cases[k].rest[r]);
+        snprintf(rline + rl, sizeof rline - (size_t)rl, "\n");
+        for (int i = 0; i < 100; i++) {
             mcp_call(&mcp, id++, cases[k].tool, cases[k].args, NULL);
+            if (have_relay)
+                relay_call(&relay, id++, rline);
+        }
         double mcp_cpu = proc_cpu_us(mcp.pid), rest_cpu = 0;
-        /* Interleave so drift in the machine affects both alike. */
+        /* Interleave so drift in the machine affects all alike. */
         for (int i = 0; i < n; i++) {
             a[i] = mcp_call(&mcp, id++, cases[k].tool, cases[k].args, NULL);
+            if (have_relay)
+                e[i] = relay_call(&relay, id++, rline);
             double t = 0, c0 = thread_cpu_us();
             for (int r = 0; cases[k].rest[r]; r++) {
                 double x = direct_get(c, port, cases[k].rest[r], 0, NULL, NULL);
@@ -380,7 +446,7 @@ static void bench_calls(const char *build, int n)
             }
             rest_cpu += thread_cpu_us() - c0;
             b[i] = t;
-            bad += a[i] < 0 || b[i] < 0;
+            bad += a[i] < 0 || b[i] < 0 || (have_relay && e[i] < 0);
         }
         mcp_cpu = (proc_cpu_us(mcp.pid) - mcp_cpu) / n;
         /* The overhead is the median of each call's difference from the
@@ -388,21 +454,47 @@ static void bench_calls(const char *build, int n)
          * (this VM's varies by a third between runs) cancels pair by pair. */
         for (int i = 0; i < n; i++)
             d[i] = a[i] - b[i];
-        double am, ap, bm, bp, dm, dp;
+        double am, ap, bm, bp, dm, dp, em, ep;
         summary(a, n, &am, &ap);
         summary(b, n, &bm, &bp);
         summary(d, n, &dm, &dp);
         printf("  %-16s %9.1f %9.1f %9.1f %9.1f %9.1f %6.2f %9.1f %9.1f", cases[k].tool, am, ap,
                bm, bp, dm, am / bm, mcp_cpu, rest_cpu / n);
-        if (g_latency) {
-            /* a and b are sorted now: the same rank of each. */
+        if (have_relay) {
+            summary(e, n, &em, &ep);
+            printf(" %10.1f", em);
+            /* a, b and e are sorted now: the same rank of each. */
+            static const double qs[3] = { 0.5, 0.9, 0.99 };
             for (int q = 0; q < 3; q++) {
-                int r = (int)ceil((q == 0 ? 0.5 : q == 1 ? 0.9 : 0.99) * n) - 1;
-                printf(" %6.2f", 100 * (a[r] - b[r]) / a[r]);
+                int r = (int)ceil(qs[q] * n) - 1;
+                printf(" %6.2f", 100 * (a[r] - e[r]) / a[r]);
+            }
+            printf(" ");
+            for (int q = 0; q < 3; q++) {
+                int r = (int)ceil(qs[q] * n) - 1;
+                printf(" %7.2f", 100 * (e[r] - b[r]) / a[r]);
             }
         }
         printf("%s\n", bad ? "  (some calls failed)" : "");
+        /* Inside the gateway, where nothing else runs in between. */
+        int m = g_latency && !g_audit_off ? own_times(cases[k].tool, n, own) : 0;
+        if (m == n) {
+            double om, op;
+            summary(own, n, &om, &op);
+            printf("  %-16s inside tools/call (audit latency_ms minus its REST calls): p50 %.1f us, "
+                   "p90 %.1f, p99 %.1f; over mcp pNN:", "", om, own[(int)ceil(0.9 * n) - 1], op);
+            static const double qs[3] = { 0.5, 0.9, 0.99 };
+            for (int q = 0; q < 3; q++) {
+                int r = (int)ceil(qs[q] * n) - 1;
+                printf(" %.2f%%", 100 * own[r] / a[r]);
+            }
+            printf("\n");
+        }
     }
+    free(own);
+    if (have_relay)
+        proc_end(&relay);
+    free(e);
     free(a);
     free(b);
     free(d);

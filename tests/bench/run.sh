@@ -23,6 +23,10 @@ $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra \
     -Isrc -Itests/lib tests/bench/bench.c tests/lib/testlib.c src/slicer/nrrd.c src/slicer/volstats.c src/slicer/img.c src/util/buf.c src/util/err.c \
     $(pkg-config --cflags --libs libcurl libcjson libpng) -lm -o "$BIN"
 
+# The floor of any stdio gateway, for the realistic-latency comparison.
+$CC -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra tests/bench/relay.c \
+    $(pkg-config --cflags --libs libcurl) -o "$TMP/relay"
+
 HTTPBIN="$TMP/bench_http"
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -pthread \
     -Itests/lib tests/bench/bench_http.c tests/lib/testlib.c $(pkg-config --cflags --libs libcurl) -lm -o "$HTTPBIN"
