@@ -14,6 +14,8 @@
 
 #include "util/buf.h"
 
+#define IMG_PNG_MSG 128
+
 /* The bytes a decoded image needs; safe because both sides are capped at
  * IMG_MAX_SIDE (8192), so w*h*4 is at most 256 MiB. */
 static size_t rgba_bytes(unsigned w, unsigned h)
@@ -25,7 +27,7 @@ static size_t rgba_bytes(unsigned w, unsigned h)
 typedef struct {
     const unsigned char *p;
     size_t left;
-    char msg[128];
+    char msg[IMG_PNG_MSG];
 } png_in;
 
 static void in_read(png_structp png, png_bytep dst, size_t n)
@@ -38,15 +40,17 @@ static void in_read(png_structp png, png_bytep dst, size_t n)
     s->left -= n;
 }
 
-static void in_error(png_structp png, png_const_charp msg)
+/* Reading and writing: libpng's error pointer is the caller's message
+ * buffer of IMG_PNG_MSG bytes. */
+static void on_error(png_structp png, png_const_charp msg)
 {
-    png_in *s = png_get_error_ptr(png);
-    snprintf(s->msg, sizeof s->msg, "%s", msg);
+    snprintf(png_get_error_ptr(png), IMG_PNG_MSG, "%s", msg);
     png_longjmp(png, 1);
 }
 
-/* Warnings (a bad ancillary chunk, which libpng skips) change no pixel. */
-static void in_warning(png_structp png, png_const_charp msg)
+/* Nothing libpng warns about changes a pixel (a bad ancillary chunk is
+ * skipped), and stderr would get libpng's own words. */
+static void on_warning(png_structp png, png_const_charp msg)
 {
     (void)png;
     (void)msg;
@@ -79,7 +83,7 @@ static int read_transforms(png_structp png, png_infop info)
  * (too big: out->w and out->h say how big). */
 static int read_png(png_in *s, img_rgba *out, img_rows_fn done, void *ctx)
 {
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, s, in_error, in_warning);
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, s->msg, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!info) {
         png_destroy_read_struct(&png, NULL, NULL);
@@ -397,23 +401,9 @@ static void pack_row(const unsigned char *p, unsigned w, img_format fmt, unsigne
 /* libpng's output, and its error message. */
 typedef struct {
     buf out;
-    char msg[128];
+    char msg[IMG_PNG_MSG];
 } png_out;
 
-static void out_error(png_structp png, png_const_charp msg)
-{
-    png_out *o = png_get_error_ptr(png);
-    snprintf(o->msg, sizeof o->msg, "%s", msg);
-    png_longjmp(png, 1);
-}
-
-/* Nothing the writer can warn about here needs saying (and stderr would
- * get libpng's own words). */
-static void out_warning(png_structp png, png_const_charp msg)
-{
-    (void)png;
-    (void)msg;
-}
 
 static void out_write(png_structp png, png_bytep data, size_t len)
 {
@@ -448,7 +438,7 @@ static const int png_types[] = {
 static int write_png(unsigned w, unsigned h, img_format fmt, img_row_src src, void *ctx,
                      unsigned char *row, png_out *o)
 {
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, o, out_error, out_warning);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, o->msg, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!info) {
         png_destroy_write_struct(&png, NULL);
