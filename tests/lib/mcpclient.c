@@ -41,6 +41,7 @@ t_mcp *t_mcp_start_exe(const char *exe, const char *const *args)
     snprintf(m->err_path, sizeof m->err_path, "%s/mcp-%d.stderr", t_tmpdir(), ++seq);
     m->pid = fork();
     if (m->pid == 0) {
+        t_die_with_parent();
         dup2(pin[0], 0);
         dup2(pout[1], 1);
         int fd = open(m->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);

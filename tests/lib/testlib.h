@@ -22,6 +22,9 @@ int  t_check_(int ok, const char *file, int line, const char *expr,
 void t_run(const char *name, void (*fn)(void));
 /* Exit status for main: 0 when every test passed. */
 int  t_done(void);
+/* In a child just forked: it is sent SIGTERM when the test program ends
+ * (Linux), so that a test that returns early leaves no process behind. */
+void t_die_with_parent(void);
 
 /* Directory of build outputs (env BUILD_DIR, default "build"). */
 const char *t_build_dir(void);
