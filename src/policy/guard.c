@@ -105,15 +105,17 @@ static int ends(const char *s, const char *suffix)
 
 /* The loads the gateway's adapters make of their own spool files: a
  * .mrk.json as MarkupsFile (place_markups), a .nrrd as a labelmap
- * VolumeFile (segment_region).  Anything else found in the spool (a
- * scene, a Python-carrying file type) is not theirs to load. */
+ * VolumeFile and a .seg.nrrd as a SegmentationFile (segment_region).
+ * Anything else found in the spool (a scene, a Python-carrying file type)
+ * is not theirs to load. */
 static int spool_load_ok(const char *query, const char *path)
 {
     char *ft = guard_query_value(query, "filetype");
     char *lm = guard_query_value(query, "labelmap");
     int ok = ft && ((strcmp(ft, "MarkupsFile") == 0 && ends(path, ".mrk.json")) ||
                     (strcmp(ft, "VolumeFile") == 0 && ends(path, ".nrrd") && lm &&
-                     strcmp(lm, "true") == 0));
+                     strcmp(lm, "true") == 0) ||
+                    (strcmp(ft, "SegmentationFile") == 0 && ends(path, ".seg.nrrd")));
     free(ft);
     free(lm);
     return ok;

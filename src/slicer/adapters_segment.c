@@ -30,6 +30,9 @@ typedef struct {
     long seed[3];
     double seed_value;
     int label;
+    int seg_out;                /* output: segmentation (a .seg.nrrd) */
+    labelnrrd_segment seg;
+    char seg_name[LABELNRRD_SEG_NAME_MAX + 1];
     seg_pass pass;
     /* grid, from the first pass's header */
     nrrd_header h;
@@ -51,6 +54,62 @@ typedef struct {
 
 /* ---- arguments ----------------------------------------------------------- */
 
+/* Slicer's own first segment colour: GenericAnatomyColors' "tissue"
+ * (128, 174, 128), what vtkMRMLSegmentationDisplayNode::GenerateSegmentColor
+ * gives the first segment made in the Segment Editor. */
+static const unsigned char default_rgb[3] = { 0x80, 0xae, 0x80 };
+
+static int hexdig(int ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+         : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+/* output, name and colour (the schema checked their shapes; this checks
+ * again, as a tools.d edit may loosen it). */
+static const char *read_output(const cJSON *args, seg_run *s)
+{
+    const cJSON *out = cJSON_GetObjectItemCaseSensitive(args, "output");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(args, "name");
+    const cJSON *col = cJSON_GetObjectItemCaseSensitive(args, "colour");
+    if (out && (!cJSON_IsString(out) || (strcmp(out->valuestring, "labelmap") != 0 &&
+                                         strcmp(out->valuestring, "segmentation") != 0)))
+        return "output must be \"labelmap\" or \"segmentation\".";
+    s->seg_out = out && strcmp(out->valuestring, "segmentation") == 0;
+    if (!s->seg_out && (name || col))
+        return "name and colour belong to output: \"segmentation\" (a segment has a name "
+               "and a colour inside the file); a labelmap is named after the spool file and "
+               "coloured by label_value. Add \"output\": \"segmentation\" or drop them.";
+    if (!s->seg_out)
+        return NULL;
+    snprintf(s->seg_name, sizeof s->seg_name, "%s", LABELNRRD_SEG_ID);
+    s->seg.name_auto = 1;
+    if (name) {
+        if (!cJSON_IsString(name) || !name->valuestring[0] ||
+            strlen(name->valuestring) > LABELNRRD_SEG_NAME_MAX)
+            return "name must be 1 to 128 bytes.";
+        for (const unsigned char *p = (const unsigned char *)name->valuestring; *p; p++)
+            if (*p < 0x20 || *p == 0x7f)
+                return "name must not hold control characters (tab, newline, ...).";
+        snprintf(s->seg_name, sizeof s->seg_name, "%s", name->valuestring);
+        s->seg.name_auto = 0;
+    }
+    memcpy(s->seg.rgb, default_rgb, 3);
+    if (col) {
+        const char *h = cJSON_IsString(col) ? col->valuestring : "";
+        if (strlen(h) != 7 || h[0] != '#')
+            return "colour must be \"#RRGGBB\", for example \"#ff0000\".";
+        for (int i = 0; i < 3; i++) {
+            int a = hexdig(h[1 + 2 * i]), b = hexdig(h[2 + 2 * i]);
+            if (a < 0 || b < 0)
+                return "colour must be \"#RRGGBB\", for example \"#ff0000\".";
+            s->seg.rgb[i] = (unsigned char)(a * 16 + b);
+        }
+    }
+    s->seg.name = s->seg_name;
+    return NULL;
+}
+
 static const char *read_args(const cJSON *args, seg_run *s)
 {
     const cJSON *lo = cJSON_GetObjectItemCaseSensitive(args, "lower");
@@ -67,6 +126,10 @@ static const char *read_args(const cJSON *args, seg_run *s)
     s->label = cJSON_IsNumber(lab) ? (int)lab->valuedouble : 1;
     if (s->label < 1 || s->label > 255)
         return "label_value must be 1..255.";
+    const char *bad = read_output(args, s);
+    if (bad)
+        return bad;
+    s->seg.label = s->label;
     if (seed) {
         if (call_vec3(seed, s->seed_ras) != 0)
             return "seed_ras must be [R, A, S] in mm.";
@@ -97,13 +160,16 @@ static const char *read_args(const cJSON *args, seg_run *s)
 /* The labels pass starts the file once the grid is known. */
 static int open_labels(seg_run *s, err *e)
 {
-    char head[1024];
+    char head[4096];
     if (s->pass != PASS_LABELS)
         return 0;
-    int n = labelnrrd_header(&s->h, head, sizeof head);
+    int n = s->seg_out ? labelnrrd_seg_header(&s->h, &s->seg, head, sizeof head)
+                       : labelnrrd_header(&s->h, head, sizeof head);
     if (n < 0)
         return err_set(e, ERR_INTERNAL, "labelmap file: no header for this grid");
-    if (spool_write(s->c->spool, ".nrrd", head, (size_t)n, &s->sf, e) != 0)
+    /* the guard lets SegmentationFile load only a spool file ending .seg.nrrd */
+    if (spool_write(s->c->spool, s->seg_out ? ".seg.nrrd" : ".nrrd", head, (size_t)n,
+                    &s->sf, e) != 0)
         return -1;
     int fd = dup(s->sf.fd);
     if (fd < 0)
@@ -226,6 +292,15 @@ static cJSON *result_json(const seg_run *s, const char *id, const char *name, ui
     cJSON_AddStringToObject(o, "node_id", id);
     if (name)
         cJSON_AddStringToObject(o, "name", name);
+    cJSON_AddStringToObject(o, "output", s->seg_out ? "segmentation" : "labelmap");
+    if (s->seg_out) {
+        char hex[8];
+        snprintf(hex, sizeof hex, "#%02x%02x%02x", s->seg.rgb[0], s->seg.rgb[1], s->seg.rgb[2]);
+        cJSON *sg = cJSON_AddObjectToObject(o, "segment");
+        cJSON_AddStringToObject(sg, "id", LABELNRRD_SEG_ID);
+        cJSON_AddStringToObject(sg, "name", s->seg.name);
+        cJSON_AddStringToObject(sg, "colour", hex);
+    }
     cJSON_AddStringToObject(o, "source_id", s->node_id);
     cJSON_AddNumberToObject(o, "label_value", s->label);
     labelstat_json(&s->st, &s->g, 0, o);
@@ -237,8 +312,8 @@ static cJSON *result_json(const seg_run *s, const char *id, const char *name, ui
 
 /* ---- the call ------------------------------------------------------------ */
 
-/* Loads the spooled labelmap; the new node's id into id (caller frees),
- * or a tool failure (1) / -1 with e.
+/* Loads the spooled labelmap or segmentation; the new node's id into id
+ * (caller frees), or a tool failure (1) / -1 with e.
  *
  * No name= goes with the load, on purpose.  Every query parameter of
  * POST /mrml becomes a load property (loadIntoScene in
@@ -255,15 +330,25 @@ static cJSON *result_json(const seg_run *s, const char *id, const char *name, ui
  * QFileInfo::baseName(): the spool's random "slicer-mcp-<hex>", which is
  * already in that list as the fileName and says nothing about anyone.
  * The Web Server has no exec-free rename (POST /volume would make or
- * overwrite a node found by name or glob), so the node keeps that name. */
-static int load_labelmap(call_ctx *c, const char *path, char **id, err *e)
+ * overwrite a node found by name or glob), so the node keeps that name.
+ *
+ * A segmentation goes with filetype=SegmentationFile and nothing else:
+ * its segment's name and colour are inside the file (Segment0_Name,
+ * Segment0_Color), which no settings list keeps.  qSlicerSegmentationsReader
+ * ::load (Modules/Loadable/Segmentations) passes no name on to
+ * vtkSlicerSegmentationsModuleLogic::LoadSegmentationFromFile, which names
+ * the node GetUniqueNameByString(GetFileNameWithoutExtension(file)):
+ * ".seg.nrrd" is the longest of vtkMRMLSegmentationStorageNode's read
+ * extensions that matches, so the node is "slicer-mcp-<hex>" too. */
+static int load_labelmap(call_ctx *c, const char *path, int seg, char **id, err *e)
 {
     buf t;
     buf_init(&t, 4096);
     int rc = buf_puts(&t, "/slicer/mrml");
     rc |= call_query_add(&t, "localfile", path);
-    rc |= call_query_add(&t, "filetype", "VolumeFile");
-    rc |= call_query_add(&t, "labelmap", "true");
+    rc |= call_query_add(&t, "filetype", seg ? "SegmentationFile" : "VolumeFile");
+    if (!seg)
+        rc |= call_query_add(&t, "labelmap", "true");
     cJSON *j = NULL;
     err ce = { 0 };
     if (rc != 0) {
@@ -279,7 +364,9 @@ static int load_labelmap(call_ctx *c, const char *path, char **id, err *e)
     if (rc != 0)
         return call_fail(c, ce.msg) == 0 ? 1 : -1;
     if (!*id)
-        return call_fail(c, "Slicer loaded the labelmap file but reported no node id") == 0 ? 1 : -1;
+        return call_fail(c, seg ? "Slicer loaded the segmentation file but reported no node id"
+                              : "Slicer loaded the labelmap file but reported no node id") == 0
+                   ? 1 : -1;
     return 0;
 }
 
@@ -324,12 +411,13 @@ static int run(call_ctx *c, seg_run *s, char **id,
         return rc;
     if (s->st.count == 0) {
         char m[600];
-        snprintf(m, sizeof m, "No voxel of %s is in the range %g..%g%s; no labelmap was made.",
+        snprintf(m, sizeof m, "No voxel of %s is in the range %g..%g%s; no %s was made.",
                  s->node_id, s->rule.lower, s->rule.upper,
-                 s->rule.bound != SEG_BOUND_NONE ? " inside the bound" : "");
+                 s->rule.bound != SEG_BOUND_NONE ? " inside the bound" : "",
+                 s->seg_out ? "segmentation" : "labelmap");
         return call_fail(c, m) == 0 ? 1 : -1;
     }
-    return load_labelmap(c, s->sf.path, id, e);
+    return load_labelmap(c, s->sf.path, s->seg_out, id, e);
 }
 
 int adapter_segment_region(call_ctx *c, err *e)

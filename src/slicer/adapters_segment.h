@@ -3,8 +3,10 @@
  * component holding it) and an optional RAS sphere or box bound.  The
  * source is streamed (twice with a seed: once for the mask, once for the
  * labels), the labelmap written as a gzip NRRD into the gateway's spool
- * and loaded with POST /slicer/mrml (filetype=VolumeFile, labelmap=true):
- * never POST /slicer/volume, which would overwrite a node found by name. */
+ * and loaded with POST /slicer/mrml (filetype=VolumeFile, labelmap=true),
+ * or, with output: segmentation, as a one-segment .seg.nrrd whose name and
+ * colour live in its header (filetype=SegmentationFile): never POST
+ * /slicer/volume, which would overwrite a node found by name. */
 #ifndef ADAPTERS_SEGMENT_H
 #define ADAPTERS_SEGMENT_H
 

@@ -29,6 +29,14 @@ static int slicer_failed(call_ctx *c, const err *ce, const char *id)
     if (ce->kind == ERR_NOT_FOUND)
         snprintf(msg, sizeof msg, "No volume has id '%.200s'. Call list_volumes to see the "
                  "volume ids.", id);
+    else if (strstr(ce->msg, "as array") && strncmp(id, "vtkMRMLSegmentationNode", 23) == 0)
+        /* slicer.util.array() in getNRRD (Base/Python/slicer/util.py) has no
+         * accessor for a segmentation node and raises "Cannot get node ...
+         * as array"; the Web Server has no other way to its voxels */
+        snprintf(msg, sizeof msg, "Node '%.200s' is a segmentation: the Slicer Web Server "
+                 "cannot send a segmentation's voxels (GET /slicer/volume reads volumes "
+                 "only). To measure a region, make it with segment_region's output: "
+                 "\"labelmap\" (the default) and pass that labelmap's id.", id);
     else if (strstr(ce->msg, "NoneType") || strstr(ce->msg, "as array"))
         snprintf(msg, sizeof msg, "Node '%.200s' is not a scalar volume or labelmap, so "
                  "Slicer cannot send its voxels. Call list_volumes to see the volume ids.", id);

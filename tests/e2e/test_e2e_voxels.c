@@ -273,7 +273,8 @@ static void test_segment_bound_and_errors(void)
                  "lower, upper or both");
     expect_error(&x, "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\","
                  "\"lower\":30000}", "No voxel");
-    /* a name is refused by the schema: it would reach Slicer's settings */
+    /* a name for a labelmap is refused: as name= of the load it would reach
+     * Slicer's settings (a segment's name goes inside a .seg.nrrd instead) */
     expect_error(&x, "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"Jane Doe\","
                  "\"lower\":700}", "name");
     /* the labelmap phantom is on a 4 mm grid */

@@ -84,13 +84,7 @@ void api_fiducial(sim_call *c, sim_resp *r)
         free(ras[i]);
 }
 
-/* ---- segmentations ---------------------------------------------------------- */
-
-void api_segmentations(sim_call *c, sim_resp *r)
-{
-    (void)c;
-    api_text(r, "application/json", "{}");   /* the stand-in holds no segmentations */
-}
+/* ---- segmentation (segmentations: sim_segfile.c) ----------------------------- */
 
 void api_segmentation(sim_call *c, sim_resp *r)
 {

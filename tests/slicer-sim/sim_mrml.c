@@ -164,6 +164,8 @@ static void mrml_load(sim_call *c, sim_resp *r)
         n = sim_markups_load(c->ctx->scene, file, sim_query_get(&c->q, "name"));
     } else if (strcmp(ft, "VolumeFile") == 0) {
         n = api_load_volume_file(c, file, why, sizeof why);
+    } else if (strcmp(ft, "SegmentationFile") == 0) {
+        n = api_load_segmentation_file(c, file, why, sizeof why);
     }
     if (!n) {
         /* slicer.util.loadNodeFromFile: the user messages follow on new lines */

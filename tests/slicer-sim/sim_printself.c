@@ -202,7 +202,9 @@ void sim_printself(sim_buf *b, const sim_scene *sc, const sim_node *n)
     /* vtkObjectBase::Print: PrintHeader at indent 0, PrintSelf at 2 */
     sim_buf_printf(b, "%s (0x%lx)\n", n->cls, ps_pointer((unsigned long)((uintptr_t)n >> 4)));
     const int ind = 2;
-    if (n->vol)
+    if (n->seg)
+        ps_segmentation(b, ind, n);
+    else if (n->vol)
         ps_volume(b, ind, n);
     else if (n->mtype[0])
         ps_markups(b, ind, n);

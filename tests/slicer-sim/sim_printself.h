@@ -57,7 +57,7 @@ void ps_view(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n);
 void ps_camera(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n);
 void ps_layout(sim_buf *b, int ind, const sim_scene *sc);
 
-/* sim_printself_aux.c: display, storage and the other singletons */
+/* sim_printself_aux.c: display, storage, the other singletons, segmentations */
 void ps_display(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n);
 void ps_storage(sim_buf *b, int ind, const sim_node *n);
 void ps_selection(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n);
@@ -67,5 +67,6 @@ void ps_color_table(sim_buf *b, int ind, const sim_node *n);
 void ps_subject_hierarchy(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n);
 void ps_transform(sim_buf *b, int ind, const sim_node *n);
 void ps_model(sim_buf *b, int ind, const sim_node *n);
+void ps_segmentation(sim_buf *b, int ind, const sim_node *n);
 
 #endif

@@ -1,11 +1,12 @@
 /* sim_printself_aux: PrintSelf text of display and storage nodes, the
  * selection, interaction and crosshair singletons, colour tables, the
- * subject hierarchy, transforms and models.  The MRML lines follow the
+ * subject hierarchy, transforms, models and segmentations.  The MRML lines follow the
  * Libs/MRML/Core sources named at each function; the VTK members those
  * nodes print (vtkLookupTable, vtkTransform) are rendered in VTK 9.1's
  * format with their key lines only. */
 #include "sim_printself.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const sim_node *owner_of(const sim_scene *sc, const sim_node *n)
@@ -175,10 +176,16 @@ void ps_display(sim_buf *b, int ind, const sim_scene *sc, const sim_node *n)
 void ps_storage(sim_buf *b, int ind, const sim_node *n)
 {
     int markups = sim_node_isa(n, "vtkMRMLMarkupsStorageNode");
+    int seg = strcmp(n->cls, "vtkMRMLSegmentationStorageNode") == 0;
     static const char *const vol_types[] = {
         "NRRD (.nrrd)", "NRRD (.nhdr)", "MetaImage (.mha)", "MetaImage (.mhd)", "NIfTI (.nii)",
         "NIfTI (.nii.gz)", NULL };
     static const char *const mrk_types[] = { "Markups JSON (.mrk.json)", "Markups JSON (.json)", NULL };
+    /* vtkMRMLSegmentationStorageNode::InitializeSupportedWriteFileTypes,
+     * for a binary labelmap source (no associated node: all six) */
+    static const char *const seg_types[] = {
+        "Segmentation (.seg.nrrd)", "Segmentation (.seg.nhdr)", "Segmentation (.nrrd)",
+        "Segmentation (.nhdr)", "Segmentation (.seg.vtm)", "Segmentation (.vtm)", NULL };
     ps_node(b, ind, n, NULL, 0);
     ps_str(b, ind, "FileName", n->file);
     ps_line(b, ind, "URI: (none)");
@@ -186,15 +193,20 @@ void ps_storage(sim_buf *b, int ind, const sim_node *n)
     ps_line(b, ind, "ReadState:  Idle");
     ps_line(b, ind, "WriteState: Idle");
     ps_line(b, ind, "SupportedWriteFileTypes: ");
-    for (const char *const *t = markups ? mrk_types : vol_types; *t; t++)
+    for (const char *const *t = markups ? mrk_types : seg ? seg_types : vol_types; *t; t++)
         ps_line(b, ind, "FileType: %s", *t);
     ps_line(b, ind, "WriteFileFormat: (none)");
-    ps_line(b, ind, "DefaultWriteFileExtension: %s", markups ? "mrk.json" : "nrrd");
+    ps_line(b, ind, "DefaultWriteFileExtension: %s", markups ? "mrk.json" : seg ? "seg.nrrd"
+                                                                             : "nrrd");
     ps_line(b, ind, "TempFileName: (none)");
     ps_vtkobject(b, ind, n->mtime, 0, 0);
     ps_line(b, ind, "Messages: 0x%lx", ps_pointer(n->mtime));
     if (markups) {
         ps_line(b, ind, "CoordinateSystem: LPS");
+        return;
+    }
+    if (seg) {
+        ps_bool(b, ind, "CropToMinimumExtent", 0);
         return;
     }
     ps_line(b, ind, "CenterImage:   0");
@@ -289,6 +301,8 @@ void ps_color_table(sim_buf *b, int ind, const sim_node *n)
 
 static const char *owner_plugin(const sim_node *n)
 {
+    if (n->seg)
+        return "Segmentations";
     if (sim_node_isa(n, "vtkMRMLLabelMapVolumeNode"))
         return "LabelMaps";
     if (n->vol)
@@ -363,4 +377,89 @@ void ps_model(sim_buf *b, int ind, const sim_node *n)
     ps_displayable(b, ind, n);
     ps_line(b, ind, "UnstructuredGrid: (none)");
     ps_line(b, ind, "PolyData: (none)");
+}
+
+/* ---- segmentation nodes ----------------------------------------------------
+ *
+ * str() of a vtkMRMLSegmentationNode:
+ * vtkMRMLSegmentationNode::PrintSelf (Libs/MRML/Core) prints
+ * "Segmentation:" and then, on the same line, vtkSegmentation::PrintSelf
+ * at the next indent (Libs/vtkSegmentationCore/vtkSegmentation.cxx), whose
+ * segments print with vtkSegment::PrintSelf (vtkSegment.cxx) and their
+ * labelmap with vtkOrientedImageDataResample::PrintImageInformation.
+ * Slicer's properties parser then reads "Segmentation" as a group holding
+ * Segments -> <segment id> -> Name, Color, ... .
+ *
+ * Left out: the converter's Rules (vtkSegmentationConverterRule::PrintSelf
+ * of each rule the factory registered); the stand-in prints the
+ * converter's vtkObject lines only. */
+
+/* PrintImageInformation: "Origin: x y z" (space separated), Extent with a
+ * space before each number, the direction matrix rows each value followed
+ * by a space. */
+static void image_info(sim_buf *b, int ind, const sim_volume *v, const int ext[6])
+{
+    char t[3][48];
+    for (int i = 0; i < 3; i++)
+        ps_num(t[i], sizeof t[i], v->origin[i]);
+    ps_line(b, ind, "Origin: %s %s %s", t[0], t[1], t[2]);
+    for (int i = 0; i < 3; i++)
+        ps_num(t[i], sizeof t[i], v->spacing[i]);
+    ps_line(b, ind, "Spacing: %s %s %s", t[0], t[1], t[2]);
+    ps_line(b, ind, "Extent: %d %d %d %d %d %d", ext[0], ext[1], ext[2], ext[3], ext[4], ext[5]);
+    ps_line(b, ind, "Scalar type: %s", v->scalar == SIM_UCHAR ? "unsigned char" : "short");
+    ps_line(b, ind, "Number of components: 1");
+    ps_line(b, ind, "IJKToRASDirections:");
+    for (int r = 0; r < 3; r++) {
+        /* element (r, c) of the direction matrix: axis c's RAS component r */
+        for (int c = 0; c < 3; c++)
+            ps_num(t[c], sizeof t[c], v->dirs[c][r]);
+        ps_line(b, ind + 2, "%s %s %s ", t[0], t[1], t[2]);
+    }
+}
+
+/* vtkSegment::PrintSelf; tags print as "  key: value" one level in. */
+static void segment(sim_buf *b, int ind, const sim_segment *g, const sim_volume *v,
+                    unsigned long mtime)
+{
+    ps_line(b, ind, "Name: %s", g->name);
+    ps_vec(b, ind, "Color", g->color, 3);
+    ps_bool(b, ind, "NameAutoGenerated", g->name_auto);
+    ps_bool(b, ind, "ColorAutoGenerated", g->color_auto);
+    ps_line(b, ind, "Debug: Off");
+    ps_line(b, ind, "Modified Time: %lu", mtime);
+    ps_line(b, ind, "Representations:");
+    ps_line(b, ind + 2, "Binary labelmap:");
+    ps_line(b, ind + 4, "ClassName: vtkOrientedImageData");
+    image_info(b, ind + 4, v, g->extent);
+    ps_line(b, ind, "Tags:");
+    /* SetSegmentTagsFromString: "key:value|" items; a std::map prints
+     * them sorted, which the stand-in leaves in file order */
+    for (const char *p = g->tags; *p;) {
+        const char *bar = strchr(p, '|'), *end = bar ? bar : p + strlen(p);
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+        if (colon)
+            ps_line(b, ind + 2, "  %.*s: %.*s", (int)(colon - p), p, (int)(end - colon - 1),
+                    colon + 1);
+        p = bar ? bar + 1 : end;
+    }
+}
+
+void ps_segmentation(sim_buf *b, int ind, const sim_node *n)
+{
+    const sim_segmentation *sg = n->seg;
+    ps_displayable(b, ind, n);
+    ps_line(b, ind, "Segmentation:%*sDebug: Off", ind + 2, "");
+    ps_line(b, ind + 2, "Modified Time: %lu", n->mtime + 1);
+    ps_line(b, ind + 2, "SourceRepresentationName:  Binary labelmap");
+    ps_line(b, ind + 2, "Number of segments: %d", sg->nseg);
+    ps_line(b, ind + 2, "Segments:");
+    for (int i = 0; i < sg->nseg; i++) {
+        ps_line(b, ind + 4, "%s:", sg->segs[i].id);
+        segment(b, ind + 6, &sg->segs[i], sg->vol, n->mtime + 2 + (unsigned long)i);
+    }
+    ps_line(b, ind + 2, "Segment converter:");
+    ps_vtkobject(b, ind + 4, n->mtime + 1, 0, 0);
+    ps_bool(b, ind, "SegmentListFilterEnabled", 0);
+    ps_line(b, ind, "SegmentListFilterOptions: ");
 }

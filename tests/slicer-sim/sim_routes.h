@@ -2,7 +2,7 @@
  * /__sim control routes, injected faults, then Slicer's handler choice
  * (Slicer API, DICOMweb, static pages) and the ordered, case-sensitive
  * /slicer prefix table.  Endpoint bodies live in sim_mrml.c, sim_volumes.c,
- * sim_api.c and sim_views.c (pictures, layout). */
+ * sim_segfile.c, sim_api.c and sim_views.c (pictures, layout). */
 #ifndef SIM_ROUTES_H
 #define SIM_ROUTES_H
 
@@ -76,10 +76,14 @@ void api_volume_selection(sim_call *c, sim_resp *r);
  * Slicer's volumes reader does and adds a scalar or labelmap volume node;
  * NULL with Slicer's user message in why (no "Failed to load" line). */
 sim_node *api_load_volume_file(sim_call *c, const char *path, char *why, size_t n);
+/* sim_segfile.c: POST /mrml filetype=SegmentationFile reads a .seg.nrrd (or
+ * a plain labelmap NRRD) as Slicer's segmentation storage node does and adds
+ * a vtkMRMLSegmentationNode; NULL with Slicer's user messages in why. */
+sim_node *api_load_segmentation_file(sim_call *c, const char *path, char *why, size_t n);
+void api_segmentations(sim_call *c, sim_resp *r);
 /* sim_api.c */
 void api_fiducials(sim_call *c, sim_resp *r);
 void api_fiducial(sim_call *c, sim_resp *r);
-void api_segmentations(sim_call *c, sim_resp *r);
 void api_segmentation(sim_call *c, sim_resp *r);
 void api_tracking(sim_call *c, sim_resp *r);
 void api_grid_transforms(sim_call *c, sim_resp *r);

@@ -50,6 +50,10 @@ static const struct {
     { "vtkMRMLModelNode", { "vtkMRMLDisplayableNode", "vtkMRMLTransformableNode",
                             "vtkMRMLStorableNode" } },
     { "vtkMRMLModelDisplayNode", { "vtkMRMLDisplayNode" } },
+    { "vtkMRMLSegmentationNode", { "vtkMRMLDisplayableNode", "vtkMRMLTransformableNode",
+                                   "vtkMRMLStorableNode" } },
+    { "vtkMRMLSegmentationDisplayNode", { "vtkMRMLDisplayNode" } },
+    { "vtkMRMLSegmentationStorageNode", { "vtkMRMLStorageNode" } },
 };
 
 int sim_node_isa(const sim_node *n, const char *cls)
@@ -81,8 +85,26 @@ static void node_free(sim_node *n)
         sim_volume_free(n->vol);
         free(n->vol);
     }
+    sim_segmentation_free(n->seg);
     free(n->pts);
     free(n);
+}
+
+void sim_segmentation_free(sim_segmentation *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->nseg; i++) {
+        free(s->segs[i].id);
+        free(s->segs[i].name);
+        free(s->segs[i].tags);
+    }
+    free(s->segs);
+    if (s->vol) {
+        sim_volume_free(s->vol);
+        free(s->vol);
+    }
+    free(s);
 }
 
 void sim_scene_touch(sim_scene *sc, sim_node *n)

@@ -18,6 +18,23 @@ typedef struct {
     int selected, locked, visible;
 } sim_cpoint;
 
+/* One vtkSegment of a segmentation node, as vtkMRMLSegmentationStorageNode
+ * read it (Libs/vtkSegmentationCore/vtkSegment.h). */
+typedef struct {
+    char *id, *name, *tags;   /* tags: the file's "k:v|k:v|" text ("" none) */
+    double color[3];
+    int label, name_auto, color_auto;
+    int extent[6];            /* its labelmap's extent (empty: 0 -1 0 -1 0 -1) */
+} sim_segment;
+
+/* A vtkSegmentation with one shared binary labelmap layer. */
+typedef struct {
+    sim_volume *vol;          /* the layer's labels (grid, scalar type) */
+    sim_segment *segs;
+    int nseg;
+} sim_segmentation;
+void sim_segmentation_free(sim_segmentation *s);
+
 typedef struct {
     char *id, *name, *cls;
     const char *singleton;    /* SingletonTag, static */
@@ -27,6 +44,7 @@ typedef struct {
     char *display_id, *storage_id, *owner_id;
     char *file;               /* storage node file name */
     sim_volume *vol;          /* volume nodes: owned */
+    sim_segmentation *seg;    /* segmentation nodes: owned */
     /* markups nodes */
     char mtype[16];           /* Fiducial, Line, Angle, ROI, Curve, ClosedCurve */
     sim_cpoint *pts;

@@ -4,14 +4,13 @@
  * /volumeSelection (with its unbound-local bug) (§4.11, 4.12, 4.18, 4.19). */
 #include "sim_routes.h"
 #include "sim_pyjson.h"
+#include "sim_nrrdfile.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <zlib.h>
 
 #define NONE_UNPACK "cannot unpack non-iterable NoneType object"
 
@@ -285,6 +284,12 @@ void api_volume(sim_call *c, sim_resp *r)
     free(id);
     if (!n)
         return;
+    if (sim_node_isa(n, "vtkMRMLSegmentationNode")) {
+        /* getNRRD calls slicer.util.array(id) first (Base/Python/slicer/
+         * util.py), which has no accessor for a segmentation and raises */
+        api_error(r, "Cannot get node %s as array", n->id);
+        return;
+    }
     if (!n->vol || !sim_node_isa(n, "vtkMRMLScalarVolumeNode")) {
         api_error(r, NONE_UNPACK);
         return;
@@ -378,181 +383,16 @@ void api_volume_selection(sim_call *c, sim_resp *r)
 
 /* ---- POST /mrml filetype=VolumeFile ---------------------------------------- */
 
-#define LOAD_MAX_HEADER 65536
-#define LOAD_MAX_VOXELS (512ull * 1024 * 1024)
-
-/* QVariant(QString).toBool(): false only for "", "0" and "false" (any case). */
-static int qt_to_bool(const char *s)
-{
-    return s && *s && strcmp(s, "0") != 0 && strcasecmp(s, "false") != 0;
-}
-
-/* The whole file; NULL if unreadable or too large. */
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    unsigned char *p = NULL;
-    long len = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-    if (len >= 0 && (unsigned long long)len <= LOAD_MAX_VOXELS * 2 + LOAD_MAX_HEADER &&
-        fseek(f, 0, SEEK_SET) == 0 && (p = malloc((size_t)len + 1)) &&
-        fread(p, 1, (size_t)len, f) != (size_t)len) {
-        free(p);
-        p = NULL;
-    }
-    fclose(f);
-    *n = (size_t)len;
-    return p;
-}
-
-/* Voxel bytes of the data part: raw, or a gzip stream inflated to exactly
- * want bytes.  0, or -1 with why. */
-static int nrrd_data(const unsigned char *d, size_t n, int gzip, unsigned char *out, size_t want,
-                     char *why, size_t wn)
-{
-    if (!gzip) {
-        if (n < want) {
-            snprintf(why, wn, "ITK exception info: error in unknown\nRead failed: Wanted %zu bytes, "
-                     "but read %zu bytes.", want, n);
-            return -1;
-        }
-        memcpy(out, d, want);
-        return 0;
-    }
-    z_stream z = { 0 };
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-        return -1;
-    z.next_in = (unsigned char *)(uintptr_t)d;
-    z.avail_in = (uInt)n;
-    z.next_out = out;
-    z.avail_out = (uInt)want;
-    int rc = inflate(&z, Z_FINISH);
-    size_t got = want - z.avail_out;
-    inflateEnd(&z);
-    if (rc != Z_STREAM_END || got != want) {
-        snprintf(why, wn, "ITK exception info: error in unknown\nnrrdLoad: trouble reading "
-                 "gzip data: %zu of %zu bytes", got, want);
-        return -1;
-    }
-    return 0;
-}
-
-/* Header fields of an NRRD file (the text before the blank line). */
-typedef struct {
-    const char *type, *dimension, *sizes, *encoding, *endian, *space, *dirs, *origin;
-} nrrd_fields;
-
-static void read_fields(char *head, nrrd_fields *f)
-{
-    for (char *line = head, *next; line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        char *colon = line[0] != '#' ? strstr(line, ": ") : NULL;
-        if (!colon)
-            continue;
-        *colon = '\0';
-        const char *v = colon + 2;
-        if (!strcmp(line, "type")) f->type = v;
-        else if (!strcmp(line, "dimension")) f->dimension = v;
-        else if (!strcmp(line, "sizes")) f->sizes = v;
-        else if (!strcmp(line, "encoding")) f->encoding = v;
-        else if (!strcmp(line, "endian")) f->endian = v;
-        else if (!strcmp(line, "space")) f->space = v;
-        else if (!strcmp(line, "space directions")) f->dirs = v;
-        else if (!strcmp(line, "space origin")) f->origin = v;
-    }
-}
-
-/* The sim_volume of a parsed header and its data; NULL with why. */
-static sim_volume *volume_of(const nrrd_fields *f, const unsigned char *data, size_t n,
-                             char *why, size_t wn)
-{
-    static const char *const uchars[] = { "uchar", "unsigned char", "uint8", "uint8_t" };
-    static const char *const shorts[] = { "short", "short int", "signed short",
-                                          "signed short int", "int16", "int16_t" };
-    int uc = 0, sh = 0;
-    for (int i = 0; f->type && i < 4; i++)
-        uc |= !strcmp(f->type, uchars[i]);
-    for (int i = 0; f->type && i < 6; i++)
-        sh |= !strcmp(f->type, shorts[i]);
-    int lps = f->space && (!strcmp(f->space, "left-posterior-superior") || !strcmp(f->space, "LPS"));
-    int ras = f->space && (!strcmp(f->space, "right-anterior-superior") || !strcmp(f->space, "RAS"));
-    int dims[3];
-    double d[3][3], o[3];
-    const char *bad = !f->type || !(uc || sh) ? "type"
-        : !f->dimension || strcmp(f->dimension, "3") ? "dimension"
-        : !f->sizes || sscanf(f->sizes, "%d %d %d", &dims[0], &dims[1], &dims[2]) != 3 ||
-          dims[0] <= 0 || dims[1] <= 0 || dims[2] <= 0 ||
-          (unsigned long long)dims[0] * dims[1] * dims[2] > LOAD_MAX_VOXELS ? "sizes"
-        : !f->encoding || (strcmp(f->encoding, "raw") && strcmp(f->encoding, "gzip")) ? "encoding"
-        : sh && (!f->endian || strcmp(f->endian, "little")) ? "endian"
-        : !(lps || ras) ? "space"
-        : !f->dirs || sscanf(f->dirs, " (%lf,%lf,%lf) (%lf,%lf,%lf) (%lf,%lf,%lf)",
-                             &d[0][0], &d[0][1], &d[0][2], &d[1][0], &d[1][1], &d[1][2],
-                             &d[2][0], &d[2][1], &d[2][2]) != 9 ? "space directions"
-        : !f->origin || sscanf(f->origin, " (%lf,%lf,%lf)", &o[0], &o[1], &o[2]) != 3
-          ? "space origin" : NULL;
-    if (bad) {
-        snprintf(why, wn, "ITK exception info: error in unknown\nnrrdLoad: trouble with "
-                 "field \"%s\"", bad);
-        return NULL;
-    }
-    sim_volume *v = calloc(1, sizeof *v);
-    size_t want = (size_t)dims[0] * dims[1] * dims[2] * (uc ? 1 : 2);
-    void *vox = malloc(want + 1);
-    if (!v || !vox || nrrd_data(data, n, !strcmp(f->encoding, "gzip"), vox, want, why, wn) != 0) {
-        free(v);
-        free(vox);
-        return NULL;
-    }
-    double flip = lps ? -1 : 1;
-    for (int a = 0; a < 3; a++) {
-        v->dims[a] = dims[a];
-        double len = sqrt(d[a][0] * d[a][0] + d[a][1] * d[a][1] + d[a][2] * d[a][2]);
-        v->spacing[a] = len > 0 ? len : 1;
-        for (int r = 0; r < 3; r++)
-            v->dirs[a][r] = len > 0 ? d[a][r] / len * (r < 2 ? flip : 1) : (a == r);
-        v->origin[a] = o[a] * (a < 2 ? flip : 1);
-    }
-    v->scalar = uc ? SIM_UCHAR : SIM_SHORT;
-    v->voxels = vox;
-    v->window = uc ? 2 : 400;
-    v->level = uc ? 1 : 200;
-    return v;
-}
-
 sim_node *api_load_volume_file(sim_call *c, const char *path, char *why, size_t wn)
 {
-    int label = qt_to_bool(sim_query_get(&c->q, "labelmap"));
+    int label = sim_qt_to_bool(sim_query_get(&c->q, "labelmap"));
     const char *tag = label ? "LabelMapVolume" : "Volume";
     char detail[512] = "";
-    size_t n = 0;
-    unsigned char *file = slurp(path, &n);
+    sim_nrrd_file f;
     sim_volume *v = NULL;
-    if (!file) {
-        snprintf(detail, sizeof detail, "ITK exception info: error in unknown\nCould not "
-                 "create IO object for reading file %s", path);
-    } else {
-        file[n] = '\0';
-        unsigned char *end = NULL;
-        for (size_t i = 0; i + 1 < n && i < LOAD_MAX_HEADER; i++)
-            if (file[i] == '\n' && file[i + 1] == '\n') {
-                end = file + i;
-                break;
-            }
-        if (n < 8 || memcmp(file, "NRRD000", 7) != 0 || !end) {
-            snprintf(detail, sizeof detail, "ITK exception info: error in unknown\nCould not "
-                     "create IO object for reading file %s", path);
-        } else {
-            *end = '\0';
-            nrrd_fields f = { 0 };
-            read_fields((char *)file, &f);
-            v = volume_of(&f, end + 2, n - (size_t)(end + 2 - file), detail, sizeof detail);
-        }
-    }
-    free(file);
+    if (sim_nrrd_open(path, &f, detail, sizeof detail) == 0)
+        v = sim_nrrd_volume(&f, detail, sizeof detail);
+    sim_nrrd_close(&f);
     if (!v) {
         snprintf(why, wn, "Error: Cannot read '%s' file as a volume of type '%s'. Details: %s.\n",
                  path, tag, detail);
@@ -579,7 +419,7 @@ sim_node *api_load_volume_file(sim_call *c, const char *path, char *why, size_t 
      * true) makes a labelmap the selection node's active label volume and a
      * scalar volume its active volume, then PropagateVolumeSelection puts
      * them in every slice composite node (and fits to the background) */
-    if (!sim_query_get(&c->q, "show") || qt_to_bool(sim_query_get(&c->q, "show"))) {
+    if (!sim_query_get(&c->q, "show") || sim_qt_to_bool(sim_query_get(&c->q, "show"))) {
         if (label)
             sim_scene_set_label(c->ctx->scene, node->id);
         else

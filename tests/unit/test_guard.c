@@ -82,6 +82,17 @@ static const struct {
     { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.nrrd&filetype=MarkupsFile", "load_local_files" },
     { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.mrk.json&filetype=VolumeFile&labelmap=true", "load_local_files" },
     { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.nrrd&labelmap=true", "load_local_files" },
+    /* segment_region's .seg.nrrd (vtkMRMLSegmentationStorageNode reads it):
+     * SegmentationFile only for that suffix, no other file type gains it */
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.seg.nrrd&filetype=SegmentationFile", NULL },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "%2Fa.seg.nrrd&filetype=SegmentationFile", NULL },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.nrrd&filetype=SegmentationFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.seg.vtm&filetype=SegmentationFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.mrk.json&filetype=SegmentationFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.seg.nrrd.mrml&filetype=SegmentationFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/a.seg.nrrd&filetype=SceneFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=/etc/a.seg.nrrd&filetype=SegmentationFile", "load_local_files" },
+    { "POST",   "/slicer/mrml?localfile=" SPOOL "/../a.seg.nrrd&filetype=SegmentationFile", "load_local_files" },
     /* static pages and DICOMweb are outside /slicer */
     { "GET",    "/", "static_pages" },
     { "GET",    "/slicer", "static_pages" },
