@@ -30,21 +30,6 @@ static double lesion_threshold(void)
     return ((I_LESION - 60 - 8) + (I_SKULL + 40 + 8)) / 2.0;
 }
 
-static cJSON *call_ok(e2e *x, const char *tool, const char *args)
-{
-    cJSON *r = t_mcp_call(x->mcp, tool, args, 60000);
-    T_CHECK(r && !t_mcp_is_error(r), "%s %s: %s", tool, args, r ? t_mcp_text(r) : "no answer");
-    return r;
-}
-
-static void expect_error(e2e *x, const char *tool, const char *args, const char *want)
-{
-    cJSON *r = t_mcp_call(x->mcp, tool, args, 60000);
-    T_CHECK(r && t_mcp_is_error(r) && strstr(t_mcp_text(r), want), "%s %s: want an error with '%s', "
-            "got: %s", tool, args, want, r ? t_mcp_text(r) : "no answer");
-    cJSON_Delete(r);
-}
-
 /* The decoded localfile of a logged load target (static buffer). */
 static const char *localfile(const char *target)
 {
@@ -69,14 +54,14 @@ static void test_segmentation_output(void)
 
     /* the labelmap output first, for the voxel count to match */
     snprintf(args, sizeof args, "{%s}", base);
-    cJSON *lr = call_ok(&x, "segment_region", args);
+    cJSON *lr = e2e_call_ok(&x, "segment_region", args);
     double lab_voxels = num(e2e_structured(lr), "voxel_count");
     T_CHECK(!strcmp(str(e2e_structured(lr), "output"), "labelmap"), "labelmap is the default");
     cJSON_Delete(lr);
 
     snprintf(args, sizeof args, "{%s,\"output\":\"segmentation\",\"name\":\"lesion\","
              "\"colour\":\"#ff0000\"}", base);
-    cJSON *r = call_ok(&x, "segment_region", args);
+    cJSON *r = e2e_call_ok(&x, "segment_region", args);
     const cJSON *s = e2e_structured(r);
     T_ASSERT(s != NULL, "structured result");
     char id[128], name[128];
@@ -126,7 +111,7 @@ static void test_segmentation_output(void)
     cJSON_Delete(segs);
     t_resp_free(&hr);
     snprintf(args, sizeof args, "{\"node_id\":\"%s\"}", id);
-    cJSON *pr = call_ok(&x, "get_node_properties", args);
+    cJSON *pr = e2e_call_ok(&x, "get_node_properties", args);
     const cJSON *ps = e2e_structured(pr);
     const cJSON *props = get(ps, id);      /* Slicer keys the properties by node id */
     const cJSON *sg1 = get(get(get(props, "Segmentation"), "Segments"), "Segment_1");
@@ -138,13 +123,13 @@ static void test_segmentation_output(void)
     cJSON_Delete(pr);
 
     /* not a volume: list_volumes leaves it out, get_label_statistics says why */
-    cJSON *lv = call_ok(&x, "list_volumes", "{}");
+    cJSON *lv = e2e_call_ok(&x, "list_volumes", "{}");
     char *lvt = cJSON_PrintUnformatted(e2e_structured(lv));
     T_CHECK(lvt && !strstr(lvt, id), "not in list_volumes");
     free(lvt);
     cJSON_Delete(lv);
     snprintf(args, sizeof args, "{\"node_id\":\"%s\"}", id);
-    expect_error(&x, "get_label_statistics", args, "output: \"labelmap\"");
+    e2e_expect_error(&x, "get_label_statistics", args, "output: \"labelmap\"");
     cJSON_Delete(r);
     e2e_stop(&x);
 }
@@ -157,7 +142,7 @@ static void test_segmentation_defaults_and_refusals(void)
     snprintf(args, sizeof args, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":%g,"
              "\"bound\":{\"center_ras\":[%g,%g,%g],\"radius_mm\":4},\"output\":\"segmentation\"}",
              lesion_threshold(), lesion[0], lesion[1], lesion[2]);
-    cJSON *r = call_ok(&x, "segment_region", args);
+    cJSON *r = e2e_call_ok(&x, "segment_region", args);
     const cJSON *seg = get(e2e_structured(r), "segment");
     T_CHECK(!strcmp(str(seg, "name"), "Segment_1") && !strcmp(str(seg, "colour"), "#80ae80"),
             "default name and colour: %s %s", str(seg, "name"), str(seg, "colour"));
@@ -166,10 +151,10 @@ static void test_segmentation_defaults_and_refusals(void)
     snprintf(args, sizeof args, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":%g,"
              "\"bound\":{\"center_ras\":[%g,%g,%g],\"radius_mm\":4},\"output\":\"segmentation\","
              "\"name\":\"a\\\\b: c:=d\"}", lesion_threshold(), lesion[0], lesion[1], lesion[2]);
-    r = call_ok(&x, "segment_region", args);
+    r = e2e_call_ok(&x, "segment_region", args);
     char q[256];
     snprintf(q, sizeof q, "{\"node_id\":\"%s\"}", str(e2e_structured(r), "node_id"));
-    cJSON *pr = call_ok(&x, "get_node_properties", q);
+    cJSON *pr = e2e_call_ok(&x, "get_node_properties", q);
     const cJSON *props = get(e2e_structured(pr), str(e2e_structured(r), "node_id"));
     const cJSON *sg1 = get(get(get(props, "Segmentation"), "Segments"), "Segment_1");
     T_CHECK(!strcmp(str(sg1, "Name"), "a\\b: c:=d"), "name read back: %s", str(sg1, "Name"));
@@ -179,19 +164,19 @@ static void test_segmentation_defaults_and_refusals(void)
     const char *src = "\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":700";
     char a[512];
     snprintf(a, sizeof a, "{%s,\"name\":\"lesion\"}", src);
-    expect_error(&x, "segment_region", a, "name and colour belong");
+    e2e_expect_error(&x, "segment_region", a, "name and colour belong");
     snprintf(a, sizeof a, "{%s,\"output\":\"labelmap\",\"colour\":\"#ff0000\"}", src);
-    expect_error(&x, "segment_region", a, "name and colour belong");
+    e2e_expect_error(&x, "segment_region", a, "name and colour belong");
     snprintf(a, sizeof a, "{%s,\"output\":\"segmentation\",\"colour\":\"red\"}", src);
-    expect_error(&x, "segment_region", a, "colour");
+    e2e_expect_error(&x, "segment_region", a, "colour");
     snprintf(a, sizeof a, "{%s,\"output\":\"segmentation\",\"name\":\"a\\nb\"}", src);
-    expect_error(&x, "segment_region", a, "name");
+    e2e_expect_error(&x, "segment_region", a, "name");
     snprintf(a, sizeof a, "{%s,\"output\":\"segmentation\",\"name\":\"a\\u0001b\"}", src);
-    expect_error(&x, "segment_region", a, "control characters");
+    e2e_expect_error(&x, "segment_region", a, "control characters");
     snprintf(a, sizeof a, "{%s,\"output\":\"segmentation\",\"name\":\"%0129d\"}", src, 0);
-    expect_error(&x, "segment_region", a, "name");
+    e2e_expect_error(&x, "segment_region", a, "name");
     snprintf(a, sizeof a, "{%s,\"output\":\"surface\"}", src);
-    expect_error(&x, "segment_region", a, "output");
+    e2e_expect_error(&x, "segment_region", a, "output");
     T_CHECK(e2e_log_count(&x, "POST", "/slicer/mrml") == 2, "only the good calls loaded a file");
     e2e_stop(&x);
 }

@@ -16,13 +16,6 @@
 static const cJSON *get(const cJSON *o, const char *k) { return cJSON_GetObjectItemCaseSensitive(o, k); }
 static const char *str(const cJSON *o, const char *k) { return cJSON_GetStringValue(get(o, k)); }
 
-static cJSON *call_ok(e2e *x, const char *tool, const char *args)
-{
-    cJSON *r = t_mcp_call(x->mcp, tool, args, 60000);
-    T_CHECK(r && !t_mcp_is_error(r), "%s %s: %s", tool, args, r ? t_mcp_text(r) : "no answer");
-    return r;
-}
-
 /* The stand-in's answer to a properties query, read without the gateway. */
 static cJSON *sim_props(e2e *x, const char *query)
 {
@@ -48,7 +41,7 @@ static void test_view_state(void)
 {
     e2e x;
     T_ASSERT(e2e_start(&x, NULL, NULL) == 0, "start");
-    cJSON *r = call_ok(&x, "get_view_state", "{}");
+    cJSON *r = e2e_call_ok(&x, "get_view_state", "{}");
     const cJSON *s = e2e_structured(r);
     T_ASSERT(s != NULL, "structured");
     static const char *const names[] = { "Red", "Yellow", "Green" };
@@ -84,8 +77,8 @@ static void test_view_state(void)
             !strcmp(str(get(s, "layout"), "name"), "Conventional"), "layout Conventional");
     cJSON_Delete(r);
     /* SlicerLayoutFourUpView = 3 */
-    cJSON_Delete(call_ok(&x, "set_layout", "{\"layout\":\"FourUp\"}"));
-    r = call_ok(&x, "get_view_state", "{}");
+    cJSON_Delete(e2e_call_ok(&x, "set_layout", "{\"layout\":\"FourUp\"}"));
+    r = e2e_call_ok(&x, "get_view_state", "{}");
     s = e2e_structured(r);
     T_CHECK(cJSON_GetNumberValue(get(get(s, "layout"), "view_arrangement")) == 3 &&
             !strcmp(str(get(s, "layout"), "name"), "FourUp"), "layout FourUp: %s", t_mcp_text(r));
@@ -99,13 +92,13 @@ static void test_default_volume(void)
 {
     e2e x;
     T_ASSERT(e2e_start(&x, NULL, NULL) == 0, "start");
-    cJSON *r = call_ok(&x, "get_volume_info", "{}");
+    cJSON *r = e2e_call_ok(&x, "get_volume_info", "{}");
     const cJSON *s = e2e_structured(r);
     T_CHECK(s && !strcmp(str(s, "id"), "vtkMRMLScalarVolumeNode1") && str(s, "node_id_note") &&
             strstr(str(s, "node_id_note"), "Red slice view"), "info from the Red view: %s",
             t_mcp_text(r));
     cJSON_Delete(r);
-    r = call_ok(&x, "get_volume_statistics", "{}");
+    r = e2e_call_ok(&x, "get_volume_statistics", "{}");
     s = e2e_structured(r);
     T_CHECK(s && !strcmp(str(s, "node_id"), "vtkMRMLScalarVolumeNode1") &&
             strstr(str(s, "node_id_note"), "Red slice view") &&
@@ -113,7 +106,7 @@ static void test_default_volume(void)
             "statistics of the Red view's volume: %s", t_mcp_text(r));
     cJSON_Delete(r);
     /* list_volumes still lists (it shared get_volume_info's adapter) */
-    r = call_ok(&x, "list_volumes", "{}");
+    r = e2e_call_ok(&x, "list_volumes", "{}");
     T_CHECK(cJSON_GetNumberValue(get(e2e_structured(r), "count")) == 2, "two volumes listed");
     cJSON_Delete(r);
 
@@ -130,7 +123,7 @@ static void test_default_volume(void)
                 "%s: %s", tools[i], r ? t_mcp_text(r) : "no answer");
         cJSON_Delete(r);
     }
-    r = call_ok(&x, "get_view_state", "{}");
+    r = e2e_call_ok(&x, "get_view_state", "{}");
     T_CHECK(cJSON_IsNull(get(view_named(e2e_structured(r), "Red"), "background")),
             "view state: no background");
     cJSON_Delete(r);
@@ -155,7 +148,7 @@ static void test_label_layer(void)
     const char *slice = "{\"view\":\"red\",\"orientation\":\"axial\",\"offset_mm\":20}";
     unsigned w, h;
     unsigned char *px = NULL;
-    cJSON *r = call_ok(&x, "get_slice_png", slice);
+    cJSON *r = e2e_call_ok(&x, "get_slice_png", slice);
     T_ASSERT(e2e_image(r, &w, &h, &px, NULL) == 0, "slice image");
     T_CHECK(label_pixels(px, w, h, tissue) == 0, "no label colour before the segmentation");
     free(px);
@@ -167,13 +160,13 @@ static void test_label_layer(void)
     snprintf(args, sizeof args, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":700,"
              "\"seed_ras\":[%g,%g,%g]}", SIM_LESION_R,
              SIM_LESION_A, SIM_LESION_S);
-    r = call_ok(&x, "segment_region", args);
+    r = e2e_call_ok(&x, "segment_region", args);
     char id[128];
     snprintf(id, sizeof id, "%s", str(e2e_structured(r), "node_id"));
     cJSON_Delete(r);
 
     /* loaded with show (the default), it is every view's label layer */
-    r = call_ok(&x, "get_view_state", "{}");
+    r = e2e_call_ok(&x, "get_view_state", "{}");
     const cJSON *red = view_named(e2e_structured(r), "Red");
     T_CHECK(red && !strcmp(str(get(red, "label"), "id"), id) &&
             !strncmp(str(get(red, "label"), "name"), "slicer-mcp-", 11), "label layer %s: %s", id,
@@ -182,7 +175,7 @@ static void test_label_layer(void)
 
     /* and the slice through the lesion's centre shows it: the disc of
      * radius SIM_LESION_RADIUS, in pixels of pixel_size_mm */
-    r = call_ok(&x, "get_slice_png", slice);
+    r = e2e_call_ok(&x, "get_slice_png", slice);
     T_ASSERT(e2e_image(r, &w, &h, &px, NULL) == 0, "slice image");
     const cJSON *ps = get(e2e_structured(r), "pixel_size_mm");
     double pw = cJSON_GetNumberValue(cJSON_GetArrayItem(ps, 0));

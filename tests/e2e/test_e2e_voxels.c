@@ -41,21 +41,6 @@ static void ras_ijk(const double ras[3], double ijk[3])
     }
 }
 
-static cJSON *call_ok(e2e *x, const char *tool, const char *args)
-{
-    cJSON *r = t_mcp_call(x->mcp, tool, args, 60000);
-    T_CHECK(r && !t_mcp_is_error(r), "%s %s: %s", tool, args, r ? t_mcp_text(r) : "no answer");
-    return r;
-}
-
-static void expect_error(e2e *x, const char *tool, const char *args, const char *want)
-{
-    cJSON *r = t_mcp_call(x->mcp, tool, args, 60000);
-    T_CHECK(r && t_mcp_is_error(r) && strstr(t_mcp_text(r), want), "%s %s: want an error with '%s', "
-            "got: %s", tool, args, want, r ? t_mcp_text(r) : "no answer");
-    cJSON_Delete(r);
-}
-
 /* ---- sample_voxels ------------------------------------------------------- */
 
 static void test_sample_points(void)
@@ -66,7 +51,7 @@ static void test_sample_points(void)
     snprintf(args, sizeof args, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"points\":"
              "[[%.17g,%.17g,%.17g],[%.17g,%.17g,%.17g],[500,0,0]]}", lesion[0], lesion[1], lesion[2],
              ventricle[0], ventricle[1], ventricle[2]);
-    cJSON *r = call_ok(&x, "sample_voxels", args);
+    cJSON *r = e2e_call_ok(&x, "sample_voxels", args);
     const cJSON *s = e2e_structured(r), *vals = get(s, "values");
     T_ASSERT(cJSON_GetArraySize(vals) == 3, "three values");
     double want_lesion = sim_volume_sample(&g_head, lesion);
@@ -92,7 +77,7 @@ static void test_sample_points(void)
     double p[3] = { lesion[0] + 0.37, lesion[1] - 0.21, lesion[2] + 0.55 }, ijk[3];
     snprintf(args, sizeof args, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"interpolation\":\"linear\","
              "\"points\":[[%.17g,%.17g,%.17g]]}", p[0], p[1], p[2]);
-    r = call_ok(&x, "sample_voxels", args);
+    r = e2e_call_ok(&x, "sample_voxels", args);
     ras_ijk(p, ijk);
     double want = sim_volume_trilinear(&g_head, ijk);
     double got = at(get(e2e_structured(r), "values"), 0);
@@ -106,7 +91,7 @@ static void test_sample_line_and_box(void)
     e2e x;
     T_ASSERT(e2e_start(&x, NULL, NULL) == 0, "start");
     /* a profile across the lesion along R */
-    cJSON *r = call_ok(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"line\":"
+    cJSON *r = e2e_call_ok(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"line\":"
                        "{\"from\":[0,10,20],\"to\":[40,10,20],\"samples\":41}}");
     const cJSON *s = e2e_structured(r), *vals = get(s, "values");
     T_ASSERT(cJSON_GetArraySize(vals) == 41, "41 samples");
@@ -119,7 +104,7 @@ static void test_sample_line_and_box(void)
     cJSON_Delete(r);
 
     /* an IJK box: every voxel, I fastest */
-    r = call_ok(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"box\":"
+    r = e2e_call_ok(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"box\":"
                 "{\"ijk_min\":[120,95,85],\"ijk_max\":[123,97,86]}}");
     s = e2e_structured(r);
     vals = get(s, "values");
@@ -132,12 +117,12 @@ static void test_sample_line_and_box(void)
                 T_CHECK(at(vals, n) == want, "voxel %d,%d,%d: %g, phantom %g", i, j, k, at(vals, n), want);
             }
     cJSON_Delete(r);
-    expect_error(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"box\":"
+    e2e_expect_error(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"box\":"
                  "{\"ijk_min\":[0,0,0],\"ijk_max\":[40,40,40]}}", "at most 32768");
-    expect_error(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"box\":"
+    e2e_expect_error(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"box\":"
                  "{\"center_ras\":[900,0,0],\"size_mm\":[4,4,4]}}", "holds no voxel");
-    expect_error(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", "exactly one");
-    expect_error(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode9\",\"points\":[[0,0,0]]}",
+    e2e_expect_error(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}", "exactly one");
+    e2e_expect_error(&x, "sample_voxels", "{\"node_id\":\"vtkMRMLScalarVolumeNode9\",\"points\":[[0,0,0]]}",
                  "No volume has id");
     e2e_stop(&x);
 }
@@ -190,7 +175,7 @@ static void test_segment_lesion(void)
     char args[512];
     snprintf(args, sizeof args, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\","
              "\"lower\":%g,\"seed_ras\":[%g,%g,%g]}", lesion_threshold(), lesion[0], lesion[1], lesion[2]);
-    cJSON *r = call_ok(&x, "segment_region", args);
+    cJSON *r = e2e_call_ok(&x, "segment_region", args);
     const cJSON *s = e2e_structured(r);
     T_ASSERT(s != NULL, "structured result");
     double got_mm3 = num(s, "volume_mm3");
@@ -225,7 +210,7 @@ static void test_segment_lesion(void)
     T_CHECK(strncmp(base, "slicer-mcp-", 11) == 0 && !strcmp(cJSON_GetStringValue(get(s, "name")), base),
             "named after the spool file: %s vs %s", cJSON_GetStringValue(get(s, "name")), base);
     T_CHECK(e2e_log_count(&x, "POST", "/slicer/volume") == 0, "never POST /slicer/volume");
-    cJSON *lv = call_ok(&x, "list_volumes", "{}");
+    cJSON *lv = e2e_call_ok(&x, "list_volumes", "{}");
     const cJSON *v, *found = NULL;
     cJSON_ArrayForEach(v, get(e2e_structured(lv), "volumes"))
         if (!strcmp(cJSON_GetStringValue(get(v, "id")), id))
@@ -237,7 +222,7 @@ static void test_segment_lesion(void)
 
     /* get_label_statistics on it: the same region */
     snprintf(args, sizeof args, "{\"node_id\":\"%s\",\"source_id\":\"vtkMRMLScalarVolumeNode1\"}", id);
-    cJSON *ls = call_ok(&x, "get_label_statistics", args);
+    cJSON *ls = e2e_call_ok(&x, "get_label_statistics", args);
     const cJSON *l = cJSON_GetArrayItem(get(e2e_structured(ls), "labels"), 0);
     T_CHECK(num(e2e_structured(ls), "label_count") == 1 && num(l, "label") == 1, "one label, 1");
     T_CHECK(num(l, "voxel_count") == num(s, "voxel_count") && num(l, "volume_mm3") == got_mm3,
@@ -260,7 +245,7 @@ static void test_segment_bound_and_errors(void)
     snprintf(args, sizeof args, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":%g,"
              "\"bound\":{\"center_ras\":[%g,%g,%g],\"radius_mm\":5}}", lesion_threshold(), lesion[0],
              lesion[1], lesion[2]);
-    cJSON *r = call_ok(&x, "segment_region", args);
+    cJSON *r = e2e_call_ok(&x, "segment_region", args);
     size_t want = sphere_voxels(lesion, 5, 0, NULL);
     T_CHECK(num(e2e_structured(r), "voxel_count") == (double)want, "core %g voxels, want %zu",
             num(e2e_structured(r), "voxel_count"), want);
@@ -268,17 +253,17 @@ static void test_segment_bound_and_errors(void)
     cJSON_Delete(r);
     snprintf(args, sizeof args, "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":%g,"
              "\"seed_ras\":[%g,%g,%g]}", lesion_threshold(), ventricle[0], ventricle[1], ventricle[2]);
-    expect_error(&x, "segment_region", args, "outside the range");
-    expect_error(&x, "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}",
+    e2e_expect_error(&x, "segment_region", args, "outside the range");
+    e2e_expect_error(&x, "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\"}",
                  "lower, upper or both");
-    expect_error(&x, "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\","
+    e2e_expect_error(&x, "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\","
                  "\"lower\":30000}", "No voxel");
     /* a name for a labelmap is refused: as name= of the load it would reach
      * Slicer's settings (a segment's name goes inside a .seg.nrrd instead) */
-    expect_error(&x, "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"Jane Doe\","
+    e2e_expect_error(&x, "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"name\":\"Jane Doe\","
                  "\"lower\":700}", "name");
     /* the labelmap phantom is on a 4 mm grid */
-    expect_error(&x, "get_label_statistics", "{\"node_id\":\"vtkMRMLLabelMapVolumeNode1\","
+    e2e_expect_error(&x, "get_label_statistics", "{\"node_id\":\"vtkMRMLLabelMapVolumeNode1\","
                  "\"source_id\":\"vtkMRMLScalarVolumeNode1\"}", "not on the same voxel grid");
     T_CHECK(e2e_log_count(&x, "POST", "/slicer/mrml") == 1, "only the good call loaded a file");
     e2e_stop(&x);

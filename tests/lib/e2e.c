@@ -39,6 +39,21 @@ void e2e_stop(e2e *x)
     x->sim = NULL;
 }
 
+cJSON *e2e_call_ok(e2e *x, const char *tool, const char *args)
+{
+    cJSON *r = t_mcp_call(x->mcp, tool, args, 60000);
+    T_CHECK(r && !t_mcp_is_error(r), "%s %s: %s", tool, args, r ? t_mcp_text(r) : "no answer");
+    return r;
+}
+
+void e2e_expect_error(e2e *x, const char *tool, const char *args, const char *want)
+{
+    cJSON *r = t_mcp_call(x->mcp, tool, args, 60000);
+    T_CHECK(r && t_mcp_is_error(r) && strstr(t_mcp_text(r), want), "%s %s: want an error with '%s', "
+            "got: %s", tool, args, want, r ? t_mcp_text(r) : "no answer");
+    cJSON_Delete(r);
+}
+
 static int for_each_log(const e2e *x, const char *method, const char *prefix, int want_n,
                         char *target_out, size_t out_sz)
 {

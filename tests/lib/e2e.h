@@ -19,6 +19,12 @@ typedef struct {
 int  e2e_start(e2e *x, const char *const *sim_args, const char *const *mcp_args);
 void e2e_stop(e2e *x);
 
+/* tools/call that must succeed (a failed check otherwise); the answer,
+ * or NULL, for the caller to free. */
+cJSON *e2e_call_ok(e2e *x, const char *tool, const char *args);
+/* tools/call that must answer isError with want in its text. */
+void e2e_expect_error(e2e *x, const char *tool, const char *args, const char *want);
+
 /* Number of request-log lines whose method matches (NULL = any) and whose
  * raw target starts with prefix. */
 int  e2e_log_count(const e2e *x, const char *method, const char *prefix);
