@@ -78,6 +78,9 @@ int main(void)
         { "get_label_statistics", "{\"node_id\":\"vtkMRMLLabelMapVolumeNode2\",\"source_id\":\"vtkMRMLScalarVolumeNode1\"}", NULL },
         /* the new labelmap is the views' label layer: the slice shows it */
         { "get_slice_png", "{\"view\":\"red\",\"offset_mm\":20}", "tests/out/demo-segmented-slice.png" },
+        /* the same region as a named, coloured segment for the Segment Editor */
+        { "segment_region", "{\"node_id\":\"vtkMRMLScalarVolumeNode1\",\"lower\":700,\"seed_ras\":[25,10,20],"
+          "\"output\":\"segmentation\",\"name\":\"Lesion\",\"colour\":\"#e04040\"}", NULL },
         { "get_volume_statistics", "{\"region\":{\"center_ras\":[25,10,20],\"radius_mm\":12},"
           "\"bins\":40,\"histogram_plot\":true}", "tests/out/demo-histogram.png" },
         { "execute_python_code", "{\"code\":\"slicer.util.exit()\"}", NULL },
