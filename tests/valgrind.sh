@@ -23,17 +23,11 @@ export SLICER_MCP_TIME_SCALE=${SLICER_MCP_TIME_SCALE:-8}
 
 tests=${*:-$(ls "$BUILD"/tests/test_e2e_* 2>/dev/null)}
 start=$(date +%s)
-running=0
-for t in $tests; do
-    name=$(basename "$t")
-    ( "$t" > "$OUT/$name.out" 2> "$OUT/$name.stderr"; echo $? > "$OUT/$name.rc" ) &
-    running=$((running + 1))
-    if [ "$running" -ge "$JOBS" ]; then
-        wait
-        running=0
-    fi
-done
-wait
+# A pool of JOBS: the next program starts as soon as one ends (pairs
+# that waited for their slower half left a CPU idle).
+export OUT
+printf '%s\n' $tests | xargs -P "$JOBS" -I{} sh -c \
+    'n=$(basename "$1"); "$1" > "$OUT/$n.out" 2> "$OUT/$n.stderr"; echo $? > "$OUT/$n.rc"' _ {}
 secs=$(( $(date +%s) - start ))
 
 passed=0
