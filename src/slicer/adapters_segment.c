@@ -340,7 +340,7 @@ static cJSON *result_json(const seg_run *s, const char *id, const char *name, ui
  * the node GetUniqueNameByString(GetFileNameWithoutExtension(file)):
  * ".seg.nrrd" is the longest of vtkMRMLSegmentationStorageNode's read
  * extensions that matches, so the node is "slicer-mcp-<hex>" too. */
-static int load_labelmap(call_ctx *c, const char *path, int seg, char **id, err *e)
+static int load_spooled(call_ctx *c, const char *path, int seg, char **id, err *e)
 {
     buf t;
     buf_init(&t, 4096);
@@ -417,7 +417,7 @@ static int run(call_ctx *c, seg_run *s, char **id,
                  s->seg_out ? "segmentation" : "labelmap");
         return call_fail(c, m) == 0 ? 1 : -1;
     }
-    return load_labelmap(c, s->sf.path, s->seg_out, id, e);
+    return load_spooled(c, s->sf.path, s->seg_out, id, e);
 }
 
 int adapter_segment_region(call_ctx *c, err *e)

@@ -79,8 +79,8 @@ static int read_transforms(png_structp png, png_infop info)
 }
 
 /* The whole libpng read, apart so that nothing the caller keeps is
- * touched between setjmp and a longjmp; 0, -1 (s->msg says why) or -2
- * (too big: out->w and out->h say how big). */
+ * touched between setjmp and a longjmp; 0, -1 (s->msg says why), -2 (too
+ * big) or -3 (no memory for the pixels); out->w and out->h say how big. */
 static int read_png(png_in *s, img_rgba *out, img_rows_fn done, void *ctx)
 {
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, s->msg, on_error, on_warning);
@@ -117,11 +117,13 @@ static int read_png(png_in *s, img_rgba *out, img_rows_fn done, void *ctx)
     int passes = read_transforms(png, info);
     if (png_get_rowbytes(png, info) != (size_t)w * 4)
         png_error(png, "unexpected row size after conversion to RGBA");
-    px = malloc(rgba_bytes(w, h));
-    if (!px)
-        png_error(png, "out of memory");
     out->w = w;
     out->h = h;
+    px = malloc(rgba_bytes(w, h));
+    if (!px) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return -3;
+    }
     out->rgba = px;
     if (done)
         done(ctx, out, 0, 0);
@@ -159,6 +161,8 @@ int img_decode_png_rows(const void *png, size_t len, img_rgba *out, img_rows_fn 
     if (rc == -2)
         return err_set(e, ERR_LIMIT, "png: %ux%u exceeds the limit of %ux%u",
                        w, h, IMG_MAX_SIDE, IMG_MAX_SIDE);
+    if (rc == -3)
+        return err_set(e, ERR_INTERNAL, "png: out of memory for %ux%u", w, h);
     return err_set(e, ERR_UPSTREAM, "png: %s", s.msg);
 }
 

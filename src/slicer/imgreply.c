@@ -124,6 +124,8 @@ static void on_rows(void *ctx, img_rgba *im, unsigned y0, unsigned y1)
         pthread_mutex_unlock(&r->mu);
         return;
     }
+    /* Black where Slicer's image is transparent, as its views show it:
+     * the model sees what a person sees, in fewer channels. */
     r->see_through += img_flatten_black_rows(im, y0, y1);
     int colour = img_rows_colour(im, y0, y1);
     pthread_mutex_lock(&r->mu);
@@ -169,8 +171,6 @@ static int work(imgreply *j)
     int rc = -1;
     if (decode_recode(j, &in, &see_through, &out, &out_len) != 0)
         goto done;
-    /* Black where Slicer's image is transparent, as its views show it:
-     * the model sees what a person sees, in fewer channels. */
     if (!out && imgfit_encode(&in, j->max_side, IMGFIT_MAX_B64, &out, &out_len, &j->fit, &j->e) != 0)
         goto done;
     /* Slicer's screenshot is already compressed (Qt's default level): when

@@ -17,9 +17,6 @@ typedef struct labelnrrd labelnrrd;
 /* The header text for src's grid into out (n bytes); its length, or -1
  * when src has no geometry or out is too small (1 KiB always does). */
 int labelnrrd_header(const nrrd_header *src, char *out, size_t n);
-/* Continues the file on fd, after the header, with the gzip stream of
- * voxels labels (fd taken: closed by labelnrrd_close, also on failure).
- * NULL with e on failure. */
 /* One segment of a segmentation file (.seg.nrrd, read by Slicer's
  * vtkMRMLSegmentationStorageNode with filetype=SegmentationFile). */
 #define LABELNRRD_SEG_NAME_MAX 128          /* bytes of the segment name */
@@ -36,6 +33,9 @@ typedef struct {
  * geometry, the name is too long or out is too small (4 KiB always does). */
 int labelnrrd_seg_header(const nrrd_header *src, const labelnrrd_segment *seg, char *out,
                          size_t n);
+/* Continues the file on fd, after the header, with the gzip stream of
+ * voxels labels (fd taken: closed by labelnrrd_close, also on failure).
+ * NULL with e on failure. */
 labelnrrd *labelnrrd_open(int fd, uint64_t voxels, err *e);
 /* Appends n label bytes (I fastest).  0, or -1 with e. */
 int labelnrrd_write(labelnrrd *w, const unsigned char *labels, size_t n, err *e);
