@@ -7,6 +7,7 @@
 
 #include "slicer/img.h"
 #include "util/base64.h"
+#include "util/platform.h"
 
 /* Decoding and encoding at once.  libpng unfilters Slicer's rows (2 ms
  * of a 512x512 slice: Paeth, without SIMD in Debian's libpng) and zlib
@@ -22,7 +23,9 @@
  * The encoder starts only once the caller has its last answer from
  * Slicer (imgreply_join): while Slicer still works on the caller's next
  * request it needs a CPU, and on a two-CPU machine a second image thread
- * took it (the slice node's properties came 2 ms late, not 0.6). */
+ * took it (the slice node's properties came 2 ms late, not 0.6).  The
+ * decoder starts it, at its next batch of rows after that, on a CPU
+ * other than its own (platform_thread_beside). */
 #define WAKE_ROWS 64u
 
 struct imgreply_pipe {
@@ -81,8 +84,9 @@ static void *encoder_main(void *arg)
     return NULL;
 }
 
-/* Under r->mu: starts the encoder once both the header and the go are
- * in, unless the decoder finished first (then it encodes on its own). */
+/* Under r->mu, on the decoder's thread: starts the encoder once both the
+ * header and the go are in, unless the decoder finished first (then it
+ * encodes on its own). */
 static void maybe_start(recode *r)
 {
     if (r->started || !r->go || !r->im || r->decoded || r->failed)
@@ -91,7 +95,7 @@ static void maybe_start(recode *r)
     /* Downscaling needs every row first: only a full-size answer is
      * encoded as the rows come. */
     if (r->max_side == 0 || r->max_side >= big)
-        r->started = pthread_create(&r->thread, NULL, encoder_main, r) == 0;
+        r->started = platform_thread_beside(&r->thread, encoder_main, r) == 0;
 }
 
 /* The decoder's last word: after it no encoder starts, and any running
@@ -131,6 +135,7 @@ static void on_rows(void *ctx, img_rgba *im, unsigned y0, unsigned y1)
     pthread_mutex_lock(&r->mu);
     r->ready = y1;
     r->colour |= colour;
+    maybe_start(r);
     if (r->want && r->ready >= r->want)
         pthread_cond_signal(&r->cv);
     pthread_mutex_unlock(&r->mu);
@@ -257,7 +262,6 @@ int imgreply_join(imgreply *j, err *e)
     if (r && j->threaded) {
         pthread_mutex_lock(&r->mu);
         r->go = 1;
-        maybe_start(r);
         pthread_mutex_unlock(&r->mu);
     }
     if (j->threaded)

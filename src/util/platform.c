@@ -1,4 +1,9 @@
-/* platform: executable path, folder watching and heap trimming, per system. */
+/* platform: executable path, folder watching, heap trimming and helper
+ * threads, per system. */
+#if defined(__linux__) && !defined(SLICER_MCP_POSIX_ONLY)
+#define _GNU_SOURCE     /* CPU affinity: sched_getcpu, pthread_attr_setaffinity_np */
+#define PLATFORM_AFFINITY 1
+#endif
 #include "util/platform.h"
 
 #include <dirent.h>
@@ -23,6 +28,10 @@
 #include <malloc.h>
 #endif
 
+#ifdef PLATFORM_AFFINITY
+#include <sched.h>
+#endif
+
 #define WATCH_MAX_DIRS 4
 
 void platform_trim_heap(void)
@@ -30,6 +39,57 @@ void platform_trim_heap(void)
 #ifdef PLATFORM_MALLOC_TRIM
     malloc_trim(0);
 #endif
+}
+
+#ifdef PLATFORM_AFFINITY
+typedef struct {
+    void *(*fn)(void *);
+    void *arg;
+    cpu_set_t all;      /* the creator's CPUs, given back once started */
+} beside;
+
+static void *beside_main(void *p)
+{
+    beside b = *(beside *)p;
+    free(p);
+    pthread_setaffinity_np(pthread_self(), sizeof b.all, &b.all);
+    return b.fn(b.arg);
+}
+
+/* 0 when started on another CPU; -1 to start it the plain way. */
+static int start_elsewhere(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    beside *b = malloc(sizeof *b);
+    int cpu = sched_getcpu();
+    if (!b || cpu < 0 || sched_getaffinity(0, sizeof b->all, &b->all) != 0 ||
+        !CPU_ISSET(cpu, &b->all) || CPU_COUNT(&b->all) < 2) {
+        free(b);
+        return -1;
+    }
+    b->fn = fn;
+    b->arg = arg;
+    cpu_set_t others = b->all;
+    CPU_CLR(cpu, &others);
+    pthread_attr_t at;
+    int ok = 0;
+    if (pthread_attr_init(&at) == 0) {
+        ok = pthread_attr_setaffinity_np(&at, sizeof others, &others) == 0 &&
+             pthread_create(t, &at, beside_main, b) == 0;
+        pthread_attr_destroy(&at);
+    }
+    if (!ok)
+        free(b);
+    return ok ? 0 : -1;
+}
+#endif
+
+int platform_thread_beside(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+#ifdef PLATFORM_AFFINITY
+    if (start_elsewhere(t, fn, arg) == 0)
+        return 0;
+#endif
+    return pthread_create(t, NULL, fn, arg);
 }
 
 /* argv[0] with a slash is a path from the current folder; without one,

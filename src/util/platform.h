@@ -1,12 +1,15 @@
 /* platform: the few things the gateway needs that POSIX does not give in
  * one portable way: the running executable's path, noticing that a
- * folder's files changed, and handing freed memory back to the system.
- * Linux uses /proc/self/exe, inotify and glibc's malloc_trim; any other
- * system (and the POSIX-only build, make PLATFORM=posix, which defines
- * SLICER_MCP_POSIX_ONLY) resolves argv[0], polls the folders and leaves
- * the heap to its allocator. */
+ * folder's files changed, handing freed memory back to the system, and
+ * starting a helper thread on a CPU of its own.  Linux uses
+ * /proc/self/exe, inotify, glibc's malloc_trim and CPU affinity; any
+ * other system (and the POSIX-only build, make PLATFORM=posix, which
+ * defines SLICER_MCP_POSIX_ONLY) resolves argv[0], polls the folders,
+ * leaves the heap to its allocator and the thread to its scheduler. */
 #ifndef PLATFORM_H
 #define PLATFORM_H
+
+#include <pthread.h>
 
 /* Absolute path of the running executable (caller frees), or NULL. */
 char *platform_exe_path(const char *argv0);
@@ -32,5 +35,16 @@ void platform_watch_free(platform_watch *w);
  * releases every whole free page of every arena.  It walks the heap, so
  * call it after big replies only.  A no-op elsewhere. */
 void platform_trim_heap(void);
+
+/* pthread_create (same return) for work that runs while the calling
+ * thread keeps busy: the new thread begins on one of the caller's CPUs
+ * other than the one the caller is on, then may run on all of them.
+ * Linux often puts a new thread on its creator's CPU, and on a two-vCPU
+ * VM the idle CPU pulled it over only 1.4-3 ms later: the image encoder
+ * began when the decoder beside it was done.  Started this way it runs
+ * within 0.15-0.2 ms (tests/bench/bench_threads.c, in make bench).
+ * Elsewhere, and when the caller may use one CPU only, a plain
+ * pthread_create. */
+int platform_thread_beside(pthread_t *t, void *(*fn)(void *), void *arg);
 
 #endif

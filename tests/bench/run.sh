@@ -27,6 +27,9 @@ $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra \
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra tests/bench/relay.c \
     $(pkg-config --cflags --libs libcurl) -o "$TMP/relay"
 
+$CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -Wall -Wextra -pthread -Isrc \
+    tests/bench/bench_threads.c src/util/platform.c -o "$TMP/bench_threads"
+
 HTTPBIN="$TMP/bench_http"
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -pthread \
     -Itests/lib tests/bench/bench_http.c tests/lib/testlib.c $(pkg-config --cflags --libs libcurl) -lm -o "$HTTPBIN"
@@ -58,6 +61,8 @@ echo
 "$BIN" images "$BUILD" "$IMAGES"
 echo
 BENCH_LATENCY_MS=2:0.2 "$BIN" images "$BUILD" "$IMAGES"
+echo
+"$TMP/bench_threads"
 echo
 # Against a peer-style server on the official TypeScript SDK (tests/sdk's
 # pinned SDK, installed by make test; node as tests/sdk/run.sh picks it).
