@@ -53,6 +53,8 @@ all: check-deps $(BUILD)/slicer-mcp $(BUILD)/slicer-sim
 
 ifeq ($(PLATFORM),posix)
 $(BUILD)/src/%.o: FEATURES = -D_XOPEN_SOURCE=700 -DSLICER_MCP_POSIX_ONLY
+# The tests keep their features; this one learns which build it checks.
+$(BUILD)/tests/unit/test_platform.o: FEATURES += -DSLICER_MCP_POSIX_ONLY
 endif
 
 # Names the pkg-config modules that are missing.  make test and make demo
