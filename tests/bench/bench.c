@@ -39,6 +39,7 @@
 
 #include "slicer/nrrd.h"
 #include "slicer/volstats.h"
+#include "util/buf.h"
 #include "bench_time.h"
 
 /* Sorts v; median and p99 (nearest rank). */
@@ -321,6 +322,45 @@ static double direct_get(CURL *c, int port, const char *target, long bufsize, si
 
 /* ---- calls --------------------------------------------------------------- */
 
+static size_t keep(char *p, size_t s, size_t n, void *ud)
+{
+    return buf_append(ud, p, s * n) == 0 ? s * n : 0;
+}
+
+/* What cJSON alone costs on Slicer's answers to a tool's REST calls: each
+ * fetched once, then parsed and freed n times, each time after a pause as
+ * long as the stand-in's mean service time, as the gateway parses after
+ * waiting for Slicer (caches cold).  Fills us[n]; -1 when a fetch failed. */
+static int cjson_floor(CURL *c, int port, const char *const *rest, int n, double *us)
+{
+    buf body[3];
+    int k = 0, rc = 0;
+    for (; k < 3 && rest[k]; k++) {
+        char url[512];
+        snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, rest[k]);
+        buf_init(&body[k], 64u << 20);
+        curl_easy_reset(c);
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_PROXY, "");
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &body[k]);
+        if (curl_easy_perform(c) != CURLE_OK || !body[k].len)
+            rc = -1;
+    }
+    double pause_ms = g_latency ? atof(g_latency) : 0;
+    struct timespec ts = { (time_t)(pause_ms / 1e3), (long)(fmod(pause_ms, 1e3) * 1e6) };
+    for (int i = 0; rc == 0 && i < n; i++) {
+        nanosleep(&ts, NULL);
+        double t0 = now_us();
+        for (int j = 0; j < k; j++)
+            cJSON_Delete(cJSON_ParseWithLength(body[j].data, body[j].len));
+        us[i] = now_us() - t0;
+    }
+    for (int j = 0; j < k; j++)
+        buf_free(&body[j]);
+    return rc;
+}
+
 /* The gateway's own time inside each of the last n calls of tool, from
  * its audit log: latency_ms minus the ms of its REST calls, in us.
  * Returns how many it found. */
@@ -489,6 +529,18 @@ static void bench_calls(const char *build, int n)
                 printf(" %.2f%%", 100 * own[r] / a[r]);
             }
             printf("\n");
+            /* What no gateway built on cJSON can go below. */
+            if (cjson_floor(c, port, cases[k].rest, n, own) == 0) {
+                summary(own, n, &om, &op);
+                printf("  %-16s cJSON alone (parse + free of Slicer's answers in this process, %s ms\n"
+                       "  %-16s apart): p50 %.1f us, p90 %.1f, p99 %.1f; over mcp pNN:", "", g_latency, "", om,
+                       own[(int)ceil(0.9 * n) - 1], op);
+                for (int q = 0; q < 3; q++) {
+                    int r = (int)ceil(qs[q] * n) - 1;
+                    printf(" %.2f%%", 100 * own[r] / a[r]);
+                }
+                printf("\n");
+            }
         }
     }
     free(own);
