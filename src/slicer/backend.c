@@ -12,17 +12,11 @@
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 #include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
+#include "slicer/connahead.h"
 #include "util/mono.h"
 
 /* The libcurl entry points used here, resolved once. */
@@ -98,26 +92,6 @@ fail:
 /* Easy handles made ahead, and used ones not yet freed: backend_idle
  * does both between calls, off the path of the reply. */
 #define BACKEND_SPARES 4
-/* Sockets curl is done with, closed by backend_idle (more close at once). */
-#define BACKEND_CLOSING 8
-
-/* Slicer's Web Server closes every connection after one answer
- * (WebServer.py, SlicerRequestCommunicator.onWritable), so each REST call
- * needs a new TCP connection; connect() and close() were 40% of the
- * gateway's CPU on a JSON call.  Both leave the reply's path: the next
- * call's connection is opened ahead by backend_idle, to the address curl
- * last connected to, and handed to curl as already connected; closing
- * waits for backend_idle.  Each connection still carries one request. */
-typedef struct {
-    int fd;                     /* opened ahead, or -1 */
-    int handed;                 /* given to the transfer in progress, or -1 */
-    int have_addr;
-    int family, socktype, protocol;
-    struct sockaddr_storage addr;
-    socklen_t addrlen;
-    int closing[BACKEND_CLOSING];
-    size_t nclosing;
-} sockets;
 
 struct backend {
     CURLM *multi;               /* lives as long as the backend */
@@ -136,7 +110,7 @@ struct backend {
     void *tick_ud;
     backend_trace *trace;       /* grows to BACKEND_MAX_TRACE */
     size_t ntrace, trace_cap, ncalls;
-    sockets sk;
+    connahead *conns;           /* each call's TCP connection */
 };
 
 #define TICK_MS 50
@@ -161,7 +135,7 @@ backend *backend_new(const backend_opts *o, err *e)
         return NULL;
     }
     backend *b = calloc(1, sizeof *b);
-    if (!b || !(b->base = strdup(o->base_url))) {
+    if (!b || !(b->base = strdup(o->base_url)) || !(b->conns = connahead_new())) {
         backend_free(b);
         err_set(e, ERR_INTERNAL, "out of memory");
         return NULL;
@@ -172,7 +146,6 @@ backend *backend_new(const backend_opts *o, err *e)
     b->connect_ms = o->connect_timeout_ms;
     b->total_ms = o->timeout_ms;
     b->max_response = o->max_response;
-    b->sk.fd = b->sk.handed = -1;
     b->metrics = o->metrics;
     return b;
 }
@@ -194,12 +167,6 @@ static int ready(backend *b, err *e)
     return 0;
 }
 
-static void close_deferred(sockets *sk)
-{
-    while (sk->nclosing)
-        close(sk->closing[--sk->nclosing]);
-}
-
 void backend_free(backend *b)
 {
     if (!b)
@@ -210,10 +177,7 @@ void backend_free(backend *b)
         api.easy_cleanup(b->spent[--b->nspent]);
     if (b->multi)
         api.multi_cleanup(b->multi);
-    /* After curl, whose clean-up may still close sockets through us. */
-    close_deferred(&b->sk);
-    if (b->sk.fd >= 0)
-        close(b->sk.fd);
+    connahead_free(b->conns);    /* after curl, which may still close sockets through it */
     if (b->headers)
         api.slist_free_all(b->headers);
     free(b->base);
@@ -353,91 +317,6 @@ static CURLcode transfer(backend *b, CURL *c, char *errbuf)
     return rc;
 }
 
-/* Closed later, or now when too many wait. */
-static void defer_close(sockets *sk, int fd)
-{
-    if (sk->nclosing < BACKEND_CLOSING)
-        sk->closing[sk->nclosing++] = fd;
-    else
-        close(fd);
-}
-
-/* The connection opened ahead is fit to carry a request: connected, with
- * nothing to read (an idle HTTP connection readable means Slicer closed
- * or reset it, e.g. on a restart). */
-static int fit_for_use(int fd)
-{
-    struct pollfd pf = { .fd = fd, .events = POLLIN | POLLOUT };
-    int soerr = 0;
-    socklen_t len = sizeof soerr;
-    return poll(&pf, 1, 0) == 1 && pf.revents == POLLOUT &&
-           getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0;
-}
-
-static curl_socket_t on_open_socket(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
-{
-    sockets *sk = ud;
-    if (purpose != CURLSOCKTYPE_IPCXN)
-        return CURL_SOCKET_BAD;
-    int same = sk->have_addr && a->family == sk->family && a->socktype == sk->socktype &&
-               a->protocol == sk->protocol && a->addrlen == sk->addrlen &&
-               memcmp(&a->addr, &sk->addr, a->addrlen) == 0;
-    if (sk->fd >= 0) {
-        int fd = sk->fd;
-        sk->fd = -1;
-        if (same && fit_for_use(fd)) {
-            sk->handed = fd;
-            return fd;
-        }
-        defer_close(sk, fd);
-    }
-    if (a->addrlen <= sizeof sk->addr) {
-        sk->family = a->family;
-        sk->socktype = a->socktype;
-        sk->protocol = a->protocol;
-        sk->addrlen = a->addrlen;
-        memcpy(&sk->addr, &a->addr, a->addrlen);
-        sk->have_addr = 1;
-    }
-    return socket(a->family, a->socktype, a->protocol);
-}
-
-static int on_socket_opt(void *ud, curl_socket_t fd, curlsocktype purpose)
-{
-    const sockets *sk = ud;
-    (void)purpose;
-    return fd == sk->handed ? CURL_SOCKOPT_ALREADY_CONNECTED : CURL_SOCKOPT_OK;
-}
-
-static int on_close_socket(void *ud, curl_socket_t fd)
-{
-    sockets *sk = ud;
-    if (fd == sk->handed)
-        sk->handed = -1;
-    defer_close(sk, fd);
-    return 0;
-}
-
-/* The next call's connection, opened without waiting: on loopback it is
- * made at once; elsewhere it is checked when used and dropped if not yet
- * made.  Only once curl has connected somewhere (it resolves the host). */
-static void open_ahead(sockets *sk)
-{
-    if (sk->fd >= 0 || !sk->have_addr)
-        return;
-    int fd = socket(sk->family, sk->socktype, sk->protocol);
-    if (fd < 0)
-        return;
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0 ||
-        (connect(fd, (const struct sockaddr *)&sk->addr, sk->addrlen) != 0 && errno != EINPROGRESS)) {
-        close(fd);
-        return;
-    }
-    sk->fd = fd;
-}
-
 /* A never-used easy handle with the options that are the same for every
  * call.  Never one reused with curl_easy_reset: libcurl 7.88 keeps the
  * previous response's header list across a reset, and an answer whose
@@ -461,12 +340,12 @@ static CURL *new_handle(backend *b)
     api.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     api.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
     api.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    api.easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-    api.easy_setopt(c, CURLOPT_OPENSOCKETDATA, &b->sk);
-    api.easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, on_socket_opt);
-    api.easy_setopt(c, CURLOPT_SOCKOPTDATA, &b->sk);
-    api.easy_setopt(c, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
-    api.easy_setopt(c, CURLOPT_CLOSESOCKETDATA, &b->sk);
+    api.easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, connahead_open);
+    api.easy_setopt(c, CURLOPT_OPENSOCKETDATA, b->conns);
+    api.easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, connahead_sockopt);
+    api.easy_setopt(c, CURLOPT_SOCKOPTDATA, b->conns);
+    api.easy_setopt(c, CURLOPT_CLOSESOCKETFUNCTION, connahead_close);
+    api.easy_setopt(c, CURLOPT_CLOSESOCKETDATA, b->conns);
     return c;
 }
 
@@ -491,8 +370,7 @@ void backend_idle(backend *b)
 {
     while (b->nspent)
         api.easy_cleanup(b->spent[--b->nspent]);
-    close_deferred(&b->sk);
-    open_ahead(&b->sk);
+    connahead_idle(b->conns);
     if (!b->multi)      /* no call yet: libcurl is not even loaded */
         return;
     if (b->used > b->want)
