@@ -1,9 +1,7 @@
-/* rx: an ERE parser, a Thompson NFA compiler and a right-to-left NFA
- * simulation that finds the longest match starting at every position in
- * one pass (see rx.h for why and for the dialect). */
-#include "util/rx.h"
+/* rx: an ERE parser and a Thompson NFA compiler (the matcher is
+ * rx_match.c; see rx.h for why and for the dialect). */
+#include "util/rx_int.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,30 +9,6 @@
 #include "util/utf8.h"
 
 #define RX_MAX_PATTERN 8192     /* bytes of a pattern: bounds the parser's recursion */
-#define RX_NONE UINT32_MAX
-
-typedef struct { unsigned lo, hi; } rng;
-
-typedef struct {
-    rng *r;
-    size_t n;
-    int neg;
-    unsigned char ascii[16];    /* membership of code points < 128, after neg */
-} cls;
-
-enum { I_CLASS, I_ANY, I_SPLIT, I_JMP, I_BOL, I_EOL, I_MATCH };
-
-typedef struct {
-    unsigned char op;
-    unsigned x, y;              /* class index, or jump targets */
-} insn;
-
-struct rx {
-    insn *prog;
-    size_t n;
-    cls *cls;
-    size_t ncls;
-};
 
 /* ---- character classes ---- */
 
@@ -78,21 +52,6 @@ static const struct { const char *name; const rng *r; size_t n; int with_alpha; 
     { "print", print_ranges, N(print_ranges), 0 }, { "graph", graph_ranges, N(graph_ranges), 0 },
 };
 
-static int in_ranges(const cls *c, unsigned cp)
-{
-    for (size_t i = 0; i < c->n; i++)
-        if (cp >= c->r[i].lo && cp <= c->r[i].hi)
-            return 1;
-    return 0;
-}
-
-static int in_class(const cls *c, unsigned cp)
-{
-    if (cp < 128)
-        return c->ascii[cp >> 3] >> (cp & 7) & 1;
-    return in_ranges(c, cp) != c->neg;
-}
-
 static int cls_add(cls *c, unsigned lo, unsigned hi)
 {
     rng *r = realloc(c->r, (c->n + 1) * sizeof *r);
@@ -106,7 +65,7 @@ static int cls_add(cls *c, unsigned lo, unsigned hi)
 static void cls_finish(cls *c)
 {
     for (unsigned cp = 0; cp < 128; cp++)
-        if (in_ranges(c, cp) != c->neg)
+        if (rx_in_ranges(c, cp) != c->neg)
             c->ascii[cp >> 3] |= (unsigned char)(1u << (cp & 7));
 }
 
@@ -472,149 +431,4 @@ rx *rx_compile(const char *pattern, char *why, size_t why_len)
     }
     free(ps.nodes);
     return r;
-}
-
-/* ---- matcher ---- */
-
-typedef struct {
-    unsigned pc;
-    uint32_t end;               /* where the match this thread would make ends */
-} thr;
-
-typedef struct {
-    const rx *r;
-    size_t n;                   /* text length: where $ holds */
-    thr *cl, *nl;
-    size_t ncl, nnl;
-    unsigned *mark, *stack;
-    unsigned gen;
-} vm;
-
-/* Adds pc and what its empty steps reach at text position pos, each NFA
- * state once per position: callers add threads by decreasing end, so the
- * first to reach a state holds the furthest end and the rest cannot do
- * better from there. */
-static void add(vm *v, thr *list, size_t *nlist, unsigned pc0, uint32_t end, size_t pos)
-{
-    size_t sp = 0;
-    v->stack[sp++] = pc0;
-    while (sp) {
-        unsigned pc = v->stack[--sp];
-        if (v->mark[pc] == v->gen)
-            continue;
-        v->mark[pc] = v->gen;
-        const insn *in = &v->r->prog[pc];
-        switch (in->op) {
-        case I_JMP:   v->stack[sp++] = in->x; break;
-        case I_SPLIT: v->stack[sp++] = in->y; v->stack[sp++] = in->x; break;
-        case I_BOL:   if (pos == 0) v->stack[sp++] = pc + 1; break;
-        case I_EOL:   if (pos == v->n) v->stack[sp++] = pc + 1; break;
-        default:      list[(*nlist)++] = (thr){ pc, end }; break;
-        }
-    }
-}
-
-/* Runs r over s right to left.  With lm, lm[i] gets the end of the longest
- * match starting at byte i (RX_NONE: none; lm covers 0..n); without it,
- * stops at the first match found.  1: some match, 0: none, -1: no memory. */
-static int run(const rx *r, const unsigned char *s, size_t n, uint32_t **lm)
-{
-    if (n >= RX_NONE)
-        return -1;
-    vm v = { .r = r, .n = n };
-    v.cl = malloc(r->n * sizeof *v.cl);
-    v.nl = malloc(r->n * sizeof *v.nl);
-    v.mark = calloc(r->n, sizeof *v.mark);
-    /* A state is pushed at most once per pending pop, twice per SPLIT. */
-    v.stack = malloc((2 * r->n + 1) * sizeof *v.stack);
-    int found = 0, rc = 0;
-    if (!v.cl || !v.nl || !v.mark || !v.stack) {
-        rc = -1;
-        goto out;
-    }
-    if (lm)
-        *lm = NULL;
-    size_t pos = n;
-    v.gen = 1;
-    add(&v, v.cl, &v.ncl, 0, (uint32_t)n, n);
-    for (;;) {
-        uint32_t best = RX_NONE;
-        for (size_t i = 0; i < v.ncl; i++)
-            if (r->prog[v.cl[i].pc].op == I_MATCH) {
-                best = v.cl[i].end;
-                break;
-            }
-        if (best != RX_NONE) {
-            found = 1;
-            if (!lm)
-                break;
-            if (!*lm) {     /* the first match met: nothing to its right started one */
-                *lm = malloc((n + 1) * sizeof **lm);
-                if (!*lm) {
-                    rc = -1;
-                    goto out;
-                }
-                for (size_t i = pos; i <= n; i++)
-                    (*lm)[i] = RX_NONE;
-            }
-        }
-        if (lm && *lm)
-            (*lm)[pos] = best;
-        if (pos == 0)
-            break;
-        unsigned cp;
-        size_t len = utf8_decode_back(s, pos, &cp), q = pos - len;
-        if (lm && *lm)
-            for (size_t i = q + 1; i < pos; i++)
-                (*lm)[i] = RX_NONE;
-        v.gen++;
-        v.nnl = 0;
-        for (size_t i = 0; i < v.ncl; i++) {
-            const insn *in = &r->prog[v.cl[i].pc];
-            if (in->op == I_ANY || (in->op == I_CLASS && in_class(&r->cls[in->x], cp)))
-                add(&v, v.nl, &v.nnl, v.cl[i].pc + 1, v.cl[i].end, q);
-        }
-        add(&v, v.nl, &v.nnl, 0, (uint32_t)q, q);
-        thr *t = v.cl;
-        v.cl = v.nl;
-        v.nl = t;
-        v.ncl = v.nnl;
-        pos = q;
-    }
-    rc = found;
-out:
-    free(v.cl);
-    free(v.nl);
-    free(v.mark);
-    free(v.stack);
-    return rc;
-}
-
-int rx_search(const rx *r, const char *s, size_t n)
-{
-    return run(r, (const unsigned char *)s, n, NULL);
-}
-
-long rx_matches(const rx *r, const char *s, size_t n, rx_each each, void *ud)
-{
-    uint32_t *lm = NULL;
-    int rc = run(r, (const unsigned char *)s, n, &lm);
-    if (rc <= 0)
-        return rc;
-    long count = 0;
-    size_t i = 0;
-    /* lm is RX_NONE inside characters, so stepping a byte keeps to them. */
-    while (i <= n) {
-        uint32_t e = lm[i];
-        if (e != RX_NONE && e > i) {
-            count++;
-            if (each(ud, i, e) != 0)
-                break;
-            i = e;
-        } else {
-            i++;
-        }
-    }
-    free(lm);
-    return count;
 }
