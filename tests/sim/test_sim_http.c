@@ -414,6 +414,47 @@ static void test_default_port_2016(void)
     T_CHECK(strstr(buf, "127.0.0.1:2016") != NULL, "stderr names 127.0.0.1:2016: '%s'", buf);
 }
 
+/* SIGTERM as soon as the stand-in says it listens: it must exit however
+ * late in its start the signal lands.  A signal between the loop's stop
+ * check and its poll() once left it waiting forever (make test hung in
+ * test_default_port_2016); 50 starts hit that window on this VM. */
+static void test_sigterm_at_start(void)
+{
+    int hung = 0, started = 0;
+    for (int i = 0; i < 50 && !hung; i++) {
+        int pfd[2];
+        T_ASSERT(pipe(pfd) == 0, "pipe");
+        pid_t pid = fork();
+        if (pid == 0) {
+            t_die_with_parent();
+            dup2(pfd[1], 1);
+            close(pfd[0]);
+            close(pfd[1]);
+            execl(t_bin("slicer-sim"), "slicer-sim", "--port", "0", "--volume-size", "16", (char *)NULL);
+            _exit(127);
+        }
+        close(pfd[1]);
+        char line[32];
+        started += read(pfd[0], line, sizeof line) > 0;
+        close(pfd[0]);
+        kill(pid, SIGTERM);
+        int st = 0, gone = 0;
+        for (int w = 0; w < 300 && !gone; w++) {
+            gone = waitpid(pid, &st, WNOHANG) == pid;
+            if (!gone)
+                usleep(10000);
+        }
+        if (!gone) {
+            hung = 1;
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+        }
+    }
+    T_CHECK(started >= 1, "the stand-in printed its port");
+    T_CHECK(!hung, "a stand-in sent SIGTERM right after its port line was still running 3 s later "
+            "(after %d starts)", started);
+}
+
 int main(void)
 {
     S = t_sim_start(k_args);
@@ -438,6 +479,7 @@ int main(void)
     t_run("stalled_connections_do_not_block", test_stalled_connections_do_not_block);
     t_run("hostile_parameters", test_hostile_parameters);
     t_run("request_log_lines", test_request_log_lines);
+    t_run("sigterm_at_start_exits", test_sigterm_at_start);
     t_run("log_bytes_match_response", test_log_bytes_match_response);
     t_run("sigterm_exits_cleanly", test_sigterm_exits_cleanly);
     t_run("help_lists_flags", test_help_lists_flags);

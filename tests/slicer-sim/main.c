@@ -8,6 +8,7 @@
 #include "sim_scene.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,11 +17,20 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t g_stop;
+/* The self-pipe: a signal that lands after the serve loop checked g_stop
+ * and before it sleeps in poll() still wakes it (before, a SIGTERM sent
+ * right after the listening line could leave it waiting forever). */
+static int g_wake[2] = { -1, -1 };
 
 static void on_signal(int sig)
 {
     (void)sig;
     g_stop = 1;
+    int saved = errno;
+    if (write(g_wake[1], "x", 1) < 0) {
+        /* full or closed: the loop is awake or gone anyway */
+    }
+    errno = saved;
 }
 
 static void usage(FILE *f)
@@ -180,6 +190,12 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (pipe(g_wake) != 0 || fcntl(g_wake[1], F_SETFL, O_NONBLOCK) != 0 ||
+        fcntl(g_wake[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(g_wake[1], F_SETFD, FD_CLOEXEC) != 0) {
+        fprintf(stderr, "slicer-sim: pipe: %s\n", strerror(errno));
+        free(ctx.exec_result);
+        return 1;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;           /* no SA_RESTART: poll() wakes up */
@@ -218,7 +234,7 @@ int main(int argc, char **argv)
     } else {
         fprintf(stderr, "slicer-sim: listening on 127.0.0.1:%d\n", bound);
     }
-    int rc = sim_http_run(lfd, sim_routes_handle, &ctx, &g_stop);
+    int rc = sim_http_run(lfd, g_wake[0], sim_routes_handle, &ctx, &g_stop);
     close(lfd);
     sim_scene_free(ctx.scene);
     sim_log_close();

@@ -444,11 +444,11 @@ static void on_writable(conn *c)
     conn_close(c);
 }
 
-int sim_http_run(int lfd, sim_handler_fn fn, void *ud, volatile sig_atomic_t *stop)
+int sim_http_run(int lfd, int wake_fd, sim_handler_fn fn, void *ud, volatile sig_atomic_t *stop)
 {
     conn *cs = calloc(SIM_HTTP_MAX_CONNS, sizeof *cs);
-    struct pollfd *pf = calloc(SIM_HTTP_MAX_CONNS + 1, sizeof *pf);
-    int *idx = calloc(SIM_HTTP_MAX_CONNS + 1, sizeof *idx);
+    struct pollfd *pf = calloc(SIM_HTTP_MAX_CONNS + 2, sizeof *pf);
+    int *idx = calloc(SIM_HTTP_MAX_CONNS + 2, sizeof *idx);
     if (!cs || !pf || !idx) {
         free(cs); free(pf); free(idx);
         return -1;
@@ -459,6 +459,8 @@ int sim_http_run(int lfd, sim_handler_fn fn, void *ud, volatile sig_atomic_t *st
     while (!*stop) {
         int n = 0, timeout = -1;
         long now = now_ms();
+        pf[n] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+        idx[n++] = -2;
         if (nconn < SIM_HTTP_MAX_CONNS) {
             pf[n] = (struct pollfd){ .fd = lfd, .events = POLLIN };
             idx[n++] = -1;
@@ -489,7 +491,7 @@ int sim_http_run(int lfd, sim_handler_fn fn, void *ud, volatile sig_atomic_t *st
             break;
         }
         for (int k = 0; k < n && !*stop; k++) {
-            if (!pf[k].revents)
+            if (!pf[k].revents || idx[k] == -2)     /* the wake-up: *stop is set */
                 continue;
             if (idx[k] < 0) {
                 int fd = accept(lfd, NULL, NULL);

@@ -77,8 +77,10 @@ void sim_http_set_chunk(size_t chunk);
  * sends; a handler that replaces an answer calls this first). */
 void sim_resp_clear_body(sim_resp *r);
 /* Serves until *stop becomes non-zero; closes every connection on the way
- * out.  Returns 0, or -1 on a fatal poll error. */
-int sim_http_run(int lfd, sim_handler_fn fn, void *ud,
+ * out.  wake_fd becomes readable whenever *stop is set (a self-pipe), so
+ * a stop between the check and the wait is not slept through.  Returns
+ * 0, or -1 on a fatal poll error. */
+int sim_http_run(int lfd, int wake_fd, sim_handler_fn fn, void *ud,
                  volatile sig_atomic_t *stop);
 
 #endif
