@@ -274,12 +274,17 @@ static void test_log_bytes_match_response(void)
     t_resp_free(&r);
 }
 
-static void test_sigterm_exits_cleanly(void)
+/* A stand-in on a free port; *line gets what it printed first (its
+ * port line), up to n - 1 bytes.  -1 when it could not be started. */
+static pid_t start_port_sim(char *line, size_t n)
 {
     int pfd[2];
-    T_ASSERT(pipe(pfd) == 0, "pipe");
+    line[0] = '\0';
+    if (pipe(pfd) != 0)
+        return -1;
     pid_t pid = fork();
     if (pid == 0) {
+        t_die_with_parent();
         dup2(pfd[1], 1);
         close(pfd[0]);
         close(pfd[1]);
@@ -287,24 +292,41 @@ static void test_sigterm_exits_cleanly(void)
         _exit(127);
     }
     close(pfd[1]);
-    char buf[32] = "";
-    ssize_t n = read(pfd[0], buf, sizeof buf - 1);
+    ssize_t got = pid > 0 ? read(pfd[0], line, n - 1) : -1;
+    if (got > 0)
+        line[got] = '\0';
     close(pfd[0]);
-    T_CHECK(n > 0 && atoi(buf) > 0 && buf[n - 1] == '\n', "port line '%s'", buf);
-    /* a pending silent connection must not keep it alive */
-    int fd = open_and_send(atoi(buf), "GET / HTTP/1.0\r\n\r\n");
-    usleep(50000);
+    return pid;
+}
+
+/* SIGTERM, then up to 3 s for it to exit (SIGKILL after); 1 if it did. */
+static int stops_on_sigterm(pid_t pid, int *st)
+{
     kill(pid, SIGTERM);
-    int st = 0, done = 0;
-    for (int i = 0; i < 200 && !done; i++) {
-        done = waitpid(pid, &st, WNOHANG) == pid;
+    int done = 0;
+    for (int i = 0; i < 300 && !done; i++) {
+        done = waitpid(pid, st, WNOHANG) == pid;
         if (!done)
             usleep(10000);
     }
     if (!done) {
         kill(pid, SIGKILL);
-        waitpid(pid, &st, 0);
+        waitpid(pid, st, 0);
     }
+    return done;
+}
+
+static void test_sigterm_exits_cleanly(void)
+{
+    char buf[32];
+    pid_t pid = start_port_sim(buf, sizeof buf);
+    T_ASSERT(pid > 0, "fork");
+    size_t n = strlen(buf);
+    T_CHECK(n > 0 && atoi(buf) > 0 && buf[n - 1] == '\n', "port line '%s'", buf);
+    /* a pending silent connection must not keep it alive */
+    int fd = open_and_send(atoi(buf), "GET / HTTP/1.0\r\n\r\n");
+    usleep(50000);
+    int st = 0, done = stops_on_sigterm(pid, &st);
     if (fd >= 0)
         close(fd);
     T_CHECK(done && WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit status 0 on SIGTERM");
@@ -422,33 +444,12 @@ static void test_sigterm_at_start(void)
 {
     int hung = 0, started = 0;
     for (int i = 0; i < 50 && !hung; i++) {
-        int pfd[2];
-        T_ASSERT(pipe(pfd) == 0, "pipe");
-        pid_t pid = fork();
-        if (pid == 0) {
-            t_die_with_parent();
-            dup2(pfd[1], 1);
-            close(pfd[0]);
-            close(pfd[1]);
-            execl(t_bin("slicer-sim"), "slicer-sim", "--port", "0", "--volume-size", "16", (char *)NULL);
-            _exit(127);
-        }
-        close(pfd[1]);
         char line[32];
-        started += read(pfd[0], line, sizeof line) > 0;
-        close(pfd[0]);
-        kill(pid, SIGTERM);
-        int st = 0, gone = 0;
-        for (int w = 0; w < 300 && !gone; w++) {
-            gone = waitpid(pid, &st, WNOHANG) == pid;
-            if (!gone)
-                usleep(10000);
-        }
-        if (!gone) {
-            hung = 1;
-            kill(pid, SIGKILL);
-            waitpid(pid, &st, 0);
-        }
+        pid_t pid = start_port_sim(line, sizeof line);
+        T_ASSERT(pid > 0, "fork");
+        started += line[0] != '\0';
+        int st = 0;
+        hung = !stops_on_sigterm(pid, &st);
     }
     T_CHECK(started >= 1, "the stand-in printed its port");
     T_CHECK(!hung, "a stand-in sent SIGTERM right after its port line was still running 3 s later "
