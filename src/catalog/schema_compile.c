@@ -8,6 +8,7 @@
  * refuses schemas that would loop forever. */
 #include "catalog/schema_int.h"
 #include "catalog/schema_regex.h"
+#include "util/jsonptr.h"
 #include "util/jsonw.h"
 
 #include <math.h>
@@ -38,43 +39,6 @@ static int cerr(cctx *c, const snode *n, const char *kw, const char *fmt, ...)
     if (kw)
         return err_set(c->e, ERR_INVALID, "%s/%s: %s", n->ptr, kw, what);
     return err_set(c->e, ERR_INVALID, "%s: %s", *n->ptr ? n->ptr : "#", what);
-}
-
-/* Appends one JSON-pointer token to out, escaping ~ and /. */
-static size_t ptr_token(char *out, const char *t)
-{
-    size_t o = 0;
-    for (; *t; t++) {
-        if (*t == '~' || *t == '/') {
-            if (out) { out[o] = '~'; out[o + 1] = *t == '~' ? '0' : '1'; }
-            o += 2;
-        } else {
-            if (out) out[o] = *t;
-            o++;
-        }
-    }
-    return o;
-}
-
-/* Returns a new string "base/a[/b]"; caller frees; NULL when out of memory. */
-static char *ptr_join(const char *base, const char *a, const char *b)
-{
-    size_t bl = strlen(base), n = bl + 1 + ptr_token(NULL, a) + 1;
-    if (b)
-        n += 1 + ptr_token(NULL, b);
-    char *p = malloc(n);
-    if (!p)
-        return NULL;
-    memcpy(p, base, bl);
-    size_t o = bl;
-    p[o++] = '/';
-    o += ptr_token(p + o, a);
-    if (b) {
-        p[o++] = '/';
-        o += ptr_token(p + o, b);
-    }
-    p[o] = '\0';
-    return p;
 }
 
 static const char *json_type(const cJSON *v)
@@ -110,7 +74,7 @@ static snode *compile(cctx *c, const cJSON *src, char *ptr, int depth);
 static snode *sub(cctx *c, const snode *n, const cJSON *v, const char *a,
                   const char *b, int depth)
 {
-    return compile(c, v, ptr_join(n->ptr, a, b), depth + 1);
+    return compile(c, v, jsonptr_join(n->ptr, a, b), depth + 1);
 }
 
 typedef struct kwdef kwdef;
@@ -484,41 +448,6 @@ static snode *compile(cctx *c, const cJSON *src, char *ptr, int depth)
     return n;
 }
 
-/* Follows JSON pointer p (the part after '#') from doc; NULL if absent. */
-static const cJSON *ptr_resolve(const cJSON *doc, const char *p)
-{
-    const cJSON *cur = doc;
-    char tok[256];
-    while (*p) {
-        size_t k = 0;
-        if (*p++ != '/')
-            return NULL;
-        for (; *p && *p != '/'; p++) {
-            char ch = *p;
-            if (ch == '~') {
-                if (p[1] != '0' && p[1] != '1')
-                    return NULL;
-                ch = *++p == '0' ? '~' : '/';
-            }
-            if (k + 1 >= sizeof tok)
-                return NULL;
-            tok[k++] = ch;
-        }
-        tok[k] = '\0';
-        if (cJSON_IsObject(cur)) {
-            cur = cJSON_GetObjectItemCaseSensitive(cur, tok);
-        } else if (cJSON_IsArray(cur) && k > 0 && k < 10
-                   && strspn(tok, "0123456789") == k) {
-            cur = cJSON_GetArrayItem(cur, atoi(tok));
-        } else {
-            return NULL;
-        }
-        if (!cur)
-            return NULL;
-    }
-    return cur;
-}
-
 /* Refuses a cycle of $ref/allOf/anyOf/oneOf edges: each consumes no
  * instance depth, so validation would go round it forever. */
 static int cycle_check(cctx *c, snode *n)
@@ -564,7 +493,7 @@ schema *schema_compile(const cJSON *doc, err *e)
         snode *n = s->nodes[i];
         if (!n->ref_str)
             continue;
-        const cJSON *t = ptr_resolve(doc, n->ref_str + 1);
+        const cJSON *t = jsonptr_get(doc, n->ref_str + 1, strlen(n->ref_str + 1), NULL);
         if (!t) {
             cerr(&c, n, "$ref", "\"%s\" does not resolve", n->ref_str);
             goto fail;

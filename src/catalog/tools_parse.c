@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/jsonptr.h"
 
 #define TOOLS_MAX_SCHEMA_FILE (1u << 20)
 #define TOOLS_MAX_ARG_NAME    63     /* "{arg}" names; the runtime's template cap */
@@ -224,32 +225,6 @@ static cJSON *load_ref(tp *c, const cJSON *ref, const char *key)
     return doc;
 }
 
-/* The node a JSON pointer ("/properties/view/pattern") names under root,
- * or the deepest one it reaches. */
-static const cJSON *resolve_pointer(const cJSON *root, const char *ptr, size_t len)
-{
-    const cJSON *cur = root;
-    size_t i = 0;
-    while (i < len && ptr[i] == '/' && cur) {
-        char tok[256];
-        size_t t = 0;
-        for (i++; i < len && ptr[i] != '/' && t + 1 < sizeof tok; i++) {
-            char ch = ptr[i];
-            if (ch == '~' && i + 1 < len && (ptr[i + 1] == '0' || ptr[i + 1] == '1'))
-                ch = ptr[++i] == '0' ? '~' : '/';
-            tok[t++] = ch;
-        }
-        tok[t] = '\0';
-        const cJSON *nx = cJSON_IsArray(cur) ? cJSON_GetArrayItem(cur, atoi(tok))
-                        : cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, tok)
-                        : NULL;
-        if (!nx)
-            break;
-        cur = nx;
-    }
-    return cur;
-}
-
 /* inputSchema / outputSchema: an object schema written inline, or exactly
  * {$ref: FILE}.  Returns the owned document and compiles it into *out,
  * or NULL after reporting. */
@@ -298,7 +273,8 @@ static cJSON *load_schema(tp *c, const cJSON *m, schema **out)
         } else if (e.msg[0] == '/') {
             /* "inputSchema/properties/x/pattern: ..." reads as one pointer. */
             const char *colon = strstr(e.msg, ": ");
-            const cJSON *node = resolve_pointer(m, e.msg, (size_t)(colon ? colon - e.msg : 0));
+            const cJSON *node = m;      /* the deepest node the pointer reaches */
+            jsonptr_get(m, e.msg, (size_t)(colon ? colon - e.msg : 0), &node);
             PROBLEM_AT(c, node, 1, "%s%s", pre, e.msg);
         } else {
             const char *msg = strncmp(e.msg, "#: ", 3) == 0 ? e.msg + 3 : e.msg;
