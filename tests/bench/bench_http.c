@@ -65,11 +65,7 @@ static void *run_client(void *arg)
     if (c->direct) {
         curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);     /* as the gateway: Slicer closes each */
     } else {
-        hs = curl_slist_append(hs, "Content-Type: application/json");
-        hs = curl_slist_append(hs, "Accept: application/json, text/event-stream");
-        hs = curl_slist_append(hs, "MCP-Protocol-Version: 2026-07-28");
-        hs = curl_slist_append(hs, "Mcp-Method: tools/call");
-        hs = curl_slist_append(hs, "Mcp-Name: get_volume_info");
+        hs = t_mcp_headers("tools/call", "get_volume_info");
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, hs);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, BODY);
     }

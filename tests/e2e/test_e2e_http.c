@@ -889,10 +889,7 @@ static void *listen_thread(void *ud)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/mcp", a->port);
     snprintf(body, sizeof body, "{\"jsonrpc\":\"2.0\",\"id\":\"sub-1\",\"method\":\"subscriptions/listen\","
              "\"params\":{\"notifications\":%s," MODERN_META "}}", a->filter);
-    struct curl_slist *sl = curl_slist_append(NULL, "Content-Type: application/json");
-    sl = curl_slist_append(sl, "Accept: application/json, text/event-stream");
-    sl = curl_slist_append(sl, "MCP-Protocol-Version: 2026-07-28");
-    sl = curl_slist_append(sl, "Mcp-Method: subscriptions/listen");
+    struct curl_slist *sl = t_mcp_headers("subscriptions/listen", NULL);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, sl);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -1095,11 +1092,7 @@ static void test_progress_streams_live(void)
     CURL *c = curl_easy_init();
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/mcp", port);
-    struct curl_slist *sl = curl_slist_append(NULL, "Content-Type: application/json");
-    sl = curl_slist_append(sl, "Accept: application/json, text/event-stream");
-    sl = curl_slist_append(sl, "MCP-Protocol-Version: 2026-07-28");
-    sl = curl_slist_append(sl, "Mcp-Method: tools/call");
-    sl = curl_slist_append(sl, "Mcp-Name: get_slicer_info");
+    struct curl_slist *sl = t_mcp_headers("tools/call", "get_slicer_info");
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, sl);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);

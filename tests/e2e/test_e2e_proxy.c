@@ -122,17 +122,12 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
  * the HTTP status, -1 on a TLS or transport failure. */
 static long call(const char *host, const char *tool, const char *args, const char *extra_meta, reply *r)
 {
-    char url[256], resolve[128], mname[128], body[1024];
+    char url[256], resolve[128], body[1024];
     snprintf(url, sizeof url, "https://%s:%d/mcp", host, g_port);
     snprintf(resolve, sizeof resolve, "%s:%d:127.0.0.1", host, g_port);
-    snprintf(mname, sizeof mname, "Mcp-Name: %s", tool);
     snprintf(body, sizeof body, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"%s\","
              "\"arguments\":%s," META "%s}}}", tool, args, extra_meta);
-    struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
-    hd = curl_slist_append(hd, "Accept: application/json, text/event-stream");
-    hd = curl_slist_append(hd, "MCP-Protocol-Version: 2026-07-28");
-    hd = curl_slist_append(hd, "Mcp-Method: tools/call");
-    hd = curl_slist_append(hd, mname);
+    struct curl_slist *hd = t_mcp_headers("tools/call", tool);
     struct curl_slist *rs = curl_slist_append(NULL, resolve);
     CURL *h = curl_easy_init();
     memset(r, 0, sizeof *r);

@@ -317,6 +317,26 @@ void t_resp_free(t_resp *resp)
     resp->body = NULL;
 }
 
+struct curl_slist *t_mcp_headers(const char *method, const char *name)
+{
+    char m[160], n[160];
+    snprintf(m, sizeof m, "Mcp-Method: %s", method);
+    snprintf(n, sizeof n, "Mcp-Name: %s", name ? name : "");
+    const char *const lines[] = { "Content-Type: application/json",
+                                  "Accept: application/json, text/event-stream",
+                                  "MCP-Protocol-Version: 2026-07-28", m, name ? n : NULL };
+    struct curl_slist *sl = NULL;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0] && lines[i]; i++) {
+        struct curl_slist *more = curl_slist_append(sl, lines[i]);
+        if (!more) {
+            curl_slist_free_all(sl);
+            return NULL;
+        }
+        sl = more;
+    }
+    return sl;
+}
+
 long t_now_ms(void)
 {
     struct timespec ts;

@@ -66,6 +66,13 @@ long t_http(const char *method, const char *url, const char *body,
             size_t body_len, long timeout_ms, t_resp *resp);
 void t_resp_free(t_resp *resp);
 
+/* The headers of a stateless (2026-07-28) MCP request over HTTP: a JSON
+ * body, JSON or an event stream back, the protocol version, Mcp-Method,
+ * and Mcp-Name unless name is NULL.  For CURLOPT_HTTPHEADER; the caller
+ * frees it with curl_slist_free_all.  NULL when out of memory. */
+struct curl_slist;
+struct curl_slist *t_mcp_headers(const char *method, const char *name);
+
 /* Raw TCP: sends req (len bytes), optionally half-closes, reads until the
  * peer closes or timeout_ms passes.  Returns bytes read (NUL-terminated in
  * *out, caller frees), or -1 if connect failed.  *closed tells whether the
